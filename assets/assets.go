@@ -1,0 +1,35 @@
+// Package assets holds the files deckreel embeds in its binary: the
+// time-control script injected into every captured page, and the sample page
+// that `deckreel demo` renders.
+package assets
+
+import (
+	"embed"
+	"io/fs"
+	"strconv"
+	"strings"
+)
+
+//go:embed timecontrol.js
+var timeControl string
+
+//go:embed sample
+var sample embed.FS
+
+// TimeControlScript returns the time-control script with virtual time 0 set
+// to epochMillis (Unix milliseconds), ready for
+// Page.addScriptToEvaluateOnNewDocument.
+func TimeControlScript(epochMillis int64) string {
+	return strings.Replace(timeControl, "__DECKREEL_EPOCH__", strconv.FormatInt(epochMillis, 10), 1)
+}
+
+// Sample returns the embedded sample page tree; its entry point is
+// index.html.
+func Sample() fs.FS {
+	sub, err := fs.Sub(sample, "sample")
+	if err != nil {
+		// fs.Sub fails only on an invalid path, which is a constant here.
+		panic(err)
+	}
+	return sub
+}

@@ -1,0 +1,226 @@
+// deckreel time control. Injected into every document before any page script
+// runs (Page.addScriptToEvaluateOnNewDocument), it replaces the page's clocks
+// with a virtual clock that only moves when deckreel steps it, so frame N shows
+// the page exactly at N/fps seconds however slow the capture is.
+//
+// Virtualised: Date (constructor, Date.now), performance.now,
+// requestAnimationFrame, setTimeout/setInterval, CSS animations, CSS
+// transitions and Web Animations (paused and seeked every step), SVG SMIL
+// timelines. The Go side drives it through window.__deckreel.
+//
+// The placeholder __DECKREEL_EPOCH__ is replaced by the wall-clock epoch in
+// milliseconds that virtual time 0 corresponds to, so every tab (and every
+// shard of a distributed render) sees the same Date values.
+(() => {
+  'use strict';
+  if (window.__deckreel) return;
+  const EPOCH = __DECKREEL_EPOCH__;
+
+  const RealDate = window.Date;
+  const realSetTimeout = window.setTimeout.bind(window);
+  const realPerfNow = performance.now.bind(performance);
+  const channel = new MessageChannel();
+  const pendingYields = [];
+  channel.port1.onmessage = () => { const r = pendingYields.shift(); if (r) r(); };
+
+  let now = 0;          // virtual milliseconds since virtual time 0
+  let seq = 0;          // timer insertion order, to break ties like a browser
+  let nextId = 1;
+  const timers = new Map();   // id -> {due, seq, fn, args, interval}
+  let rafs = new Map();       // id -> callback, for the next frame
+  let rafId = 1;
+  const errors = [];          // uncaught errors from callbacks we ran
+  let activity = 0;           // count of callbacks run during the last step
+  let mutations = 0;
+
+  // ---- Date -------------------------------------------------------------
+  class VirtualDate extends RealDate {
+    constructor(...args) {
+      if (args.length === 0) super(EPOCH + now);
+      else super(...args);
+    }
+    static now() { return Math.floor(EPOCH + now); }
+  }
+  const DateProxy = new Proxy(VirtualDate, {
+    apply() { return new RealDate(EPOCH + now).toString(); },
+  });
+  window.Date = DateProxy;
+
+  // ---- performance.now --------------------------------------------------
+  try {
+    Object.defineProperty(performance, 'now', { value: () => now, configurable: true, writable: true });
+  } catch (e) { /* keep the real one */ }
+
+  // ---- timers -----------------------------------------------------------
+  function addTimer(fn, delay, args, repeat) {
+    delay = Number(delay) || 0;
+    if (delay < 0) delay = 0;
+    const id = nextId++;
+    timers.set(id, { due: now + delay, seq: seq++, fn, args, interval: repeat ? Math.max(delay, 4) : -1 });
+    return id;
+  }
+  window.setTimeout = function (fn, delay, ...args) { return addTimer(fn, delay, args, false); };
+  window.setInterval = function (fn, delay, ...args) { return addTimer(fn, delay, args, true); };
+  window.clearTimeout = window.clearInterval = function (id) { timers.delete(id); };
+
+  // ---- requestAnimationFrame ---------------------------------------------
+  window.requestAnimationFrame = function (cb) { const id = rafId++; rafs.set(id, cb); return id; };
+  window.cancelAnimationFrame = function (id) { rafs.delete(id); };
+
+  function report(e) {
+    const msg = e && e.stack ? String(e.stack) : String(e);
+    errors.push(msg);
+    // Let the page's own error handlers and the DevTools console see it too.
+    realSetTimeout(() => { throw e; }, 0);
+  }
+
+  function call(fn, thisArg, args) {
+    activity++;
+    try {
+      if (typeof fn === 'function') fn.apply(thisArg, args);
+      else (0, eval)(String(fn));
+    } catch (e) { report(e); }
+  }
+
+  // A real task boundary, so promise reactions and other microtasks queued by
+  // a callback run before the next virtual event, as in a real event loop.
+  function yieldTask() {
+    return new Promise((resolve) => { pendingYields.push(resolve); channel.port2.postMessage(0); });
+  }
+
+  function nextDueTimer(limit) {
+    let best = null;
+    for (const [id, t] of timers) {
+      if (t.due > limit) continue;
+      if (!best || t.due < best.t.due || (t.due === best.t.due && t.seq < best.t.seq)) best = { id, t };
+    }
+    return best;
+  }
+
+  // ---- animations -------------------------------------------------------
+  // Each animation is adopted the first time a step sees it: it is paused and
+  // from then on its currentTime is set from the virtual clock. An animation
+  // created by a callback at virtual time T is seen in the same step, so its
+  // start time is T exactly. Animations the page paused itself are left alone.
+  const adopted = new WeakMap();
+  function syncAnimations() {
+    let running = false;
+    const list = document.getAnimations ? document.getAnimations() : [];
+    for (const a of list) {
+      let s = adopted.get(a);
+      if (!s) {
+        if (a.playState === 'paused' || a.playState === 'idle') continue;
+        s = { start: now, rate: a.playbackRate || 1, base: 0 };
+        adopted.set(a, s);
+        a.pause();
+      } else if (a.playState !== 'paused' && a.playState !== 'finished') {
+        // The page called play() (or changed play state) after adoption:
+        // restart our bookkeeping from its current position.
+        s.base = a.currentTime || 0;
+        s.start = now;
+        s.rate = a.playbackRate || 1;
+        a.pause();
+      }
+      const t = s.base + (now - s.start) * s.rate;
+      a.currentTime = t;
+      if (!running) {
+        const ct = a.effect && a.effect.getComputedTiming ? a.effect.getComputedTiming() : null;
+        if (!ct || !(t >= ct.endTime)) running = true;
+      }
+    }
+    const svgs = document.querySelectorAll('svg');
+    for (const svg of svgs) {
+      if (svg.ownerSVGElement || typeof svg.setCurrentTime !== 'function') continue;
+      if (!svg.querySelector('animate,animateTransform,animateMotion,set')) continue;
+      svg.pauseAnimations();
+      svg.setCurrentTime(now / 1000);
+      running = true;
+    }
+    return running;
+  }
+
+  // ---- stepping ---------------------------------------------------------
+  // step(t, draw) advances virtual time to t (ms): it runs every timer due by
+  // t in order, then, if draw is set, the frame's rAF callbacks with
+  // timestamp t, then seeks every animation to t. It returns what the next
+  // step may change, for change detection.
+  async function step(t, draw) {
+    activity = 0;
+    for (let guard = 0; guard < 100000; guard++) {
+      const next = nextDueTimer(t);
+      if (!next) break;
+      const { id, t: timer } = next;
+      if (timer.due > now) now = timer.due;
+      if (timer.interval >= 0) {
+        timer.due += timer.interval;
+        timer.seq = seq++;
+      } else {
+        timers.delete(id);
+      }
+      call(timer.fn, window, timer.args);
+      await yieldTask();
+    }
+    if (t > now) now = t;
+    if (draw) {
+      const cbs = rafs;
+      rafs = new Map();
+      for (const cb of cbs.values()) call(cb, window, [now]);
+      if (cbs.size) await yieldTask();
+    }
+    const animating = syncAnimations();
+    const hadActivity = activity > 0 || mutations > 0;
+    mutations = 0;
+    return { now, animating, hadActivity, rafPending: rafs.size > 0, nextTimer: nextTimerDue() };
+  }
+
+  function nextTimerDue() {
+    let min = -1;
+    for (const t of timers.values()) if (min < 0 || t.due < min) min = t.due;
+    return min;
+  }
+
+  // seek(frame, fps) steps frame by frame from the current frame up to frame.
+  // Every intermediate frame runs its rAF callbacks too, so pages that move
+  // things by a fixed amount per callback come out the same in every tab.
+  let frameNo = -1;
+  async function seek(frame, fps) {
+    let st = null;
+    while (frameNo < frame) {
+      frameNo++;
+      st = await step(frameNo * 1000 / fps, true);
+    }
+    return st;
+  }
+
+  // ready waits until fonts and images are loaded and decoded.
+  async function ready() {
+    if (document.readyState !== 'complete') {
+      await new Promise((r) => window.addEventListener('load', r, { once: true }));
+    }
+    if (document.fonts && document.fonts.ready) await document.fonts.ready;
+    const imgs = Array.from(document.images || []);
+    const broken = [];
+    await Promise.all(imgs.map((img) => img.decode().catch(() => { if (img.src) broken.push(img.currentSrc || img.src); })));
+    return { broken, title: document.title || '' };
+  }
+
+  const observer = new MutationObserver(() => { mutations++; });
+  function observe() {
+    observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  }
+  if (document.documentElement) observe();
+  else document.addEventListener('DOMContentLoaded', observe, { once: true });
+
+  Object.defineProperty(window, '__deckreel', {
+    value: Object.freeze({
+      step,
+      seek,
+      ready,
+      now: () => now,
+      takeErrors: () => errors.splice(0, errors.length),
+      realNow: realPerfNow,
+      frame: () => frameNo,
+    }),
+    enumerable: false,
+  });
+})();

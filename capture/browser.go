@@ -1,0 +1,197 @@
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+// Mode is how frames are taken from the browser.
+type Mode int
+
+const (
+	// ModeBeginFrame drives chromium-headless-shell in --deterministic-mode:
+	// every frame is produced by HeadlessExperimental.beginFrame, which also
+	// returns the screenshot. It is the fast, exact path.
+	ModeBeginFrame Mode = iota + 1
+	// ModeScreenshot drives a full Chromium with Page.captureScreenshot. Full
+	// Chromium has no beginFrame; virtual time still makes it exact, but
+	// every screenshot waits for a compositor frame, so it is slower.
+	ModeScreenshot
+)
+
+func (m Mode) String() string {
+	switch m {
+	case ModeBeginFrame:
+		return "beginFrame (chromium-headless-shell)"
+	case ModeScreenshot:
+		return "captureScreenshot (chromium)"
+	}
+	return "unknown"
+}
+
+// headlessShellNames and chromiumNames are looked up on PATH, in order.
+var (
+	headlessShellNames = []string{"chromium-headless-shell", "chrome-headless-shell", "headless_shell"}
+	chromiumNames      = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"}
+)
+
+// FindBrowser resolves the --browser flag: "auto" (the headless shell if
+// installed, else Chromium), "headless-shell", "chromium", or a path to an
+// executable (its name decides the mode: a name containing "headless" means
+// the headless shell).
+func FindBrowser(choice string) (path string, mode Mode, err error) {
+	lookup := func(names []string) string {
+		for _, n := range names {
+			if p, err := exec.LookPath(n); err == nil {
+				return p
+			}
+		}
+		return ""
+	}
+	switch choice {
+	case "", "auto":
+		if p := lookup(headlessShellNames); p != "" {
+			return p, ModeBeginFrame, nil
+		}
+		if p := lookup(chromiumNames); p != "" {
+			return p, ModeScreenshot, nil
+		}
+		return "", 0, errors.New("no Chrome found: install chromium-headless-shell (preferred) or chromium, or pass --browser PATH")
+	case "headless-shell":
+		if p := lookup(headlessShellNames); p != "" {
+			return p, ModeBeginFrame, nil
+		}
+		return "", 0, errors.New("--browser headless-shell: chromium-headless-shell is not installed")
+	case "chromium":
+		if p := lookup(chromiumNames); p != "" {
+			return p, ModeScreenshot, nil
+		}
+		return "", 0, errors.New("--browser chromium: chromium is not installed")
+	}
+	st, err := os.Stat(choice)
+	if err != nil {
+		return "", 0, fmt.Errorf("--browser %s: %w", choice, err)
+	}
+	if st.IsDir() {
+		return "", 0, fmt.Errorf("--browser %s: is a directory", choice)
+	}
+	mode = ModeScreenshot
+	if strings.Contains(strings.ToLower(filepath.Base(choice)), "headless") {
+		mode = ModeBeginFrame
+	}
+	return choice, mode, nil
+}
+
+// BrowserOptions configures Launch.
+type BrowserOptions struct {
+	Path string // executable
+	Mode Mode
+	// Width and Height are the viewport size in CSS pixels.
+	Width, Height int
+	// Proxy, when set, is the address (host:port) of the loopback server
+	// that refuses and reports every request to a host the render may not
+	// reach; see Server. Empty allows the network.
+	Proxy string
+	// BypassHosts are hosts reached directly despite Proxy (the host of a
+	// remote page that is the render's input).
+	BypassHosts []string
+	// Stderr receives Chrome's own output (nil discards it).
+	Stderr *os.File
+}
+
+// Browser is one running Chrome. Its lifetime is its context: Close cancels
+// it and waits until the process is gone and its profile directory removed.
+type Browser struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	opts   BrowserOptions
+	allocC context.CancelFunc
+}
+
+// Launch starts Chrome. The browser lives until Close or until ctx ends; the
+// caller must call Close on every path.
+func Launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
+	flags := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(opts.Path),
+		chromedp.WindowSize(opts.Width, opts.Height),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("font-render-hinting", "none"),
+		chromedp.Flag("run-all-compositor-stages-before-draw", true),
+		chromedp.Flag("disable-new-content-rendering-timeout", true),
+	}
+	if os.Geteuid() == 0 {
+		// Chrome refuses to run as root with its sandbox (containers, CI).
+		flags = append(flags, chromedp.NoSandbox)
+	}
+	if opts.Mode == ModeBeginFrame {
+		flags = append(flags, chromedp.Flag("deterministic-mode", true))
+	}
+	if opts.Proxy != "" {
+		flags = append(flags, chromedp.ProxyServer("http://"+opts.Proxy))
+		// Chrome bypasses the proxy for loopback by default, which is where
+		// the page's own server is.
+		if len(opts.BypassHosts) > 0 {
+			flags = append(flags, chromedp.Flag("proxy-bypass-list", strings.Join(opts.BypassHosts, ";")))
+		}
+	}
+	if opts.Stderr != nil {
+		flags = append(flags, chromedp.CombinedOutput(opts.Stderr))
+	}
+	all := append(chromedp.DefaultExecAllocatorOptions[:], flags...)
+	actx, acancel := chromedp.NewExecAllocator(ctx, all...)
+	bctx, bcancel := chromedp.NewContext(actx)
+	if err := chromedp.Do(bctx); err != nil {
+		bcancel()
+		acancel()
+		return nil, fmt.Errorf("start %s: %w", opts.Path, err)
+	}
+	return &Browser{ctx: bctx, cancel: bcancel, opts: opts, allocC: acancel}, nil
+}
+
+// Close ends the browser and waits for it to exit.
+func (b *Browser) Close() {
+	b.cancel()
+	b.allocC()
+}
+
+// Mode reports how this browser takes frames.
+func (b *Browser) Mode() Mode { return b.opts.Mode }
+
+// newTarget creates a tab. In beginFrame mode the tab must be created with
+// begin-frame control, which chromedp's own tab creation does not ask for,
+// so the tab is created here and attached with WithTargetID. Cancelling the
+// returned context closes the tab.
+func (b *Browser) newTarget(ctx context.Context) (context.Context, context.CancelFunc, error) {
+	if b.ctx.Err() != nil {
+		return nil, nil, fmt.Errorf("open tab: browser is gone: %w", context.Cause(b.ctx))
+	}
+	params := target.CreateTargetParams{URL: "about:blank", NewWindow: new(true)}
+	if b.opts.Mode == ModeBeginFrame {
+		params.EnableBeginFrameControl = new(true)
+	}
+	res, err := chromedp.CallBrowser(b.ctx, target.CreateTarget, params)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open tab: %w", err)
+	}
+	tctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(res.TargetID))
+	// Stop the tab when the caller's context ends too, not only the browser.
+	stop := context.AfterFunc(ctx, cancel)
+	if err := chromedp.Do(tctx); err != nil {
+		stop()
+		cancel()
+		return nil, nil, fmt.Errorf("attach tab: %w", err)
+	}
+	return tctx, func() { stop(); cancel() }, nil
+}

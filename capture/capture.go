@@ -1,0 +1,144 @@
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/deckreel/deckreel/frames"
+	"github.com/deckreel/deckreel/internal/pool"
+)
+
+// Scheduler hands out frame-range batches to the capture workers in priority
+// order, inside the window ahead of the encoder. *pool.Pool implements it.
+type Scheduler interface {
+	Next(ctx context.Context) (pool.Batch, error)
+	Done(b pool.Batch, elapsed time.Duration)
+	Fail(b pool.Batch, err error, retry bool) bool
+}
+
+// Config configures Run.
+type Config struct {
+	Browser *Browser
+	Tab     TabOptions
+	// Workers is the number of tabs capturing in parallel.
+	Workers int
+	// BatchTimeout bounds one batch; it is put on the batch's context, never
+	// on the browser's, so a stuck tab does not take the browser down.
+	BatchTimeout time.Duration
+	// Logf reports what a user should know (tab restarts, retries).
+	Logf func(format string, args ...any)
+	// OnCaptured is called with the number of frames a finished batch
+	// stands for, for progress.
+	OnCaptured func(frames int)
+}
+
+// Run captures every batch the scheduler hands out and sends the shots to
+// out, which it closes when it returns. It returns when the scheduler is
+// drained, ctx ends, or a batch fails for good (the error names its range).
+func Run(ctx context.Context, cfg Config, sched Scheduler, out chan<- frames.Shot) error {
+	defer close(out)
+	if cfg.Workers < 1 {
+		cfg.Workers = 1
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = func(string, ...any) {}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for w := range cfg.Workers {
+		g.Go(func() error { return worker(gctx, w, cfg, sched, out) })
+	}
+	return g.Wait()
+}
+
+func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<- frames.Shot) error {
+	var tab *Tab
+	defer func() {
+		if tab != nil {
+			tab.Close()
+		}
+	}()
+	for {
+		b, err := sched.Next(ctx)
+		if errors.Is(err, pool.ErrDrained) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		err = captureBatch(ctx, cfg, &tab, b, out)
+		if err == nil {
+			sched.Done(b, time.Since(start))
+			if cfg.OnCaptured != nil {
+				cfg.OnCaptured(b.Len())
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		retry := transient(err)
+		if tab != nil && (retry || errors.Is(err, ErrTabCrashed)) {
+			// The tab may be broken; the next batch gets a fresh one.
+			tab.Close()
+			tab = nil
+		}
+		if sched.Fail(b, err, retry) {
+			cfg.Logf("tab %d: frames %d-%d failed (attempt %d), retrying: %v", id, b.Start, b.End-1, b.Attempt+1, err)
+			continue
+		}
+		return fmt.Errorf("capture frames %d-%d: %w", b.Start, b.End-1, err)
+	}
+}
+
+// transient reports whether a failed batch is worth retrying on a new tab:
+// crashes, lost connections and timeouts are; a page that does not load or
+// throws in our script is not.
+func transient(err error) bool {
+	if errors.Is(err, ErrNotReady) {
+		return false
+	}
+	return errors.Is(err, ErrTabCrashed) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errNoScreenshot)
+}
+
+func captureBatch(ctx context.Context, cfg Config, tabp **Tab, b pool.Batch, out chan<- frames.Shot) error {
+	if cfg.BatchTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.BatchTimeout)
+		defer cancel()
+	}
+	tab := *tabp
+	if tab != nil && tab.Frame() >= b.Start {
+		// Virtual time only moves forward: a batch behind the tab needs a
+		// fresh page.
+		tab.Close()
+		tab, *tabp = nil, nil
+	}
+	if tab == nil {
+		var err error
+		tab, err = cfg.Browser.OpenTab(ctx, cfg.Tab)
+		if err != nil {
+			return err
+		}
+		*tabp = tab
+	}
+	for f := b.Start; f < b.End; f++ {
+		if _, err := tab.Seek(ctx, f); err != nil {
+			return err
+		}
+		img, err := tab.Shoot(ctx)
+		if err != nil {
+			return err
+		}
+		select {
+		case out <- frames.Shot{Index: f, Count: 1, Image: img}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}

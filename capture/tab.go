@@ -1,0 +1,241 @@
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/headlessexperimental"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/deckreel/deckreel/assets"
+)
+
+// ErrNotReady is returned when a page does not become ready (load, fonts,
+// images) within the ready timeout.
+var ErrNotReady = errors.New("page did not become ready")
+
+// PageError is an uncaught exception thrown by the page.
+type PageError struct {
+	Message string
+	URL     string
+	Line    int // 1-based; 0 when unknown
+}
+
+func (e PageError) String() string {
+	if e.URL != "" {
+		return fmt.Sprintf("%s (%s:%d)", e.Message, e.URL, e.Line)
+	}
+	return e.Message
+}
+
+// Status is what the time-control script reports after a step: whether the
+// next frame may differ from this one.
+type Status struct {
+	Now         float64 `json:"now"`
+	Animating   bool    `json:"animating"`
+	HadActivity bool    `json:"hadActivity"`
+	RAFPending  bool    `json:"rafPending"`
+	NextTimer   float64 `json:"nextTimer"`
+}
+
+// TabOptions configures a tab.
+type TabOptions struct {
+	URL          string
+	Width        int
+	Height       int
+	FPS          int
+	Epoch        time.Time
+	ReadyTimeout time.Duration
+	// Transparent keeps the page background transparent instead of white.
+	Transparent bool
+	// OnPageError is called (from the tab's event goroutine) for every
+	// uncaught page exception.
+	OnPageError func(PageError)
+}
+
+// Tab is one browser tab loaded with the page under virtual time. A Tab is
+// used by one goroutine at a time.
+type Tab struct {
+	b      *Browser
+	opts   TabOptions
+	ctx    context.Context
+	cancel context.CancelFunc
+	frame  int // the frame the page shows; -1 before frame 0
+	wg     sync.WaitGroup
+	title  string
+	broken []string
+}
+
+// OpenTab opens a tab, loads the page with the time-control script and waits
+// until it is ready (load event, fonts, images decoded). The caller must
+// Close the tab.
+func (b *Browser) OpenTab(ctx context.Context, opts TabOptions) (*Tab, error) {
+	tctx, cancel, err := b.newTarget(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t := &Tab{b: b, opts: opts, ctx: tctx, cancel: cancel, frame: -1}
+	if err := t.load(ctx); err != nil {
+		t.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// Close closes the tab and waits for its goroutines.
+func (t *Tab) Close() {
+	t.cancel()
+	t.wg.Wait()
+}
+
+// Frame is the frame index the page currently shows (-1 before frame 0).
+func (t *Tab) Frame() int { return t.frame }
+
+// Title is the document title once loaded.
+func (t *Tab) Title() string { return t.title }
+
+// BrokenImages lists images that failed to load or decode.
+func (t *Tab) BrokenImages() []string { return t.broken }
+
+func (t *Tab) load(ctx context.Context) error {
+	// Report exceptions with their source line. Console subscribes at once,
+	// so exceptions thrown during the load are not lost.
+	if t.opts.OnPageError != nil {
+		msgs := chromedp.Console(t.ctx)
+		t.wg.Go(func() {
+			for m, err := range msgs {
+				if err != nil {
+					return
+				}
+				if !m.IsException() {
+					continue
+				}
+				pe := PageError{Message: m.Text, URL: m.URL}
+				if m.URL != "" {
+					pe.Line = int(m.Line) + 1
+				}
+				t.opts.OnPageError(pe)
+			}
+		})
+	}
+	script := assets.TimeControlScript(t.opts.Epoch.UnixMilli())
+	setup := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script}); err != nil {
+			return fmt.Errorf("inject time control: %w", err)
+		}
+		if _, err := cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+			Width: int64(t.opts.Width), Height: int64(t.opts.Height), DeviceScaleFactor: 1,
+		}); err != nil {
+			return fmt.Errorf("set viewport: %w", err)
+		}
+		if t.opts.Transparent {
+			if _, err := cdp.Call(ctx, tg, emulation.SetDefaultBackgroundColorOverride, emulation.SetDefaultBackgroundColorOverrideParams{Color: &cdp.RGBA{}}); err != nil {
+				return fmt.Errorf("set transparent background: %w", err)
+			}
+		}
+		return nil
+	})
+	rctx, rcancel := context.WithTimeout(t.ctx, t.opts.ReadyTimeout)
+	defer rcancel()
+	stop := context.AfterFunc(ctx, rcancel)
+	defer stop()
+	if err := chromedp.Do(rctx, setup, chromedp.Navigate(t.opts.URL)); err != nil {
+		return t.loadError("load", err, rctx)
+	}
+	type readyResult struct {
+		Broken []string `json:"broken"`
+		Title  string   `json:"title"`
+	}
+	res, err := chromedp.Run(rctx, chromedp.Evaluate[readyResult](`window.__deckreel ? window.__deckreel.ready() : Promise.reject(new Error("time-control script missing"))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return t.loadError("wait for fonts and images", err, rctx)
+	}
+	t.title, t.broken = res.Title, res.Broken
+	return nil
+}
+
+func (t *Tab) loadError(what string, err error, rctx context.Context) error {
+	if errors.Is(rctx.Err(), context.DeadlineExceeded) && t.ctx.Err() == nil {
+		return fmt.Errorf("%s %s: %w after %s (raise --ready-timeout if the page is slow)", what, t.opts.URL, ErrNotReady, t.opts.ReadyTimeout)
+	}
+	return fmt.Errorf("%s %s: %w", what, t.opts.URL, err)
+}
+
+// Seek steps virtual time frame by frame up to frame (which must not be
+// behind the current one) and returns the script's status after it.
+func (t *Tab) Seek(ctx context.Context, frame int) (Status, error) {
+	if frame < t.frame {
+		return Status{}, fmt.Errorf("seek to frame %d: tab is already at frame %d", frame, t.frame)
+	}
+	sctx, stop := t.bind(ctx)
+	defer stop()
+	st, err := chromedp.Run(sctx, chromedp.Evaluate[Status](
+		fmt.Sprintf("window.__deckreel.seek(%d, %d)", frame, t.opts.FPS), chromedp.EvalAwaitPromise))
+	if err != nil {
+		return Status{}, fmt.Errorf("advance page to frame %d: %w", frame, t.wrap(err))
+	}
+	t.frame = frame
+	return st, nil
+}
+
+// Shoot renders the current frame and returns it as PNG bytes.
+func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
+	sctx, stop := t.bind(ctx)
+	defer stop()
+	if t.b.opts.Mode == ModeBeginFrame {
+		res, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
+			return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
+				Screenshot: &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng, OptimizeForSpeed: true},
+			})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrap(err))
+		}
+		if len(res.ScreenshotData) == 0 {
+			return nil, fmt.Errorf("capture frame %d: %w", t.frame, errNoScreenshot)
+		}
+		return res.ScreenshotData, nil
+	}
+	res, err := chromedp.Call(sctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrap(err))
+	}
+	return res.Data, nil
+}
+
+var errNoScreenshot = errors.New("browser returned no screenshot")
+
+// bind returns a context for one command: it is the tab's context (so the
+// browser connection is used) cancelled also when ctx ends. Per-batch
+// deadlines are put on ctx, never on the browser's context.
+func (t *Tab) bind(ctx context.Context) (context.Context, func()) {
+	cctx, cancel := context.WithCancelCause(t.ctx)
+	if d, ok := ctx.Deadline(); ok {
+		var c2 context.CancelFunc
+		cctx, c2 = context.WithDeadline(cctx, d)
+		prev := cancel
+		cancel = func(err error) { c2(); prev(err) }
+	}
+	stop := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
+	return cctx, func() { stop(); cancel(nil) }
+}
+
+// ErrTabCrashed reports that the tab or the browser went away; the batch may
+// be retried on a new tab.
+var ErrTabCrashed = errors.New("browser tab crashed or disconnected")
+
+func (t *Tab) wrap(err error) error {
+	if t.ctx.Err() != nil || strings.Contains(err.Error(), "lost the connection") || errors.Is(err, chromedp.ErrTargetDetached) {
+		return fmt.Errorf("%w: %w", ErrTabCrashed, err)
+	}
+	return err
+}

@@ -1,0 +1,313 @@
+package encode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+)
+
+// errFFmpegQuit cancels the encoder's context after ffmpeg stopped reading
+// frames on its own; it never reaches callers (they get an *FFmpegError).
+var errFFmpegQuit = errors.New("ffmpeg stopped reading frames")
+
+// Encoder feeds raw frames to one ffmpeg process that encodes them into a
+// temporary file, which Close renames onto Options.Output.
+//
+// WriteFrame and Close must be called from one goroutine (the one that owns
+// the frame order). Frames may be called from any goroutine, and Abort may be
+// called from another goroutine to interrupt a WriteFrame that is blocked
+// because ffmpeg is not reading.
+//
+// The Encoder starts no goroutines of its own. os/exec runs one that copies
+// ffmpeg's stderr and one that watches the context; both end when ffmpeg has
+// been waited for, which Close and Abort always do. Until one of them is
+// called the ffmpeg process, those goroutines and the temporary file remain.
+type Encoder struct {
+	opts       Options // defaults applied; Output as the caller gave it
+	outPath    string  // absolute Output
+	tmpPath    string  // absolute temporary file, same directory
+	frameBytes int
+
+	// ctx is done when the caller's context is, when Abort is called, or
+	// when ffmpeg quit by itself; os/exec then runs cmd.Cancel.
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stderr *tailWriter
+
+	frames atomic.Int64
+
+	waitOnce sync.Once
+	waitErr  error
+
+	// failed is the error of the first failed write. WriteFrame sets it and
+	// Close reads it, which the single-writer rule keeps from overlapping.
+	failed error
+
+	finishMu sync.Mutex  // serialises Close and Abort
+	finished atomic.Bool // Close or Abort has begun
+}
+
+// Start validates opts, creates the temporary file next to opts.Output and
+// starts ffmpeg reading raw frames from a pipe. Nothing is written to
+// opts.Output until Close succeeds.
+//
+// The caller must call Close (to keep the video) or Abort (to discard it)
+// exactly once; `defer enc.Abort()` followed by `return enc.Close()` is the
+// usual pattern, since Abort after Close does nothing.
+//
+// ctx bounds the whole encode: when it is done, ffmpeg is stopped as by
+// Abort (stdin closed and SIGINT, then SIGKILL after GracePeriod) and
+// WriteFrame and Close return errors wrapping context.Cause(ctx). The
+// temporary file is removed by the Close or Abort that must still follow.
+func Start(ctx context.Context, opts Options) (*Encoder, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	o := opts.withDefaults()
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("start encoding %s: %w", o.Output, context.Cause(ctx))
+	}
+	bin, err := exec.LookPath(o.FFmpeg)
+	if err != nil {
+		return nil, fmt.Errorf("start encoding %s: find ffmpeg: %w", o.Output, err)
+	}
+	out, err := filepath.Abs(o.Output)
+	if err != nil {
+		return nil, fmt.Errorf("start encoding %s: %w", o.Output, err)
+	}
+	tmp, err := createTemp(out)
+	if err != nil {
+		return nil, fmt.Errorf("start encoding %s: %w", o.Output, err)
+	}
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	e := &Encoder{
+		opts:       o,
+		outPath:    out,
+		tmpPath:    tmp,
+		frameBytes: o.FrameBytes(),
+		ctx:        ctx,
+		cancel:     cancel,
+		stderr:     newTailWriter(stderrTailSize, o.Stderr),
+	}
+	cmd := exec.CommandContext(ctx, bin, ffmpegArgs(o, tmp)...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		cancel(nil)
+		return nil, errors.Join(fmt.Errorf("start encoding %s: %w", o.Output, err), e.removeTemp())
+	}
+	cmd.Stderr = e.stderr
+	// Stopping is graceful first, because a SIGKILLed ffmpeg leaves an MP4
+	// without its index: end of input lets it finish normally, and SIGINT
+	// makes it finish even if it is stuck somewhere other than reading.
+	// Only if it is still running GracePeriod later does os/exec kill it.
+	cmd.Cancel = func() error {
+		_ = stdin.Close() // unblocks a WriteFrame stuck on a full pipe
+		return cmd.Process.Signal(os.Interrupt)
+	}
+	cmd.WaitDelay = o.GracePeriod
+	if err := cmd.Start(); err != nil {
+		cancel(nil)
+		return nil, errors.Join(fmt.Errorf("start encoding %s: start ffmpeg: %w", o.Output, err), e.removeTemp())
+	}
+	e.cmd, e.stdin = cmd, stdin
+	return e, nil
+}
+
+// createTemp creates an empty hidden file next to out for ffmpeg to
+// overwrite, and returns its path. Creating it ourselves, rather than
+// letting ffmpeg do it, makes the name unique; it keeps out's extension
+// (or .mp4) because ffmpeg picks the container from it.
+func createTemp(out string) (string, error) {
+	dir, base := filepath.Split(out)
+	ext := filepath.Ext(base)
+	if ext == "" {
+		ext = ".mp4"
+	}
+	f, err := os.CreateTemp(dir, "."+base+".deckreel-*.tmp"+ext)
+	if err != nil {
+		return "", fmt.Errorf("create temporary file: %w", err)
+	}
+	// CreateTemp makes the file 0600, and the mode survives ffmpeg's
+	// overwrite and our rename; a video is normally world-readable.
+	err = f.Chmod(0o644)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", errors.Join(fmt.Errorf("prepare temporary file: %w", err), os.Remove(f.Name()))
+	}
+	return f.Name(), nil
+}
+
+// WriteFrame sends one raw frame to ffmpeg count times (count >= 1 repeats
+// an unchanged frame, e.g. while a slide is static). pix must be exactly
+// Options.FrameBytes long, in Options.PixFmt layout; frames are encoded in
+// the order written, each lasting 1/FPS. pix is not retained.
+//
+// WriteFrame blocks while ffmpeg is busy: that is the back-pressure that
+// slows capture down to encoding speed. If ffmpeg has died, the error is an
+// *FFmpegError quoting the end of its log, ffmpeg has been reaped and the
+// Encoder is dead: every later WriteFrame and Close return the same error.
+// A wrong length or count is reported without harming the Encoder.
+func (e *Encoder) WriteFrame(pix []byte, count int) error {
+	if e.finished.Load() {
+		return fmt.Errorf("encode %s: write frame %d: %w", e.opts.Output, e.frames.Load(), ErrClosed)
+	}
+	if e.failed != nil {
+		return e.failed
+	}
+	if len(pix) != e.frameBytes {
+		return fmt.Errorf("encode %s: write frame %d: got %d bytes, want %d for %dx%d %s",
+			e.opts.Output, e.frames.Load(), len(pix), e.frameBytes, e.opts.Width, e.opts.Height, e.opts.PixFmt)
+	}
+	if count < 1 {
+		return fmt.Errorf("encode %s: write frame %d: repeat count must be at least 1; got %d", e.opts.Output, e.frames.Load(), count)
+	}
+	// Repeats are plain rewrites for now; everything that knows that is in
+	// this loop, so a cheaper way to repeat frames can replace it.
+	for range count {
+		if _, err := e.stdin.Write(pix); err != nil {
+			e.failed = e.writeFailed(fmt.Sprintf("write frame %d", e.frames.Load()), err)
+			return e.failed
+		}
+		e.frames.Add(1)
+	}
+	return nil
+}
+
+// writeFailed turns a failed write to ffmpeg's stdin into the error to
+// report, after making sure ffmpeg has exited and been reaped, so that
+// its whole log has been read.
+func (e *Encoder) writeFailed(op string, writeErr error) error {
+	if e.ctx.Err() != nil {
+		// Cancel closed stdin under us: cancellation or Abort, not ffmpeg.
+		e.wait()
+		return fmt.Errorf("encode %s: %s: %w", e.opts.Output, op, context.Cause(e.ctx))
+	}
+	// ffmpeg closed its end of the pipe, so it has exited or is about to.
+	// Stop it gracefully in case it is still alive, and wait for it.
+	e.cancel(errFFmpegQuit)
+	err := e.wait()
+	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) {
+		// ffmpeg exited 0 (or was reaped as we cancelled) without reading
+		// everything; the write error is the only evidence.
+		err = fmt.Errorf("quit early: %w", writeErr)
+	}
+	return &FFmpegError{Output: e.opts.Output, Op: op, Err: err, Stderr: e.stderr.String()}
+}
+
+// Frames reports how many frames (counting repeats) have been written to
+// ffmpeg so far. It is safe to call from any goroutine.
+func (e *Encoder) Frames() int {
+	return int(e.frames.Load())
+}
+
+// Close ends the input, waits for ffmpeg to finish the file, checks that
+// it exited 0, syncs the file to disk and renames it onto Options.Output,
+// replacing any file there atomically. On any failure the temporary file
+// is removed, Output is left untouched and the error says why: an
+// *FFmpegError if ffmpeg failed, or an error wrapping the context's cause
+// if it was cancelled (even if ffmpeg had just finished).
+//
+// Close takes as long as ffmpeg needs to flush its encoder and, for
+// +faststart, rewrite the file with the index first; it is bounded only by
+// the context given to Start. Close with no frames written fails, rather
+// than leave an empty video.
+func (e *Encoder) Close() error {
+	e.finishMu.Lock()
+	defer e.finishMu.Unlock()
+	if e.finished.Swap(true) {
+		return fmt.Errorf("encode %s: close: %w", e.opts.Output, ErrClosed)
+	}
+	defer e.cancel(nil) // ffmpeg has been waited for by then; release the context
+
+	if e.failed != nil {
+		return errors.Join(e.failed, e.removeTemp())
+	}
+	// End of input: ffmpeg flushes the encoder, writes the index and exits.
+	closeErr := e.stdin.Close()
+	waitErr := e.wait()
+	if e.ctx.Err() != nil {
+		return errors.Join(fmt.Errorf("encode %s: finish: %w", e.opts.Output, context.Cause(e.ctx)), e.removeTemp())
+	}
+	if waitErr != nil {
+		return errors.Join(&FFmpegError{Output: e.opts.Output, Op: "finish", Err: waitErr, Stderr: e.stderr.String()}, e.removeTemp())
+	}
+	if closeErr != nil {
+		return errors.Join(fmt.Errorf("encode %s: finish: close ffmpeg's input: %w", e.opts.Output, closeErr), e.removeTemp())
+	}
+	if e.frames.Load() == 0 {
+		return errors.Join(fmt.Errorf("encode %s: finish: no frames were written", e.opts.Output), e.removeTemp())
+	}
+	if err := syncFile(e.tmpPath); err != nil {
+		return errors.Join(fmt.Errorf("encode %s: finish: %w", e.opts.Output, err), e.removeTemp())
+	}
+	if err := os.Rename(e.tmpPath, e.outPath); err != nil {
+		return errors.Join(fmt.Errorf("encode %s: finish: move video into place: %w", e.opts.Output, err), e.removeTemp())
+	}
+	// Make the rename itself durable. Best effort: the video is already in
+	// place and complete, and some file systems cannot sync a directory.
+	_ = syncFile(filepath.Dir(e.outPath))
+	return nil
+}
+
+// Abort stops ffmpeg and removes the temporary file, leaving
+// Options.Output untouched. It stops ffmpeg as a cancelled context does:
+// stdin is closed and SIGINT sent, and only if ffmpeg is still running
+// after GracePeriod is it killed; so Abort takes at most about
+// GracePeriod. A WriteFrame blocked in another goroutine returns an error
+// wrapping ErrAborted.
+//
+// Abort after Close (or a second Abort) does nothing and returns nil. The
+// error reports only failure to remove the temporary file: ffmpeg's exit
+// status means nothing once it has been told to stop.
+func (e *Encoder) Abort() error {
+	e.finishMu.Lock()
+	defer e.finishMu.Unlock()
+	if e.finished.Swap(true) {
+		return nil
+	}
+	e.cancel(ErrAborted)
+	e.wait()
+	return e.removeTemp()
+}
+
+// wait waits for ffmpeg exactly once, however many paths need it to have
+// exited, and returns what exec.Cmd.Wait returned.
+func (e *Encoder) wait() error {
+	e.waitOnce.Do(func() { e.waitErr = e.cmd.Wait() })
+	return e.waitErr
+}
+
+func (e *Encoder) removeTemp() error {
+	if err := os.Remove(e.tmpPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove temporary file: %w", err)
+	}
+	return nil
+}
+
+// syncFile flushes path (a file written by ffmpeg, or a directory) to
+// disk, so that a crash after the rename cannot leave an empty Output.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package encode
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Defaults applied by Start (and assumed by Validate) for zero-valued fields.
+const (
+	DefaultFFmpeg      = "ffmpeg"
+	DefaultPixFmt      = "rgba"
+	DefaultCodec       = "libx264"
+	DefaultPreset      = "veryfast"
+	DefaultGracePeriod = 5 * time.Second
+	// DefaultCRF is a little better than x264's own default of 23: slides are
+	// mostly static, so the extra quality costs few bits, while text edges
+	// visibly ring at higher values.
+	DefaultCRF = 18
+)
+
+// Limits checked by Validate.
+const (
+	MinFPS = 1
+	MaxFPS = 240
+	MaxCRF = 51 // x264's highest (worst) quality setting
+)
+
+// Options configures an Encoder. The zero value of every field except
+// Width, Height, FPS and Output selects a default.
+type Options struct {
+	// FFmpeg is the ffmpeg executable, as a path or a name looked up in
+	// PATH. Empty means "ffmpeg".
+	FFmpeg string
+
+	// Width and Height are the frame size in pixels. Both must be even,
+	// because the output is always yuv420p.
+	Width, Height int
+
+	// FPS is the frame rate of both the input and the (constant frame
+	// rate) output: every frame written becomes exactly one output frame.
+	FPS int
+
+	// PixFmt is the layout of the raw frames passed to WriteFrame:
+	// "rgba" (default; what image.RGBA holds), "bgra", "rgb24" or
+	// "yuv420p". RGB input is converted with the BT.709 matrix and the
+	// output is tagged BT.709, which is what browsers and players assume
+	// for HD video; yuv420p input is passed through untouched.
+	PixFmt string
+
+	// Codec is the ffmpeg video encoder. Empty means "libx264".
+	Codec string
+
+	// CRF is the constant rate factor, 1 (best) to 51 (worst). Zero means
+	// DefaultCRF; lossless (CRF 0) is not available through this field.
+	CRF int
+
+	// Preset trades encoding speed for size. Empty means "veryfast": the
+	// encoder has to keep up with capture, and a slower ffmpeg slows the
+	// whole pipeline down rather than buffering frames in memory.
+	Preset string
+
+	// Output is the final path of the video, e.g. "out.mp4". Its directory
+	// must exist and be writable: the temporary file is created there so
+	// the final rename is atomic. An extension-less path is written as MP4.
+	Output string
+
+	// Stderr, if not nil, receives ffmpeg's log (errors only) as it is
+	// written. Either way the last few KiB are kept and quoted in errors.
+	Stderr io.Writer
+
+	// GracePeriod is how long a stopping ffmpeg (after its stdin was closed
+	// and it was sent SIGINT) may take to exit before it is killed. Zero
+	// means DefaultGracePeriod.
+	GracePeriod time.Duration
+}
+
+// withDefaults returns a copy of o with zero-valued fields defaulted.
+func (o Options) withDefaults() Options {
+	if o.FFmpeg == "" {
+		o.FFmpeg = DefaultFFmpeg
+	}
+	if o.PixFmt == "" {
+		o.PixFmt = DefaultPixFmt
+	}
+	if o.Codec == "" {
+		o.Codec = DefaultCodec
+	}
+	if o.CRF == 0 {
+		o.CRF = DefaultCRF
+	}
+	if o.Preset == "" {
+		o.Preset = DefaultPreset
+	}
+	if o.GracePeriod == 0 {
+		o.GracePeriod = DefaultGracePeriod
+	}
+	return o
+}
+
+// Validate reports every problem with o (joined with errors.Join), so a
+// configuration mistake is caught before Chrome is started rather than
+// when ffmpeg rejects it. It does not look for the ffmpeg binary; Start
+// does.
+func (o Options) Validate() error {
+	o = o.withDefaults()
+	var errs []error
+	switch {
+	case o.Width <= 0 || o.Height <= 0:
+		errs = append(errs, fmt.Errorf("frame size must be positive; got %dx%d", o.Width, o.Height))
+	case o.Width%2 != 0 || o.Height%2 != 0:
+		errs = append(errs, fmt.Errorf("H.264 with yuv420p needs even width and height; got %dx%d", o.Width, o.Height))
+	}
+	if o.FPS < MinFPS || o.FPS > MaxFPS {
+		errs = append(errs, fmt.Errorf("fps must be between %d and %d; got %d", MinFPS, MaxFPS, o.FPS))
+	}
+	if _, ok := pixFmtBits(o.PixFmt); !ok {
+		errs = append(errs, fmt.Errorf("unsupported input pixel format %q (want rgba, bgra, rgb24 or yuv420p)", o.PixFmt))
+	}
+	if o.CRF < 1 || o.CRF > MaxCRF {
+		errs = append(errs, fmt.Errorf("crf must be between 1 and %d; got %d", MaxCRF, o.CRF))
+	}
+	if o.Codec == "libx264" && !slices.Contains(x264Presets(), o.Preset) {
+		errs = append(errs, fmt.Errorf("unknown libx264 preset %q (want one of %s)", o.Preset, strings.Join(x264Presets(), ", ")))
+	}
+	if o.Output == "" {
+		errs = append(errs, errors.New("output path is empty"))
+	}
+	if o.GracePeriod < 0 {
+		errs = append(errs, fmt.Errorf("grace period must not be negative; got %v", o.GracePeriod))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("invalid encode options: %w", err)
+	}
+	return nil
+}
+
+// FrameBytes is the exact length WriteFrame expects for one frame, or 0 if
+// the size or pixel format is invalid. Callers use it to size (and pool)
+// their frame buffers.
+func (o Options) FrameBytes() int {
+	o = o.withDefaults()
+	bits, ok := pixFmtBits(o.PixFmt)
+	if !ok || o.Width <= 0 || o.Height <= 0 {
+		return 0
+	}
+	return o.Width * o.Height * bits / 8
+}
+
+// pixFmtBits returns the bits per pixel of a supported input pixel format.
+// yuv420p is 12: a full-size luma plane plus two quarter-size chroma
+// planes, which is why it needs even dimensions to come out whole.
+func pixFmtBits(pixFmt string) (int, bool) {
+	switch pixFmt {
+	case "rgba", "bgra":
+		return 32, true
+	case "rgb24":
+		return 24, true
+	case "yuv420p":
+		return 12, true
+	}
+	return 0, false
+}
+
+// isRGB reports whether the input pixel format needs a colour-matrix
+// conversion to reach yuv420p.
+func isRGB(pixFmt string) bool {
+	return pixFmt != "yuv420p"
+}
+
+func x264Presets() []string {
+	return []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
+}

@@ -1,0 +1,218 @@
+package frames
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"image/color"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Shot is one captured image that stands for Count consecutive frames
+// starting at Index (Count > 1 when capture saw that the page did not
+// change). Image is PNG or JPEG bytes; Run only reads it, and the sender must
+// not change it after sending.
+//
+// A Shot with Skip set is a hole, not an image: its Count frames will never
+// come (a range whose capture failed for good and that the caller chose to
+// leave out of the video). Run writes nothing for them and moves past them,
+// so the video is shorter by Count frames. Holes are sent in-band, on the
+// same channel as the images, so that the reorder step learns about them in
+// order and is woken by them: a hole reported any other way could leave Run
+// waiting for frames that never come while the window behind it fills up.
+type Shot struct {
+	Index, Count int
+	Image        []byte
+	Skip         bool
+}
+
+// FrameSink receives the frames, in order. Run calls WriteFrame from one
+// goroutine only, strictly in frame order; pix holds one frame in the
+// configured [Format] (Width*Height*4 bytes of RGBA, or a YUV 4:2:0 frame),
+// and the sink writes it count times. pix is reused as soon as WriteFrame
+// returns: the sink must not keep it. WriteFrame may block (that is how the
+// encoder slows capture down) but should return when the context given to
+// Run ends, since Run cannot interrupt it.
+type FrameSink interface {
+	WriteFrame(pix []byte, count int) error
+}
+
+// Format is the pixel layout of the frames given to the sink. The names are
+// ffmpeg's -pix_fmt names, so the encoder can pass them on unchanged.
+type Format string
+
+const (
+	// RGBA is 4 bytes per pixel, R G B A, rows top to bottom with no
+	// padding; alpha is always 255.
+	RGBA Format = "rgba"
+	// YUV420P is planar Y (Width*Height bytes), then U, then V (each
+	// ceil(Width/2)*ceil(Height/2) bytes), BT.601 limited range, chroma
+	// averaged over each 2x2 block: what ffmpeg's default rgba->yuv420p
+	// conversion gives. It is 3/8 the size of RGBA, which makes every
+	// repeated frame cheaper to pipe to ffmpeg, and it moves the colour
+	// conversion off ffmpeg's single swscale thread onto the workers.
+	YUV420P Format = "yuv420p"
+)
+
+// FrameSize returns the number of bytes of one width x height frame in f, or
+// 0 if f is not a known format.
+func (f Format) FrameSize(width, height int) int {
+	switch f {
+	case RGBA:
+		return width * height * 4
+	case YUV420P:
+		cw, ch := (width+1)/2, (height+1)/2
+		return width*height + 2*cw*ch
+	}
+	return 0
+}
+
+// Config configures [Run].
+type Config struct {
+	// Width and Height are the output size in pixels. Required.
+	Width, Height int
+
+	// Workers is the number of goroutines that decode and transform shots.
+	// Zero means runtime.GOMAXPROCS(0): each worker keeps one core busy,
+	// and GOMAXPROCS (unlike NumCPU) honours a container's CPU limit.
+	//
+	// Decoding, compositing and YUV conversion are single-threaded per
+	// worker. Only the letterbox path (a shot that is not Width x Height)
+	// calls imaging.Resize, which in imaging v1.6.2 fans out to GOMAXPROCS
+	// goroutines per call and has no setting to change that (SetMaxProcs
+	// came after v1.6.2). Those goroutines are multiplexed onto the
+	// GOMAXPROCS threads like ours, so Workers <= GOMAXPROCS never runs
+	// more threads than cores; it only makes a resize queue behind the
+	// other workers' frames. If imaging is upgraded to a version with
+	// SetMaxProcs, cmd/ should call imaging.SetMaxProcs(1) once at start
+	// (this package never sets third-party globals), since the parallelism
+	// here is across frames. Leave room for Chrome and ffmpeg by lowering
+	// Workers, not GOMAXPROCS.
+	Workers int
+
+	// Start is the index of the first frame; frames before it never come.
+	Start int
+
+	// End, if greater than Start, is the index after the last frame. Run
+	// then rejects shots at or past End and reports a [MissingFrameError]
+	// if the input ends before End. With End unset, Run only notices
+	// frames missing before the last frame it received.
+	End int
+
+	// Format is the pixel layout given to the sink; empty means RGBA.
+	Format Format
+
+	// OnAdvance, if set, is called with pos once every frame before pos
+	// has left the reorder buffer: written to the sink, or held as the one
+	// run of identical frames that will be written when the next different
+	// frame arrives or the input ends. It moves the capture window (as
+	// pool.Pool.Advance does), so frames at or after pos may come in any
+	// order but frames before it never again. It is called from the
+	// goroutine that writes to the sink and must not block.
+	OnAdvance func(pos int)
+
+	// Background fills the letterbox bars and shows through transparent
+	// pixels; nil means black. A translucent colour is taken as drawn over
+	// black.
+	Background color.Color
+}
+
+// MissingFrameError reports that the input ended while a frame had not
+// arrived and had not been skipped. Callers that want to know which frame
+// use errors.As.
+type MissingFrameError struct {
+	Index int // the first missing frame
+}
+
+func (e *MissingFrameError) Error() string {
+	return fmt.Sprintf("frame %d never arrived before the input ended", e.Index)
+}
+
+// Run consumes shots from in until it is closed, and writes the frames to
+// sink in order. It returns nil once every frame it received has been
+// written, or the first error: a shot that does not decode, a frame that is
+// missing or sent twice, the sink's error, or ctx's error. Any error stops
+// everything and no frame is written after it.
+//
+// Run starts Workers goroutines plus one that writes to the sink, and waits
+// for all of them before it returns. It stops reading in when it returns,
+// so the sender must select on a context that ends when Run fails: run both
+// in one errgroup.Group and give Run that group's context.
+//
+// Memory: at most Workers + 3 frames are in the pipeline (one per worker,
+// one handed over, the held run, the one being written) plus whatever
+// waits in the reorder buffer, which is bounded by how far ahead of
+// OnAdvance's position the sender may run. Each shot also costs a decode
+// allocation (image/png and image/jpeg cannot decode into a given buffer);
+// for RGBA output of an exactly sized opaque PNG that allocation is used as
+// the frame itself, so nothing is copied.
+func Run(ctx context.Context, cfg Config, in <-chan Shot, sink FrameSink) error {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return err
+	}
+	pool := newBufferPool(cfg.Format.FrameSize(cfg.Width, cfg.Height), cfg.Workers+3)
+	seed := maphash.MakeSeed()
+	// One slot per worker lets each finish its next frame while the writer
+	// is busy in the sink; more would only hold memory the window already
+	// accounts for in the reorder buffer.
+	decoded := make(chan frame, cfg.Workers)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		// The first worker error must stop the other workers at once, not
+		// when in is closed, hence their own group and context.
+		workers, wctx := errgroup.WithContext(gctx)
+		for range cfg.Workers {
+			t := newTransformer(cfg, pool)
+			workers.Go(func() error { return t.run(wctx, seed, in, decoded) })
+		}
+		err := workers.Wait()
+		if err == nil {
+			// Closing means "the input ended cleanly". On error the channel
+			// stays open: gctx is cancelled when this func returns, and the
+			// writer must not mistake the end of the workers for the end of
+			// the input and report missing frames instead of the real error.
+			close(decoded)
+		}
+		return err
+	})
+	g.Go(func() error {
+		r := newReorder(cfg, sink, pool)
+		return r.run(gctx, decoded)
+	})
+	return g.Wait()
+}
+
+// withDefaults validates c and fills in its zero fields.
+func (c Config) withDefaults() (Config, error) {
+	if c.Width <= 0 || c.Height <= 0 {
+		return c, fmt.Errorf("frames: output size %dx%d: width and height must be positive", c.Width, c.Height)
+	}
+	if c.Workers < 0 {
+		return c, fmt.Errorf("frames: %d workers: must not be negative", c.Workers)
+	}
+	if c.Workers == 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	if c.Format == "" {
+		c.Format = RGBA
+	}
+	if c.Format.FrameSize(1, 1) == 0 {
+		return c, fmt.Errorf("frames: unknown pixel format %q (want %q or %q)", c.Format, RGBA, YUV420P)
+	}
+	if c.End != 0 && c.End <= c.Start {
+		return c, fmt.Errorf("frames: end %d is not after start %d", c.End, c.Start)
+	}
+	if c.Background == nil {
+		c.Background = color.Black
+	}
+	return c, nil
+}
+
+// errOverlap is wrapped by the errors for shots that cover frames that were
+// already received; it means a bug upstream, never a transient failure.
+var errOverlap = errors.New("frames sent twice")

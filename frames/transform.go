@@ -1,0 +1,257 @@
+package frames
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+
+	"github.com/disintegration/imaging"
+)
+
+// frame is a transformed shot on its way from a worker to the reorder step.
+type frame struct {
+	index, count int
+	skip         bool   // a hole: no pixels, nothing to write
+	hash         uint64 // of the encoded image, to merge identical neighbours
+	pix          []byte // one frame in the output format; from the pool or the decoder
+}
+
+// transformer turns shots into frames. Each worker owns one; it is not safe
+// for concurrent use.
+type transformer struct {
+	width, height int
+	format        Format
+	background    color.RGBA // opaque
+	pool          *bufferPool
+
+	// scratch holds the fitted RGBA frame before YUV conversion when the
+	// decoded image cannot be converted directly. It is reused for every
+	// shot, since the YUV frame, not this, is what leaves the worker.
+	scratch *image.RGBA
+}
+
+// newTransformer returns a transformer for cfg, which must have been through
+// withDefaults.
+func newTransformer(cfg Config, pool *bufferPool) *transformer {
+	// RGBA() is premultiplied, so dropping alpha gives the colour over black.
+	r, g, b, _ := cfg.Background.RGBA()
+	return &transformer{
+		width:      cfg.Width,
+		height:     cfg.Height,
+		format:     cfg.Format,
+		background: color.RGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0xff},
+		pool:       pool,
+	}
+}
+
+// run transforms shots from in and sends them to out until in is closed
+// (nil), a shot fails (its error), or ctx ends (ctx's error).
+func (t *transformer) run(ctx context.Context, seed maphash.Seed, in <-chan Shot, out chan<- frame) error {
+	for {
+		var s Shot
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case shot, ok := <-in:
+			if !ok {
+				return nil
+			}
+			s = shot
+		}
+		f, err := t.transform(seed, s)
+		if err != nil {
+			return err
+		}
+		select {
+		case out <- f:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// transform decodes s and converts it to one output frame.
+func (t *transformer) transform(seed maphash.Seed, s Shot) (frame, error) {
+	f := frame{index: s.Index, count: s.Count, skip: s.Skip}
+	if s.Count < 1 {
+		return f, fmt.Errorf("shot of frame %d: count %d, want at least 1", s.Index, s.Count)
+	}
+	if s.Skip {
+		if s.Image != nil {
+			return f, fmt.Errorf("skip of %s carries an image", span(s.Index, s.Count))
+		}
+		return f, nil
+	}
+	img, err := decode(s.Image)
+	if err != nil {
+		return f, fmt.Errorf("decode shot of %s: %w", span(s.Index, s.Count), err)
+	}
+	// A 64-bit hash of the encoded bytes stands for the bytes: two shots of
+	// different pages collide with probability 2^-64, and the seed is fresh
+	// per Run, so no input can be crafted to collide.
+	f.hash = maphash.Bytes(seed, s.Image)
+	f.pix = t.pixels(img)
+	return f, nil
+}
+
+// pixels fits img to the output size and returns it in the output format,
+// in a buffer that the reorder step hands back to the pool.
+func (t *transformer) pixels(img image.Image) []byte {
+	rgba, borrowed := t.fit(img)
+	switch t.format {
+	case YUV420P:
+		out := t.pool.get()
+		toYUV420P(out, rgba.Pix[rgba.PixOffset(rgba.Rect.Min.X, rgba.Rect.Min.Y):], rgba.Stride, t.width, t.height)
+		return out
+	default:
+		if !borrowed {
+			return rgba.Pix
+		}
+		// The decoder's pixels are the frame itself unless they are a
+		// sub-image or padded, which image/png never produces.
+		size := t.width * t.height * 4
+		if off := rgba.PixOffset(rgba.Rect.Min.X, rgba.Rect.Min.Y); off == 0 && rgba.Stride == t.width*4 && len(rgba.Pix) >= size {
+			return rgba.Pix[:size]
+		}
+		out := t.pool.get()
+		draw.Draw(&image.RGBA{Pix: out, Stride: t.width * 4, Rect: image.Rect(0, 0, t.width, t.height)}, image.Rect(0, 0, t.width, t.height), rgba, rgba.Rect.Min, draw.Src)
+		return out
+	}
+}
+
+// fit returns img as an opaque Width x Height RGBA image. When img already
+// is one (or an opaque NRGBA, which has the same bytes) it is returned as is
+// and borrowed is true; otherwise the result is a canvas of t's: a pooled
+// buffer for RGBA output, t.scratch for YUV output.
+func (t *transformer) fit(img image.Image) (rgba *image.RGBA, borrowed bool) {
+	if b := img.Bounds(); b.Dx() == t.width && b.Dy() == t.height {
+		switch src := img.(type) {
+		case *image.RGBA:
+			if src.Opaque() {
+				return src, true
+			}
+		case *image.NRGBA:
+			if src.Opaque() {
+				return &image.RGBA{Pix: src.Pix, Stride: src.Stride, Rect: src.Rect}, true
+			}
+		}
+	}
+	dst := t.canvas()
+	letterbox(dst, img, t.background)
+	return dst, false
+}
+
+// canvas returns the image that fit draws into.
+func (t *transformer) canvas() *image.RGBA {
+	if t.format == RGBA {
+		return &image.RGBA{Pix: t.pool.get(), Stride: t.width * 4, Rect: image.Rect(0, 0, t.width, t.height)}
+	}
+	if t.scratch == nil {
+		t.scratch = image.NewRGBA(image.Rect(0, 0, t.width, t.height))
+	}
+	return t.scratch
+}
+
+// letterbox draws src onto all of dst, scaled to fit while keeping its
+// aspect ratio, centred, with bg in the bars and behind transparent pixels.
+// Smaller images are scaled up, larger ones down; none is stretched.
+func letterbox(dst *image.RGBA, src image.Image, bg color.RGBA) {
+	bounds := dst.Bounds()
+	r := fitRect(src.Bounds().Size(), bounds.Size()).Add(bounds.Min)
+	opaque := isOpaque(src)
+	fill := &image.Uniform{C: bg}
+	if opaque {
+		// Only the bars; the image covers the rest.
+		for _, bar := range []image.Rectangle{
+			image.Rect(bounds.Min.X, bounds.Min.Y, bounds.Max.X, r.Min.Y), // top
+			image.Rect(bounds.Min.X, r.Max.Y, bounds.Max.X, bounds.Max.Y), // bottom
+			image.Rect(bounds.Min.X, r.Min.Y, r.Min.X, r.Max.Y),           // left
+			image.Rect(r.Max.X, r.Min.Y, bounds.Max.X, r.Max.Y),           // right
+		} {
+			draw.Draw(dst, bar, fill, image.Point{}, draw.Src)
+		}
+	} else {
+		draw.Draw(dst, bounds, fill, image.Point{}, draw.Src)
+	}
+	var scaled image.Image = src
+	if r.Size() != src.Bounds().Size() {
+		// Catmull-Rom keeps slide text about as sharp as Lanczos does,
+		// whose 3-pixel support makes it half as slow again.
+		scaled = imaging.Resize(src, r.Dx(), r.Dy(), imaging.CatmullRom)
+	}
+	op := draw.Over
+	if opaque {
+		op = draw.Src
+	}
+	draw.Draw(dst, r, scaled, scaled.Bounds().Min, op)
+}
+
+// fitRect returns the largest rectangle with src's aspect ratio that fits in
+// a rectangle of size dst at the origin, centred in it. One side always
+// spans dst exactly; the other is rounded to the nearest pixel (at least
+// one), and an odd leftover puts the extra bar pixel at the bottom or right.
+func fitRect(src, dst image.Point) image.Rectangle {
+	w, h := dst.X, dst.Y
+	// Compare src.X/src.Y with dst.X/dst.Y without dividing.
+	if src.X*dst.Y > src.Y*dst.X {
+		h = max(1, (2*src.Y*dst.X+src.X)/(2*src.X)) // round(src.Y * dst.X / src.X)
+	} else {
+		w = max(1, (2*src.X*dst.Y+src.Y)/(2*src.Y))
+	}
+	x, y := (dst.X-w)/2, (dst.Y-h)/2
+	return image.Rect(x, y, x+w, y+h)
+}
+
+// isOpaque reports whether img is known to be fully opaque. The standard
+// image types answer by scanning their alpha, about a millisecond for a
+// 1080p frame; anything else is assumed translucent, which only costs a
+// blend.
+func isOpaque(img image.Image) bool {
+	o, ok := img.(interface{ Opaque() bool })
+	return ok && o.Opaque()
+}
+
+const (
+	pngMagic  = "\x89PNG\r\n\x1a\n"
+	jpegMagic = "\xff\xd8"
+)
+
+// decode decodes PNG or JPEG bytes. It picks the decoder from the magic
+// bytes itself rather than through image.Decode, whose format registry is
+// global state that any imported package can add to.
+func decode(b []byte) (image.Image, error) {
+	var img image.Image
+	var err error
+	switch {
+	case bytes.HasPrefix(b, []byte(pngMagic)):
+		img, err = png.Decode(bytes.NewReader(b))
+	case bytes.HasPrefix(b, []byte(jpegMagic)):
+		img, err = jpeg.Decode(bytes.NewReader(b))
+	case len(b) == 0:
+		return nil, errors.New("empty image")
+	default:
+		return nil, fmt.Errorf("not a PNG or JPEG image (starts with %q)", b[:min(len(b), 8)])
+	}
+	if err != nil {
+		return nil, err
+	}
+	if img.Bounds().Empty() {
+		return nil, errors.New("image has no pixels")
+	}
+	return img, nil
+}
+
+// span formats the frames [index, index+count) for error messages.
+func span(index, count int) string {
+	if count == 1 {
+		return fmt.Sprintf("frame %d", index)
+	}
+	return fmt.Sprintf("frames %d-%d", index, index+count-1)
+}

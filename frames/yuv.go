@@ -1,0 +1,80 @@
+package frames
+
+// BT.601 limited-range RGB -> YCbCr coefficients in 16-bit fixed point, the
+// matrix ffmpeg's swscale uses by default for rgba -> yuv420p:
+//
+//	Y  =  16 + ( 65.481 R + 128.553 G +  24.966 B) / 255
+//	Cb = 128 + (-37.797 R -  74.203 G + 112.000 B) / 255
+//	Cr = 128 + (112.000 R -  93.786 G -  18.214 B) / 255
+//
+// Each is the real coefficient times 65536, rounded; the G terms of Cb and
+// Cr are nudged by one so that each chroma row sums to exactly zero and
+// every grey maps to 128, as it must.
+const (
+	yR, yG, yB = 16829, 33039, 6416
+	uR, uG, uB = -9714, -19070, 28784
+	vR, vG, vB = 28784, -24103, -4681
+
+	// Offsets with rounding folded in. Chroma is computed from the sum of
+	// four pixels, hence two more bits of shift.
+	yOffset = 16<<16 + 1<<15
+	cOffset = 128<<18 + 1<<17
+)
+
+// toYUV420P converts an opaque width x height RGBA image (pix from its first
+// pixel, stride bytes per row) to planar YUV 4:2:0 in dst, which must hold
+// Format(YUV420P).FrameSize(width, height) bytes. Each chroma sample is the
+// average of its 2x2 block; at an odd right or bottom edge the last column
+// or row stands in for the missing one. Alpha is ignored.
+//
+// It is plain integer arithmetic on one goroutine, about as fast as
+// swscale's C path, and it is run by every worker in parallel.
+func toYUV420P(dst, pix []byte, stride, width, height int) {
+	cw, ch := (width+1)/2, (height+1)/2
+	yPlane := dst[:width*height]
+	uPlane := dst[width*height : width*height+cw*ch]
+	vPlane := dst[width*height+cw*ch : width*height+2*cw*ch]
+
+	for cy := range ch {
+		y0 := 2 * cy
+		y1 := min(y0+1, height-1)
+		// Re-slicing to exact lengths lets the compiler drop most bounds
+		// checks in the loop below.
+		row0 := pix[y0*stride : y0*stride+width*4]
+		row1 := pix[y1*stride : y1*stride+width*4]
+		out0 := yPlane[y0*width : y0*width+width]
+		out1 := yPlane[y1*width : y1*width+width]
+		uRow := uPlane[cy*cw : cy*cw+cw]
+		vRow := vPlane[cy*cw : cy*cw+cw]
+
+		for cx := range cw {
+			x0 := 2 * cx
+			x1 := min(x0+1, width-1)
+
+			p := row0[x0*4 : x0*4+3 : x0*4+3]
+			r, g, b := int32(p[0]), int32(p[1]), int32(p[2])
+			sr, sg, sb := r, g, b
+			out0[x0] = uint8((yR*r + yG*g + yB*b + yOffset) >> 16)
+
+			p = row0[x1*4 : x1*4+3 : x1*4+3]
+			r, g, b = int32(p[0]), int32(p[1]), int32(p[2])
+			sr, sg, sb = sr+r, sg+g, sb+b
+			out0[x1] = uint8((yR*r + yG*g + yB*b + yOffset) >> 16)
+
+			p = row1[x0*4 : x0*4+3 : x0*4+3]
+			r, g, b = int32(p[0]), int32(p[1]), int32(p[2])
+			sr, sg, sb = sr+r, sg+g, sb+b
+			out1[x0] = uint8((yR*r + yG*g + yB*b + yOffset) >> 16)
+
+			p = row1[x1*4 : x1*4+3 : x1*4+3]
+			r, g, b = int32(p[0]), int32(p[1]), int32(p[2])
+			sr, sg, sb = sr+r, sg+g, sb+b
+			out1[x1] = uint8((yR*r + yG*g + yB*b + yOffset) >> 16)
+
+			// The sums are at most 4*255, so neither result leaves
+			// [16, 240]: no clamping needed.
+			uRow[cx] = uint8((uR*sr + uG*sg + uB*sb + cOffset) >> 18)
+			vRow[cx] = uint8((vR*sr + vG*sg + vB*sb + cOffset) >> 18)
+		}
+	}
+}

@@ -1,0 +1,337 @@
+// Package render runs one render job: it resolves the input, starts Chrome,
+// ffmpeg and the loopback server, and wires the three stages (capture,
+// frames, encode) inside one errgroup so that the first failure or a cancel
+// stops them all and no partial output replaces a good file.
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/deckreel/deckreel/capture"
+	"github.com/deckreel/deckreel/encode"
+	"github.com/deckreel/deckreel/frames"
+	"github.com/deckreel/deckreel/internal/pool"
+	"github.com/deckreel/deckreel/internal/progress"
+)
+
+// InputError is bad input or bad usage: the CLI exits 2 for it.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputErrorf(format string, args ...any) error {
+	return &InputError{Err: fmt.Errorf(format, args...)}
+}
+
+// Limits on what a render may ask for; past them the request is a mistake.
+const (
+	MaxDuration = 24 * time.Hour
+	MaxFPS      = 240
+	MinSide     = 16
+	MaxSide     = 7680
+)
+
+// Job is everything one render needs.
+type Job struct {
+	// Input is a local .html file or directory, or an http(s) URL.
+	Input string
+	// FS, when set, is served instead of Input's directory and Input is a
+	// path inside it (the embedded sample).
+	FS       fs.FS
+	Duration time.Duration
+	FPS      int
+	Width    int
+	Height   int
+	Output   string
+
+	Workers      int
+	Browser      string // auto, headless-shell, chromium or a path
+	ReadyTimeout time.Duration
+	BatchTimeout time.Duration
+	AllowNet     bool
+	CRF          int
+	Preset       string
+
+	Progress progress.Mode
+	// Stderr receives progress and warnings.
+	Stderr io.Writer
+	// Epoch is the wall-clock time virtual time 0 stands for; the zero value
+	// means now.
+	Epoch time.Time
+}
+
+// Frames is the number of output frames: duration × fps, rounded to the
+// nearest frame.
+func (j Job) Frames() int {
+	return int(math.Round(j.Duration.Seconds() * float64(j.FPS)))
+}
+
+// Validate checks the job and returns an *InputError describing the first
+// problem.
+func (j Job) Validate() error {
+	switch {
+	case j.Duration <= 0:
+		return inputErrorf("--duration must be positive, got %s", j.Duration)
+	case j.Duration > MaxDuration:
+		return inputErrorf("--duration %s is longer than the %s limit", j.Duration, MaxDuration)
+	case j.FPS < 1 || j.FPS > MaxFPS:
+		return inputErrorf("--fps must be between 1 and %d, got %d", MaxFPS, j.FPS)
+	case j.Width < MinSide || j.Height < MinSide || j.Width > MaxSide || j.Height > MaxSide:
+		return inputErrorf("--size %dx%d is out of range: each side must be between %d and %d pixels", j.Width, j.Height, MinSide, MaxSide)
+	case j.Width%2 != 0 || j.Height%2 != 0:
+		return inputErrorf("--size %dx%d: H.264 video with yuv420p colour needs an even width and height (try %dx%d)", j.Width, j.Height, j.Width&^1, j.Height&^1)
+	case j.Frames() < 1:
+		return inputErrorf("--duration %s at %d fps is less than one frame", j.Duration, j.FPS)
+	case j.Output == "":
+		return inputErrorf("no output file: pass -o out.mp4")
+	case j.Workers < 0:
+		return inputErrorf("--workers must be positive, got %d", j.Workers)
+	}
+	if ext := strings.ToLower(filepath.Ext(j.Output)); ext != ".mp4" {
+		return inputErrorf("output %s: unsupported format %q (only .mp4 is supported)", j.Output, ext)
+	}
+	if dir := filepath.Dir(j.Output); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return inputErrorf("output %s: directory %s does not exist", j.Output, dir)
+		}
+	}
+	return nil
+}
+
+// Result describes a finished render.
+type Result struct {
+	Output   string
+	Frames   int
+	Elapsed  time.Duration
+	Mode     capture.Mode
+	Warnings []string
+}
+
+// Run renders the job. It returns an *InputError for bad input, the
+// context's error when cancelled, and otherwise the first stage error.
+func Run(ctx context.Context, job Job) (Result, error) {
+	start := time.Now()
+	if err := job.Validate(); err != nil {
+		return Result{}, err
+	}
+	if job.Stderr == nil {
+		job.Stderr = io.Discard
+	}
+	if job.Epoch.IsZero() {
+		job.Epoch = time.Now()
+	}
+	if job.ReadyTimeout <= 0 {
+		job.ReadyTimeout = 30 * time.Second
+	}
+	if job.Workers == 0 {
+		job.Workers = DefaultWorkers()
+	}
+	total := job.Frames()
+	rep := progress.New(job.Stderr, job.Progress, total)
+	defer rep.Finish()
+
+	var (
+		warnMu   sync.Mutex
+		warnings []string
+		seen     = map[string]bool{}
+	)
+	warn := func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		warnMu.Lock()
+		defer warnMu.Unlock()
+		if seen[msg] {
+			return
+		}
+		seen[msg] = true
+		warnings = append(warnings, msg)
+		rep.Logf("warning: %s", msg)
+	}
+
+	in, err := resolveInput(ctx, job, func(host string) {
+		warn("blocked a request to %s: network access is off (pass --allow-net to permit it)", host)
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	defer in.close()
+
+	path, mode, err := capture.FindBrowser(job.Browser)
+	if err != nil {
+		return Result{}, &InputError{Err: err}
+	}
+	rep.Logf("capture: %s via %s, %d tab(s)", path, mode, job.Workers)
+
+	bopts := capture.BrowserOptions{Path: path, Mode: mode, Width: job.Width, Height: job.Height}
+	if !job.AllowNet {
+		bopts.Proxy = in.proxy
+		bopts.BypassHosts = in.bypass
+	}
+	browser, err := capture.Launch(ctx, bopts)
+	if err != nil {
+		return Result{}, err
+	}
+	defer browser.Close()
+
+	// Load the page once up front: a page that does not load is bad input
+	// (exit 2) and is reported before ffmpeg starts.
+	tabOpts := capture.TabOptions{
+		URL: in.url, Width: job.Width, Height: job.Height, FPS: job.FPS,
+		Epoch: job.Epoch, ReadyTimeout: job.ReadyTimeout,
+		OnPageError: func(pe capture.PageError) { warn("page error: %s", pe) },
+	}
+	probe, err := browser.OpenTab(ctx, tabOpts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Result{}, ctx.Err()
+		}
+		return Result{}, &InputError{Err: err}
+	}
+	for _, img := range probe.BrokenImages() {
+		warn("image did not load: %s", img)
+	}
+	probe.Close()
+
+	cfg := schedule(job, total)
+	sched, err := pool.New(cfg)
+	if err != nil {
+		return Result{}, fmt.Errorf("plan batches: %w", err)
+	}
+
+	enc, err := encode.Start(ctx, encode.Options{
+		Width: job.Width, Height: job.Height, FPS: job.FPS,
+		PixFmt: "yuv420p", CRF: job.CRF, Preset: job.Preset, Output: job.Output,
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("start ffmpeg: %w", err)
+	}
+	shots := make(chan frames.Shot, 2*job.Workers)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return capture.Run(gctx, capture.Config{
+			Browser: browser, Tab: tabOpts, Workers: job.Workers,
+			BatchTimeout: job.BatchTimeout,
+			Logf:         rep.Logf,
+		}, sched, shots)
+	})
+	done := 0 // frames written so far; OnAdvance runs on one goroutine
+	g.Go(func() error {
+		return frames.Run(gctx, frames.Config{
+			Width: job.Width, Height: job.Height, Format: "yuv420p",
+			OnAdvance: func(pos int) {
+				sched.Advance(pos)
+				rep.Add(pos - done)
+				done = pos
+			},
+		}, shots, enc)
+	})
+	if err := g.Wait(); err != nil {
+		aerr := enc.Abort()
+		if ctx.Err() != nil {
+			return Result{}, ctx.Err()
+		}
+		return Result{}, errors.Join(err, aerr)
+	}
+	if n := enc.Frames(); n != total {
+		_ = enc.Abort()
+		return Result{}, fmt.Errorf("internal error: encoded %d frames, want %d", n, total)
+	}
+	if err := enc.Close(); err != nil {
+		return Result{}, err
+	}
+	return Result{Output: job.Output, Frames: total, Elapsed: time.Since(start), Mode: mode, Warnings: warnings}, nil
+}
+
+// DefaultWorkers is the number of capture tabs for this machine: one per
+// core, since each tab's renderer is mostly single-threaded.
+func DefaultWorkers() int { return max(1, runtime.NumCPU()) }
+
+// schedule sizes the batches and the window. The window bounds how far
+// capture may run ahead of the encoder, and so the memory held in shots and
+// decoded frames waiting to be reordered.
+func schedule(job Job, total int) pool.Config {
+	maxBatch := 2 * job.FPS
+	return pool.Config{
+		Ranges:          []pool.Range{{Start: 0, End: total}},
+		MinBatch:        4,
+		MaxBatch:        maxBatch,
+		Window:          max(3*maxBatch, 2*job.Workers*maxBatch),
+		TargetBatchTime: 1500 * time.Millisecond,
+		MaxAttempts:     3,
+	}
+}
+
+type input struct {
+	url    string
+	proxy  string
+	bypass []string
+	close  func()
+}
+
+func resolveInput(ctx context.Context, job Job, onBlock func(string)) (input, error) {
+	if job.FS != nil {
+		srv, err := capture.Serve(job.FS, onBlock)
+		if err != nil {
+			return input{}, err
+		}
+		return input{url: srv.URL(job.Input), proxy: srv.Addr(), close: func() { _ = srv.Close() }}, nil
+	}
+	if u, err := url.Parse(job.Input); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		if err := checkReachable(ctx, job.Input); err != nil {
+			return input{}, err
+		}
+		// The refusing proxy still needs a listener for the other hosts.
+		srv, err := capture.Serve(emptyFS{}, onBlock)
+		if err != nil {
+			return input{}, err
+		}
+		return input{url: job.Input, proxy: srv.Addr(), bypass: []string{u.Host}, close: func() { _ = srv.Close() }}, nil
+	}
+	path := job.Input
+	st, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return input{}, inputErrorf("input %s: no such file", path)
+		}
+		return input{}, inputErrorf("input %s: %v", path, err)
+	}
+	if st.IsDir() {
+		idx := filepath.Join(path, "index.html")
+		if _, err := os.Stat(idx); err != nil {
+			return input{}, inputErrorf("input %s: a directory needs an index.html", path)
+		}
+		path = idx
+	}
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".html", ".htm", ".xhtml", ".svg":
+	default:
+		return input{}, inputErrorf("input %s: unknown extension %q (want .html, .htm, .svg or a directory with index.html)", path, ext)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return input{}, inputErrorf("input %s: %v", path, err)
+	}
+	srv, err := capture.ServeDir(filepath.Dir(abs), onBlock)
+	if err != nil {
+		return input{}, inputErrorf("input %s: %v", path, err)
+	}
+	return input{url: srv.URL(url.PathEscape(filepath.Base(abs))), proxy: srv.Addr(), close: func() { _ = srv.Close() }}, nil
+}
+
+type emptyFS struct{}
+
+func (emptyFS) Open(string) (fs.File, error) { return nil, fs.ErrNotExist }
