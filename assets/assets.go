@@ -20,7 +20,7 @@ var sample embed.FS
 // to epochMillis (Unix milliseconds), ready for
 // Page.addScriptToEvaluateOnNewDocument.
 func TimeControlScript(epochMillis int64) string {
-	return strings.Replace(timeControl, "__DECKREEL_EPOCH__", strconv.FormatInt(epochMillis, 10), 1)
+	return strings.Replace(timeControl, "const EPOCH = __DECKREEL_EPOCH__;", "const EPOCH = "+strconv.FormatInt(epochMillis, 10)+";", 1)
 }
 
 // Sample returns the embedded sample page tree; its entry point is

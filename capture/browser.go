@@ -185,13 +185,17 @@ func (b *Browser) newTarget(ctx context.Context) (context.Context, context.Cance
 	if err != nil {
 		return nil, nil, fmt.Errorf("open tab: %w", err)
 	}
+	// The tab lives until its cancel func or the browser ends; ctx only
+	// bounds the attach.
 	tctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(res.TargetID))
-	// Stop the tab when the caller's context ends too, not only the browser.
 	stop := context.AfterFunc(ctx, cancel)
-	if err := chromedp.Do(tctx); err != nil {
-		stop()
+	err = chromedp.Do(tctx)
+	if !stop() || err != nil {
 		cancel()
+		if err == nil {
+			err = ctx.Err()
+		}
 		return nil, nil, fmt.Errorf("attach tab: %w", err)
 	}
-	return tctx, func() { stop(); cancel() }, nil
+	return tctx, cancel, nil
 }

@@ -22,7 +22,11 @@ type Scheduler interface {
 
 // Config configures Run.
 type Config struct {
-	Browser *Browser
+	// Browser configures the browsers. Each worker runs its own browser
+	// process with one tab: in deterministic mode, tabs of one browser
+	// share the display compositor, and concurrent beginFrames on two of
+	// them drop screenshots and can crash the browser.
+	Browser BrowserOptions
 	Tab     TabOptions
 	// Workers is the number of tabs capturing in parallel.
 	Workers int
@@ -55,10 +59,16 @@ func Run(ctx context.Context, cfg Config, sched Scheduler, out chan<- frames.Sho
 }
 
 func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<- frames.Shot) error {
-	var tab *Tab
+	var (
+		browser *Browser
+		tab     *Tab
+	)
 	defer func() {
 		if tab != nil {
 			tab.Close()
+		}
+		if browser != nil {
+			browser.Close()
 		}
 	}()
 	for {
@@ -70,7 +80,15 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			return err
 		}
 		start := time.Now()
-		err = captureBatch(ctx, cfg, &tab, b, out)
+		if browser == nil {
+			if browser, err = Launch(ctx, cfg.Browser); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				return fmt.Errorf("tab %d: %w", id, err)
+			}
+		}
+		err = captureBatch(ctx, cfg, browser, &tab, b, out)
 		if err == nil {
 			sched.Done(b, time.Since(start))
 			if cfg.OnCaptured != nil {
@@ -82,10 +100,17 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			return ctx.Err()
 		}
 		retry := transient(err)
-		if tab != nil && (retry || errors.Is(err, ErrTabCrashed)) {
-			// The tab may be broken; the next batch gets a fresh one.
-			tab.Close()
-			tab = nil
+		if retry || errors.Is(err, ErrTabCrashed) {
+			// The tab or the whole browser may be broken; the next batch
+			// gets a fresh one.
+			if tab != nil {
+				tab.Close()
+				tab = nil
+			}
+			if errors.Is(err, ErrTabCrashed) {
+				browser.Close()
+				browser = nil
+			}
 		}
 		if sched.Fail(b, err, retry) {
 			cfg.Logf("tab %d: frames %d-%d failed (attempt %d), retrying: %v", id, b.Start, b.End-1, b.Attempt+1, err)
@@ -105,7 +130,7 @@ func transient(err error) bool {
 	return errors.Is(err, ErrTabCrashed) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errNoScreenshot)
 }
 
-func captureBatch(ctx context.Context, cfg Config, tabp **Tab, b pool.Batch, out chan<- frames.Shot) error {
+func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab, b pool.Batch, out chan<- frames.Shot) error {
 	if cfg.BatchTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, cfg.BatchTimeout)
@@ -120,7 +145,7 @@ func captureBatch(ctx context.Context, cfg Config, tabp **Tab, b pool.Batch, out
 	}
 	if tab == nil {
 		var err error
-		tab, err = cfg.Browser.OpenTab(ctx, cfg.Tab)
+		tab, err = browser.OpenTab(ctx, cfg.Tab)
 		if err != nil {
 			return err
 		}

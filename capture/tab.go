@@ -71,6 +71,7 @@ type Tab struct {
 	wg     sync.WaitGroup
 	title  string
 	broken []string
+	ticks  float64 // last beginFrame time, ms
 }
 
 // OpenTab opens a tab, loads the page with the time-control script and waits
@@ -81,7 +82,7 @@ func (b *Browser) OpenTab(ctx context.Context, opts TabOptions) (*Tab, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tab{b: b, opts: opts, ctx: tctx, cancel: cancel, frame: -1}
+	t := &Tab{b: b, opts: opts, ctx: tctx, cancel: cancel, frame: -1, ticks: 1000}
 	if err := t.load(ctx); err != nil {
 		t.Close()
 		return nil, err
@@ -190,18 +191,27 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 	sctx, stop := t.bind(ctx)
 	defer stop()
 	if t.b.opts.Mode == ModeBeginFrame {
-		res, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
-			return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
-				Screenshot: &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng, OptimizeForSpeed: true},
+		// Each beginFrame gets its own, strictly increasing frame time: the
+		// compositor drops a frame whose time is not past the previous one,
+		// and then returns no screenshot. The content does not depend on it;
+		// page time comes from the time-control script.
+		for try := 0; try < 3; try++ {
+			t.ticks += beginFrameInterval
+			res, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
+				return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
+					FrameTimeTicks: t.ticks,
+					Interval:       beginFrameInterval,
+					Screenshot:     &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng, OptimizeForSpeed: true},
+				})
 			})
-		})
-		if err != nil {
-			return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrap(err))
+			if err != nil {
+				return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrap(err))
+			}
+			if len(res.ScreenshotData) > 0 {
+				return res.ScreenshotData, nil
+			}
 		}
-		if len(res.ScreenshotData) == 0 {
-			return nil, fmt.Errorf("capture frame %d: %w", t.frame, errNoScreenshot)
-		}
-		return res.ScreenshotData, nil
+		return nil, fmt.Errorf("capture frame %d: %w", t.frame, errNoScreenshot)
 	}
 	res, err := chromedp.Call(sctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
 		Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true),
@@ -211,6 +221,10 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 	}
 	return res.Data, nil
 }
+
+// beginFrameInterval is the compositor frame interval reported with every
+// beginFrame, in milliseconds.
+const beginFrameInterval = 1000.0 / 60
 
 var errNoScreenshot = errors.New("browser returned no screenshot")
 

@@ -197,7 +197,8 @@ func (e *Encoder) writeFailed(op string, writeErr error) error {
 	// Stop it gracefully in case it is still alive, and wait for it.
 	e.cancel(errFFmpegQuit)
 	err := e.wait()
-	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) {
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
 		// ffmpeg exited 0 (or was reaped as we cancelled) without reading
 		// everything; the write error is the only evidence.
 		err = fmt.Errorf("quit early: %w", writeErr)
@@ -267,7 +268,9 @@ func (e *Encoder) Close() error {
 // GracePeriod. A WriteFrame blocked in another goroutine returns an error
 // wrapping ErrAborted.
 //
-// Abort after Close (or a second Abort) does nothing and returns nil. The
+// Abort after Close (or a second Abort) does nothing and returns nil; an
+// Abort racing with Close waits for Close to finish and then does nothing
+// (cancel the context to cut a slow Close short). The
 // error reports only failure to remove the temporary file: ffmpeg's exit
 // status means nothing once it has been told to stop.
 func (e *Encoder) Abort() error {

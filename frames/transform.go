@@ -180,7 +180,7 @@ func letterbox(dst *image.RGBA, src image.Image, bg color.RGBA) {
 	} else {
 		draw.Draw(dst, bounds, fill, image.Point{}, draw.Src)
 	}
-	var scaled image.Image = src
+	scaled := src
 	if r.Size() != src.Bounds().Size() {
 		// Catmull-Rom keeps slide text about as sharp as Lanczos does,
 		// whose 3-pixel support makes it half as slow again.

@@ -27,8 +27,11 @@ const (
 // average of its 2x2 block; at an odd right or bottom edge the last column
 // or row stands in for the missing one. Alpha is ignored.
 //
-// It is plain integer arithmetic on one goroutine, about as fast as
-// swscale's C path, and it is run by every worker in parallel.
+// It is plain integer arithmetic on one goroutine (about 6 ms for a 1080p
+// frame on the 2-core dev machine, where swscale's SIMD path is faster).
+// What makes it pay is where it runs: once per distinct image, on the
+// workers in parallel, whereas ffmpeg converts every frame it is sent,
+// repeats included, on its input thread.
 func toYUV420P(dst, pix []byte, stride, width, height int) {
 	cw, ch := (width+1)/2, (height+1)/2
 	yPlane := dst[:width*height]
@@ -37,9 +40,7 @@ func toYUV420P(dst, pix []byte, stride, width, height int) {
 
 	for cy := range ch {
 		y0 := 2 * cy
-		y1 := min(y0+1, height-1)
-		// Re-slicing to exact lengths lets the compiler drop most bounds
-		// checks in the loop below.
+		y1 := min(y0+1, height-1) // an odd last row is paired with itself
 		row0 := pix[y0*stride : y0*stride+width*4]
 		row1 := pix[y1*stride : y1*stride+width*4]
 		out0 := yPlane[y0*width : y0*width+width]
@@ -49,7 +50,7 @@ func toYUV420P(dst, pix []byte, stride, width, height int) {
 
 		for cx := range cw {
 			x0 := 2 * cx
-			x1 := min(x0+1, width-1)
+			x1 := min(x0+1, width-1) // and so is an odd last column
 
 			p := row0[x0*4 : x0*4+3 : x0*4+3]
 			r, g, b := int32(p[0]), int32(p[1]), int32(p[2])

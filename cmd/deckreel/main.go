@@ -11,8 +11,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/disintegration/imaging"
-
 	"github.com/deckreel/deckreel/internal/render"
 )
 
@@ -64,10 +62,6 @@ Exit codes: 0 done, 1 render failed, 2 bad usage or bad input, 130 interrupted.
 }
 
 func main() {
-	// imaging parallelises each call over all cores by default; the frames
-	// stage already runs one worker per core, so one goroutine per call
-	// avoids oversubscribing the machine.
-	imaging.SetMaxProcs(1)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -475,6 +475,76 @@ func TestFailedHoleAheadOfConsumer(t *testing.T) {
 	}
 }
 
+// TestWakeups checks that each state change that can unblock a waiting
+// Next does wake it.
+func TestWakeups(t *testing.T) {
+	tests := []struct {
+		name       string
+		setup, act func(p *Pool, first Batch) // before and after Next blocks
+		want       Batch
+	}{
+		{
+			name:  "Advance",
+			setup: func(p *Pool, first Batch) { p.Done(first, time.Second) },
+			act:   func(p *Pool, first Batch) { p.Advance(4) },
+			want:  Batch{Range: Range{4, 8}},
+		},
+		{
+			name: "Fail with retry",
+			act:  func(p *Pool, first Batch) { p.Fail(first, errCapture, true) },
+			want: Batch{Range: Range{0, 4}, Attempt: 1},
+		},
+		{
+			name: "Fail for good",
+			act:  func(p *Pool, first Batch) { p.Fail(first, errCapture, false) },
+			want: Batch{Range: Range{4, 8}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newPool(t, Config{Ranges: []Range{{0, 100}}, Window: 4, MinBatch: 4})
+			first := mustNext(t, p) // fills the window
+			if tt.setup != nil {
+				tt.setup(p, first)
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+			defer cancel()
+			type result struct {
+				b   Batch
+				err error
+			}
+			got := make(chan result, 1)
+			go func() { // ends when Next returns, at the latest when ctx times out
+				b, err := p.Next(ctx)
+				got <- result{b, err}
+			}()
+			waitForWaiters(t, p, 1)
+			tt.act(p, first)
+			if r := <-got; r.err != nil || r.b != tt.want {
+				t.Fatalf("waiting Next = %v attempt %d, %v; want %v attempt %d", r.b.Range, r.b.Attempt, r.err, tt.want.Range, tt.want.Attempt)
+			}
+		})
+	}
+}
+
+// waitForWaiters polls until n calls to Next are blocked in p.
+func waitForWaiters(t *testing.T, p *Pool, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		p.mu.Lock()
+		w := p.waiters
+		p.mu.Unlock()
+		if w == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d calls to Next waiting, want %d", w, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func TestDrained(t *testing.T) {
 	t.Run("no ranges", func(t *testing.T) {
 		p := newPool(t, Config{Window: 10})

@@ -2,7 +2,6 @@ package render
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 )

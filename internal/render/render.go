@@ -205,6 +205,7 @@ func Run(ctx context.Context, job Job) (Result, error) {
 		warn("image did not load: %s", img)
 	}
 	probe.Close()
+	browser.Close()
 
 	cfg := schedule(job, total)
 	sched, err := pool.New(cfg)
@@ -223,7 +224,7 @@ func Run(ctx context.Context, job Job) (Result, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		return capture.Run(gctx, capture.Config{
-			Browser: browser, Tab: tabOpts, Workers: job.Workers,
+			Browser: bopts, Tab: tabOpts, Workers: job.Workers,
 			BatchTimeout: job.BatchTimeout,
 			Logf:         rep.Logf,
 		}, sched, shots)

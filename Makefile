@@ -1,0 +1,48 @@
+# deckreel: `make demo` on a fresh Debian 12 machine (as root) installs what
+# is missing, builds, and renders the embedded sample to demo.mp4.
+
+# Go's official install location, in case it is not on PATH yet.
+export PATH := /usr/local/go/bin:$(PATH)
+
+GO  ?= go
+BIN := bin/deckreel
+
+.DEFAULT_GOAL := build
+.PHONY: build deps test demo bench lint docker clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/deckreel
+
+# install-deps.sh is the one list of packages; when nothing is missing it only
+# asks dpkg (no apt-get, no root) and returns in well under a second. A check
+# of the binaries alone would skip the fonts.
+deps:
+	@bash scripts/install-deps.sh
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+demo: deps build
+	$(BIN) demo -o demo.mp4
+	@ffprobe -v error -select_streams v:0 -count_packets \
+		-show_entries stream=nb_read_packets,width,height,avg_frame_rate:format=duration \
+		-of default=noprint_wrappers=1 demo.mp4 \
+		| awk -F= '{ v[$$1] = $$2 } END { printf "demo.mp4: %s frames, %s s, %sx%s at %s fps\n", \
+			v["nb_read_packets"], v["duration"], v["width"], v["height"], v["avg_frame_rate"] }'
+
+# Benchmarks run once each (-benchtime 1x): a render takes minutes on two cores.
+bench: deps build
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+
+# govulncheck needs to reach vuln.go.dev.
+lint:
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest ./...
+	$(GO) run golang.org/x/vuln/cmd/govulncheck@latest ./...
+
+docker:
+	docker build -t deckreel .
+
+clean:
+	rm -rf bin demo.mp4

@@ -1,0 +1,45 @@
+package encode
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestFFmpegArgs(t *testing.T) {
+	common := []string{"-an", "-c:v", "libx264"}
+	for _, tc := range []struct {
+		name string
+		opts Options
+		want []string
+	}{
+		{
+			name: "rgba defaults",
+			opts: Options{Width: 320, Height: 240, FPS: 30},
+			want: slices.Concat(
+				[]string{"-f", "rawvideo", "-video_size", "320x240", "-framerate", "30", "-pix_fmt", "rgba", "-i", "pipe:0"},
+				common,
+				[]string{"-color_primaries", "bt709", "-color_range", "tv", "-color_trc", "bt709", "-colorspace", "bt709",
+					"-crf", "18", "-fps_mode", "cfr", "-movflags", "+faststart", "-pix_fmt", "yuv420p", "-preset", "veryfast",
+					"-r", "30", "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p",
+					"file:/tmp/.out.mp4.deckreel-1.tmp.mp4",
+					"-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y"}),
+		},
+		{
+			name: "yuv420p passes through untagged",
+			opts: Options{Width: 1920, Height: 1080, FPS: 60, PixFmt: "yuv420p", CRF: 23, Preset: "ultrafast"},
+			want: slices.Concat(
+				[]string{"-f", "rawvideo", "-video_size", "1920x1080", "-framerate", "60", "-pix_fmt", "yuv420p", "-i", "pipe:0"},
+				common,
+				[]string{"-crf", "23", "-fps_mode", "cfr", "-movflags", "+faststart", "-pix_fmt", "yuv420p", "-preset", "ultrafast",
+					"-r", "60", "file:/tmp/.out.mp4.deckreel-1.tmp.mp4",
+					"-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y"}),
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ffmpegArgs(tc.opts.withDefaults(), "/tmp/.out.mp4.deckreel-1.tmp.mp4")
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("ffmpegArgs =\n%q\nwant\n%q", got, tc.want)
+			}
+		})
+	}
+}
