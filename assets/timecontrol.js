@@ -31,7 +31,7 @@
   let rafId = 1;
   const errors = [];          // uncaught errors from callbacks we ran
   let activity = 0;           // count of callbacks run during the last step
-  let mutations = 0;
+  let mutations = 0;          // DOM mutations seen since the last step
 
   // ---- Date -------------------------------------------------------------
   class VirtualDate extends RealDate {
@@ -168,10 +168,15 @@
       if (cbs.size) await yieldTask();
     }
     const animating = syncAnimations();
-    const hadActivity = activity > 0 || mutations > 0;
+    // The picture can differ from the previous frame's only if a callback
+    // ran, the DOM was changed from outside our callbacks (network, events),
+    // or an animation was live at either end of the interval.
+    const changed = activity > 0 || mutations > 0 || animating || lastAnimating;
+    lastAnimating = animating;
     mutations = 0;
-    return { now, animating, hadActivity, rafPending: rafs.size > 0, nextTimer: nextTimerDue() };
+    return { now, changed, animating, rafPending: rafs.size > 0, nextTimer: nextTimerDue() };
   }
+  let lastAnimating = true;
 
   function nextTimerDue() {
     let min = -1;
@@ -189,7 +194,27 @@
       frameNo++;
       st = await step(frameNo * 1000 / fps, true);
     }
+    st.frame = frameNo;
     return st;
+  }
+
+  // advance(limit, fps) steps at least one frame and goes on while the frames
+  // it steps are unchanged, up to frame limit. It returns the last frame it
+  // stepped, whether that frame changed, and how many unchanged frames came
+  // before it: a still stretch costs one call, not one per frame.
+  async function advance(limit, fps) {
+    let same = 0;
+    while (frameNo < limit) {
+      frameNo++;
+      const st = await step(frameNo * 1000 / fps, true);
+      if (st.changed) {
+        st.frame = frameNo;
+        st.same = same;
+        return st;
+      }
+      same++;
+    }
+    return { frame: frameNo, changed: false, same, now };
   }
 
   // ready waits until fonts and images are loaded and decoded.
@@ -215,6 +240,7 @@
     value: Object.freeze({
       step,
       seek,
+      advance,
       ready,
       now: () => now,
       takeErrors: () => errors.splice(0, errors.length),

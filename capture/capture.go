@@ -35,6 +35,9 @@ type Config struct {
 	BatchTimeout time.Duration
 	// Logf reports what a user should know (tab restarts, retries).
 	Logf func(format string, args ...any)
+	// NoDedup shoots every frame, even when the page says nothing changed;
+	// it exists to verify that change detection is exact.
+	NoDedup bool
 	// OnCaptured is called with the number of frames a finished batch
 	// stands for, for progress.
 	OnCaptured func(frames int)
@@ -151,19 +154,50 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 		}
 		*tabp = tab
 	}
-	for f := b.Start; f < b.End; f++ {
-		if _, err := tab.Seek(ctx, f); err != nil {
+	send := func(sh frames.Shot) error {
+		select {
+		case out <- sh:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	// The first frame of a batch is always shot: the frame before it
+	// belongs to another tab. After it, only changed frames are.
+	if _, err := tab.Seek(ctx, b.Start); err != nil {
+		return err
+	}
+	img, err := tab.Shoot(ctx)
+	if err != nil {
+		return err
+	}
+	pending := frames.Shot{Index: b.Start, Count: 1, Image: img}
+	for tab.Frame() < b.End-1 {
+		var st Status
+		if cfg.NoDedup {
+			st, err = tab.Seek(ctx, tab.Frame()+1)
+			st.Changed = true
+		} else {
+			st, err = tab.Advance(ctx, b.End-1)
+		}
+		if err != nil {
+			return err
+		}
+		pending.Count += st.Same
+		if !st.Changed {
+			continue
+		}
+		if err := send(pending); err != nil {
 			return err
 		}
 		img, err := tab.Shoot(ctx)
 		if err != nil {
 			return err
 		}
-		select {
-		case out <- frames.Shot{Index: f, Count: 1, Image: img}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+		pending = frames.Shot{Index: st.Frame, Count: 1, Image: img}
+	}
+	if err := send(pending); err != nil {
+		return err
 	}
 	return nil
 }

@@ -35,14 +35,19 @@ func (e PageError) String() string {
 	return e.Message
 }
 
-// Status is what the time-control script reports after a step: whether the
-// next frame may differ from this one.
+// Status is what the time-control script reports after stepping.
 type Status struct {
-	Now         float64 `json:"now"`
-	Animating   bool    `json:"animating"`
-	HadActivity bool    `json:"hadActivity"`
-	RAFPending  bool    `json:"rafPending"`
-	NextTimer   float64 `json:"nextTimer"`
+	// Frame is the frame the page now shows.
+	Frame int `json:"frame"`
+	// Now is the virtual time in milliseconds.
+	Now float64 `json:"now"`
+	// Changed is false when the script knows the frame is identical to the
+	// one before it: no timer or rAF callback ran, nothing else touched the
+	// DOM, and no animation was live at either end of the interval.
+	Changed bool `json:"changed"`
+	// Same counts the unchanged frames Advance stepped before Frame.
+	Same      int  `json:"same"`
+	Animating bool `json:"animating"`
 }
 
 // TabOptions configures a tab.
@@ -183,6 +188,25 @@ func (t *Tab) Seek(ctx context.Context, frame int) (Status, error) {
 		return Status{}, fmt.Errorf("advance page to frame %d: %w", frame, t.wrap(err))
 	}
 	t.frame = frame
+	return st, nil
+}
+
+// Advance steps at least one frame and keeps stepping while frames are
+// unchanged, up to limit, in one call to the page. The frames before
+// Status.Frame (Status.Same of them) are repeats of the frame the tab showed
+// before; Status.Frame itself is a repeat too unless Status.Changed.
+func (t *Tab) Advance(ctx context.Context, limit int) (Status, error) {
+	if limit <= t.frame {
+		return Status{}, fmt.Errorf("advance to frame %d: tab is already at frame %d", limit, t.frame)
+	}
+	sctx, stop := t.bind(ctx)
+	defer stop()
+	st, err := chromedp.Run(sctx, chromedp.Evaluate[Status](
+		fmt.Sprintf("window.__deckreel.advance(%d, %d)", limit, t.opts.FPS), chromedp.EvalAwaitPromise))
+	if err != nil {
+		return Status{}, fmt.Errorf("advance page from frame %d: %w", t.frame+1, t.wrap(err))
+	}
+	t.frame = st.Frame
 	return st, nil
 }
 

@@ -49,11 +49,15 @@ const (
 	// padding; alpha is always 255.
 	RGBA Format = "rgba"
 	// YUV420P is planar Y (Width*Height bytes), then U, then V (each
-	// ceil(Width/2)*ceil(Height/2) bytes), BT.601 limited range, chroma
-	// averaged over each 2x2 block: what ffmpeg's default rgba->yuv420p
-	// conversion gives. It is 3/8 the size of RGBA, which makes every
-	// repeated frame cheaper to pipe to ffmpeg, and it moves the colour
-	// conversion off ffmpeg's single swscale thread onto the workers.
+	// ceil(Width/2)*ceil(Height/2) bytes), BT.601 limited range: the matrix
+	// of ffmpeg's default rgba->yuv420p conversion, with each chroma sample
+	// the average of its 2x2 block. It matches ffmpeg within 1 (tested),
+	// except for chroma right next to a horizontal colour edge, which
+	// swscale's default bicubic vertical filter smears a row or two
+	// further (with -sws_flags area it matches everywhere). It is 3/8 the
+	// size of RGBA, and it is converted once per distinct image, on the
+	// workers, where ffmpeg would convert every frame it is sent, repeats
+	// included, on its input thread.
 	YUV420P Format = "yuv420p"
 )
 
@@ -77,20 +81,20 @@ type Config struct {
 
 	// Workers is the number of goroutines that decode and transform shots.
 	// Zero means runtime.GOMAXPROCS(0): each worker keeps one core busy,
-	// and GOMAXPROCS (unlike NumCPU) honours a container's CPU limit.
+	// and GOMAXPROCS, unlike NumCPU, honours a container's CPU limit. More
+	// workers than that add frames in flight (memory), not throughput.
 	//
 	// Decoding, compositing and YUV conversion are single-threaded per
 	// worker. Only the letterbox path (a shot that is not Width x Height)
-	// calls imaging.Resize, which in imaging v1.6.2 fans out to GOMAXPROCS
-	// goroutines per call and has no setting to change that (SetMaxProcs
-	// came after v1.6.2). Those goroutines are multiplexed onto the
-	// GOMAXPROCS threads like ours, so Workers <= GOMAXPROCS never runs
-	// more threads than cores; it only makes a resize queue behind the
-	// other workers' frames. If imaging is upgraded to a version with
-	// SetMaxProcs, cmd/ should call imaging.SetMaxProcs(1) once at start
-	// (this package never sets third-party globals), since the parallelism
-	// here is across frames. Leave room for Chrome and ffmpeg by lowering
-	// Workers, not GOMAXPROCS.
+	// calls imaging.Resize, which in imaging v1.6.2 fans each call out to
+	// GOMAXPROCS goroutines and has no setting to change that (SetMaxProcs
+	// came after v1.6.2). Those goroutines run on the same GOMAXPROCS
+	// threads as the workers, so nothing is oversubscribed; a resize just
+	// competes with the other workers' frames. If imaging is upgraded to a
+	// version with SetMaxProcs, cmd/ should call imaging.SetMaxProcs(1)
+	// once at start (this package sets no third-party globals), since the
+	// parallelism here is across frames. Lowering Workers leaves cores to
+	// Chrome and ffmpeg, except during a resize.
 	Workers int
 
 	// Start is the index of the first frame; frames before it never come.
@@ -142,19 +146,19 @@ func (e *MissingFrameError) Error() string {
 // so the sender must select on a context that ends when Run fails: run both
 // in one errgroup.Group and give Run that group's context.
 //
-// Memory: at most Workers + 3 frames are in the pipeline (one per worker,
-// one handed over, the held run, the one being written) plus whatever
-// waits in the reorder buffer, which is bounded by how far ahead of
-// OnAdvance's position the sender may run. Each shot also costs a decode
-// allocation (image/png and image/jpeg cannot decode into a given buffer);
-// for RGBA output of an exactly sized opaque PNG that allocation is used as
-// the frame itself, so nothing is copied.
+// Memory: besides the reorder buffer, which holds no more than the sender
+// runs ahead of OnAdvance's position, at most 2*Workers + 2 frames are in
+// the pipeline (per worker one being made and one queued for the writer;
+// the run being written and the one that will be held next). Each shot
+// also costs a decode allocation (image/png and image/jpeg cannot decode
+// into a given buffer); for RGBA output of an exactly sized opaque PNG that
+// allocation is used as the frame itself, so nothing is copied.
 func Run(ctx context.Context, cfg Config, in <-chan Shot, sink FrameSink) error {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return err
 	}
-	pool := newBufferPool(cfg.Format.FrameSize(cfg.Width, cfg.Height), cfg.Workers+3)
+	pool := newBufferPool(cfg.Format.FrameSize(cfg.Width, cfg.Height), 2*cfg.Workers+2)
 	seed := maphash.MakeSeed()
 	// One slot per worker lets each finish its next frame while the writer
 	// is busy in the sink; more would only hold memory the window already

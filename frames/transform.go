@@ -93,9 +93,9 @@ func (t *transformer) transform(seed maphash.Seed, s Shot) (frame, error) {
 	if err != nil {
 		return f, fmt.Errorf("decode shot of %s: %w", span(s.Index, s.Count), err)
 	}
-	// A 64-bit hash of the encoded bytes stands for the bytes: two shots of
-	// different pages collide with probability 2^-64, and the seed is fresh
-	// per Run, so no input can be crafted to collide.
+	// A 64-bit hash of the encoded bytes stands for the bytes: two
+	// different shots collide with probability 2^-64, and with a random
+	// seed per Run, colliding inputs cannot be prepared in advance.
 	f.hash = maphash.Bytes(seed, s.Image)
 	f.pix = t.pixels(img)
 	return f, nil

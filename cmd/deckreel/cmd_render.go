@@ -24,6 +24,7 @@ type renderOptions struct {
 	readyTimeout time.Duration
 	batchTimeout time.Duration
 	allowNet     bool
+	noDedup      bool
 	crf          int
 	preset       string
 }
@@ -41,7 +42,8 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.DurationVar(&o.readyTimeout, "ready-timeout", 30*time.Second, "how long a page may take to load its fonts and images before the render fails")
 	fs.DurationVar(&o.batchTimeout, "batch-timeout", 2*time.Minute, "how long one batch of frames may take before it is retried on a new tab")
 	fs.BoolVar(&o.allowNet, "allow-net", false, "let the page reach hosts other than its own (off: such requests are refused and reported)")
-	fs.IntVar(&o.crf, "crf", 20, "H.264 constant rate factor: lower is better quality and bigger files (0-51)")
+	fs.BoolVar(&o.noDedup, "no-dedup", false, "capture every frame, even when the page reports nothing changed (slower; same output)")
+	fs.IntVar(&o.crf, "crf", 18, "H.264 constant rate factor: lower is better quality and bigger files (1-51)")
 	fs.StringVar(&o.preset, "preset", "veryfast", "x264 preset: ultrafast ... veryslow (slower is smaller, not better looking)")
 }
 
@@ -50,13 +52,13 @@ func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) 
 	if err != nil {
 		return render.Job{}, usagef("--progress: %v", err)
 	}
-	if o.crf < 0 || o.crf > 51 {
-		return render.Job{}, usagef("--crf must be between 0 and 51, got %d", o.crf)
+	if o.crf < 1 || o.crf > 51 {
+		return render.Job{}, usagef("--crf must be between 1 and 51, got %d", o.crf)
 	}
 	return render.Job{
 		Input: input, Duration: o.duration, FPS: o.fps, Width: o.width, Height: o.height,
 		Output: o.output, Workers: o.workers, Browser: o.browser, ReadyTimeout: o.readyTimeout,
-		BatchTimeout: o.batchTimeout, AllowNet: o.allowNet, CRF: o.crf, Preset: o.preset,
+		BatchTimeout: o.batchTimeout, AllowNet: o.allowNet, NoDedup: o.noDedup, CRF: o.crf, Preset: o.preset,
 		Progress: mode, Stderr: stderr,
 	}, nil
 }

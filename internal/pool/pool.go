@@ -64,7 +64,8 @@ type Config struct {
 	// Window bounds memory: a batch may only end at or before the consumer
 	// position plus Window, so at most Window frames are in flight or
 	// captured but not yet consumed. It is required and must be at least
-	// MinBatch; a few MaxBatch is a sensible size.
+	// MinBatch; a few MaxBatch is a sensible size. It counts frame indices,
+	// so a gap between two ranges inside the window uses part of it.
 	Window int
 	// MinBatch and MaxBatch bound the size of new batches, in frames.
 	// MinBatch is also the size used before anything has been measured.
@@ -201,7 +202,9 @@ func New(cfg Config) (*Pool, error) {
 // batches are still in flight, since they may fail and come back.
 //
 // It returns [ErrDrained] once every frame is done or failed for good, and
-// ctx.Err() as soon as ctx ends, even if work is available.
+// ctx.Err() as soon as ctx ends, even if work is available. A batch that is
+// never reported keeps the pool from draining: the workers would wait for it
+// until their context ends.
 func (p *Pool) Next(ctx context.Context) (Batch, error) {
 	p.mu.Lock()
 	for {
@@ -316,9 +319,10 @@ func (p *Pool) land(b Batch, verb string) {
 }
 
 // Advance tells the pool that the consumer has used every frame before pos,
-// which moves the window and wakes waiting workers. A pos at or behind the
-// current position is ignored. Advance does not cancel work: frames before
-// pos that were not handed out yet are still scheduled.
+// which moves the window and wakes waiting workers. The consumer starts at
+// the first range's Start; a pos at or behind its current position is
+// ignored. Advance does not cancel work: frames before pos that were not
+// handed out yet are still scheduled.
 func (p *Pool) Advance(pos int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -556,18 +556,16 @@ func TestDrained(t *testing.T) {
 		p := newPool(t, Config{Ranges: []Range{{0, 4}}, Window: 10})
 		b := mustNext(t, p)
 		mustBlock(t, p) // b might still fail and be retried
-		errc := make(chan error)
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		errc := make(chan error, 3)
 		for range 3 {
-			go func() { // ends when Next returns, which the test waits for below
-				_, err := p.Next(t.Context())
+			go func() { // ends when Next returns, at the latest when ctx times out
+				_, err := p.Next(ctx)
 				errc <- err
 			}()
 		}
-		select {
-		case err := <-errc:
-			t.Fatalf("Next returned %v while a batch was in flight", err)
-		case <-time.After(20 * time.Millisecond):
-		}
+		waitForWaiters(t, p, 3)
 		p.Done(b, time.Second)
 		for range 3 {
 			if err := <-errc; !errors.Is(err, ErrDrained) {
@@ -575,20 +573,23 @@ func TestDrained(t *testing.T) {
 			}
 		}
 	})
-	t.Run("retry wakes a waiter instead", func(t *testing.T) {
+	t.Run("last batch failing for good", func(t *testing.T) {
 		p := newPool(t, Config{Ranges: []Range{{0, 4}}, Window: 10})
 		b := mustNext(t, p)
-		got := make(chan Batch)
-		go func() { // ends when Next returns
-			r, err := p.Next(t.Context())
-			if err != nil {
-				t.Errorf("Next: %v", err)
-			}
-			got <- r
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		errc := make(chan error, 1)
+		go func() { // ends when Next returns, at the latest when ctx times out
+			_, err := p.Next(ctx)
+			errc <- err
 		}()
-		p.Fail(b, errCapture, true)
-		if r := <-got; r.Range != b.Range || r.Attempt != 1 {
-			t.Fatalf("waiter got %v attempt %d, want the retry of %v", r.Range, r.Attempt, b.Range)
+		waitForWaiters(t, p, 1)
+		p.Fail(b, errCapture, false)
+		if err := <-errc; !errors.Is(err, ErrDrained) {
+			t.Fatalf("Next = %v, want ErrDrained", err)
+		}
+		if _, err := p.Next(ctx); !errors.Is(err, ErrDrained) {
+			t.Fatalf("Next after draining = %v, want ErrDrained again", err)
 		}
 	})
 }

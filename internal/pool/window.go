@@ -13,7 +13,7 @@ func (p *Pool) batchSize() int {
 	if p.perFrame <= 0 {
 		return p.cfg.MinBatch
 	}
-	n := p.cfg.TargetBatchTime / p.perFrame // exact in integer nanoseconds
+	n := p.cfg.TargetBatchTime / p.perFrame // a frame count, typed as a Duration
 	if n > math.MaxInt32 {
 		n = math.MaxInt32 // keep the conversion below safe; clamped anyway
 	}

@@ -64,7 +64,10 @@ type Job struct {
 	ReadyTimeout time.Duration
 	BatchTimeout time.Duration
 	AllowNet     bool
-	CRF          int
+	// NoDedup shoots every frame instead of only the frames that change;
+	// the output is the same, only slower. It exists to verify that.
+	NoDedup bool
+	CRF     int
 	Preset       string
 
 	Progress progress.Mode
@@ -226,6 +229,7 @@ func Run(ctx context.Context, job Job) (Result, error) {
 		return capture.Run(gctx, capture.Config{
 			Browser: bopts, Tab: tabOpts, Workers: job.Workers,
 			BatchTimeout: job.BatchTimeout,
+			NoDedup:      job.NoDedup,
 			Logf:         rep.Logf,
 		}, sched, shots)
 	})
