@@ -2,6 +2,7 @@ package encode
 
 import (
 	"fmt"
+	"strings"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
@@ -20,30 +21,50 @@ const rgbToBT709 = "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
 // forced to constant frame rate at the same FPS, so each frame written is
 // exactly one output frame: nothing is dropped or duplicated.
 func ffmpegArgs(o Options, path string) []string {
-	in := ffmpeg.Input("pipe:0", ffmpeg.KwArgs{
-		"f":          "rawvideo",
-		"pix_fmt":    o.PixFmt,
-		"video_size": fmt.Sprintf("%dx%d", o.Width, o.Height),
-		"framerate":  o.FPS,
-	})
+	// The frames come as Matroska with a timestamp each (see mkv.go), so
+	// a repeated frame crosses the pipe once.
+	in := ffmpeg.Input("pipe:0", ffmpeg.KwArgs{"f": "matroska"})
 	out := ffmpeg.KwArgs{
-		"an":       "",
-		"c:v":      o.Codec,
-		"pix_fmt":  "yuv420p",
-		"crf":      o.CRF,
-		"preset":   o.Preset,
-		"r":        o.FPS,
-		"fps_mode": "cfr",
+		"an":      "",
+		"c:v":     o.Codec,
+		"pix_fmt": "yuv420p",
+		"crf":     o.CRF,
+		"preset":  o.Preset,
 		// Put the index first so a browser can start playing before the
 		// whole file has downloaded.
 		"movflags": "+faststart",
+		// Our frames are BT.709: converted so by us (yuv420p input) or by
+		// the scale filter below (RGB input). Say so in the stream.
+		"colorspace":      "bt709",
+		"color_primaries": "bt709",
+		"color_trc":       "bt709",
+		"color_range":     "tv",
 	}
+	var filters []string
 	if isRGB(o.PixFmt) {
-		out["vf"] = rgbToBT709
-		out["colorspace"] = "bt709"
-		out["color_primaries"] = "bt709"
-		out["color_trc"] = "bt709"
-		out["color_range"] = "tv"
+		filters = append(filters, rgbToBT709)
+	}
+	if o.VFR {
+		// One output frame per frame written, lasting as long as it was
+		// said to: a still slide is one long frame.
+		out["fps_mode"] = "vfr"
+		out["video_track_timescale"] = o.FPS * 1000
+	} else {
+		// Constant frame rate: the fps filter repeats each frame up to the
+		// next one's timestamp (rounded to the nearest frame), so every
+		// frame index exists in the output. -fps_mode cfr alone gets this
+		// wrong once another filter has dropped the frames' durations.
+		filters = append(filters, fmt.Sprintf("fps=%d", o.FPS))
+		out["r"] = o.FPS
+		out["fps_mode"] = "cfr"
+	}
+	if o.Frames > 0 {
+		// Never more frames than asked for, whatever the last frame's
+		// duration rounds to.
+		out["frames:v"] = o.Frames
+	}
+	if len(filters) > 0 {
+		out["vf"] = strings.Join(filters, ",")
 	}
 	// "file:" stops ffmpeg reading a colon in the path as a protocol name
 	// (and the path is absolute, so it cannot start with "-" either).

@@ -119,6 +119,14 @@ func Start(ctx context.Context, opts Options) (*Encoder, error) {
 		return nil, errors.Join(fmt.Errorf("start encoding %s: start ffmpeg: %w", o.Output, err), e.removeTemp())
 	}
 	e.cmd, e.stdin = cmd, stdin
+	hdr, err := mkvHeader(o.Width, o.Height, o.PixFmt)
+	if err == nil {
+		_, err = stdin.Write(hdr)
+	}
+	if err != nil {
+		werr := e.writeFailed("write stream header", err)
+		return nil, errors.Join(werr, e.removeTemp())
+	}
 	return e, nil
 }
 
@@ -172,14 +180,32 @@ func (e *Encoder) WriteFrame(pix []byte, count int) error {
 	if count < 1 {
 		return fmt.Errorf("encode %s: write frame %d: repeat count must be at least 1; got %d", e.opts.Output, e.frames.Load(), count)
 	}
-	// Repeats are plain rewrites for now; everything that knows that is in
-	// this loop, so a cheaper way to repeat frames can replace it.
-	for range count {
-		if _, err := e.stdin.Write(pix); err != nil {
-			e.failed = e.writeFailed(fmt.Sprintf("write frame %d", e.frames.Load()), err)
-			return e.failed
+	// The frame goes once, with its duration; ffmpeg repeats it. ffmpeg
+	// repeats a frame only up to the next one's timestamp, though, and
+	// ignores the last frame's duration; so a run that may be the last is
+	// sent again at its last frame (when Options.Frames is known, only the
+	// run that ends the video).
+	n := e.frames.Load()
+	end := n + int64(count)
+	if err := e.writeAt(n, end, pix); err != nil {
+		return err
+	}
+	if count > 1 && !e.opts.VFR && (e.opts.Frames == 0 || end == int64(e.opts.Frames)) {
+		if err := e.writeAt(end-1, end, pix); err != nil {
+			return err
 		}
-		e.frames.Add(1)
+	}
+	e.frames.Store(end)
+	return nil
+}
+
+// writeAt sends pix to show from frame from until frame to.
+func (e *Encoder) writeAt(from, to int64, pix []byte) error {
+	fps := e.opts.FPS
+	start := frameMicros(from, fps)
+	if err := writeMKVFrame(e.stdin, start, frameMicros(to, fps)-start, pix); err != nil {
+		e.failed = e.writeFailed(fmt.Sprintf("write frame %d", from), err)
+		return e.failed
 	}
 	return nil
 }

@@ -31,8 +31,8 @@ func realOptions(t *testing.T, w, h int) Options {
 }
 
 // solid returns a w×h frame of colour c in the given input pixel format.
-// yuv420p frames use limited-range BT.601, which decoders assume for the
-// untagged stream that yuv420p input produces.
+// yuv420p frames use limited-range BT.709, which the encoder tags the
+// stream with.
 func solid(pixFmt string, w, h int, c color.RGBA) []byte {
 	switch pixFmt {
 	case "rgba", "":
@@ -43,9 +43,9 @@ func solid(pixFmt string, w, h int, c color.RGBA) []byte {
 		return bytes.Repeat([]byte{c.R, c.G, c.B}, w*h)
 	case "yuv420p":
 		r, g, b := float64(c.R), float64(c.G), float64(c.B)
-		y := 16 + 0.257*r + 0.504*g + 0.098*b
-		cb := 128 - 0.148*r - 0.291*g + 0.439*b
-		cr := 128 + 0.439*r - 0.368*g - 0.071*b
+		y := 16 + (46.559*r+156.629*g+15.812*b)/255
+		cb := 128 + (-25.664*r-86.336*g+112*b)/255
+		cr := 128 + (112*r-101.730*g-10.270*b)/255
 		frame := bytes.Repeat([]byte{byte(math.Round(y))}, w*h)
 		frame = append(frame, bytes.Repeat([]byte{byte(math.Round(cb))}, w*h/4)...)
 		return append(frame, bytes.Repeat([]byte{byte(math.Round(cr))}, w*h/4)...)
@@ -158,6 +158,7 @@ func TestPixelFormatsRealFFmpeg(t *testing.T) {
 		t.Run(pixFmt, func(t *testing.T) {
 			o := realOptions(t, 128, 96)
 			o.PixFmt = pixFmt
+			o.Frames = 2 * len(colours)
 			ctx := testContext(t)
 			enc, err := Start(ctx, o)
 			if err != nil {

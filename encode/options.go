@@ -51,6 +51,16 @@ type Options struct {
 	// for HD video; yuv420p input is passed through untouched.
 	PixFmt string
 
+	// Frames, if known, is the number of frames the video will have. It
+	// saves resending the last frame of every repeated run (see
+	// WriteFrame); zero means unknown.
+	Frames int
+
+	// VFR writes variable frame rate: a run of identical frames becomes one
+	// frame with a long duration instead of repeated frames. The default is
+	// constant frame rate, which every player and editor handles.
+	VFR bool
+
 	// Codec is the ffmpeg video encoder. Empty means "libx264".
 	Codec string
 

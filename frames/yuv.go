@@ -1,19 +1,20 @@
 package frames
 
-// BT.601 limited-range RGB -> YCbCr coefficients in 16-bit fixed point, the
-// matrix ffmpeg's swscale uses by default for rgba -> yuv420p:
+// BT.709 limited-range RGB -> YCbCr coefficients in 16-bit fixed point.
+// BT.709 because players assume it for HD video, and the encoder tags the
+// stream as BT.709 (an untagged BT.601 stream shows pure red as 255,23,0):
 //
-//	Y  =  16 + ( 65.481 R + 128.553 G +  24.966 B) / 255
-//	Cb = 128 + (-37.797 R -  74.203 G + 112.000 B) / 255
-//	Cr = 128 + (112.000 R -  93.786 G -  18.214 B) / 255
+//	Y  =  16 + ( 46.559 R + 156.629 G +  15.812 B) / 255
+//	Cb = 128 + (-25.664 R -  86.336 G + 112.000 B) / 255
+//	Cr = 128 + (112.000 R - 101.730 G -  10.270 B) / 255
 //
-// Each is the real coefficient times 65536, rounded; the G terms of Cb and
-// Cr are nudged by one so that each chroma row sums to exactly zero and
-// every grey maps to 128, as it must.
+// Each is the real coefficient times 65536, rounded; the G term of Cb is
+// nudged by one so that each chroma row sums to exactly zero and every
+// grey maps to 128, as it must.
 const (
-	yR, yG, yB = 16829, 33039, 6416
-	uR, uG, uB = -9714, -19070, 28784
-	vR, vG, vB = 28784, -24103, -4681
+	yR, yG, yB = 11966, 40254, 4064
+	uR, uG, uB = -6596, -22188, 28784
+	vR, vG, vB = 28784, -26145, -2639
 
 	// Offsets with rounding folded in. Chroma is computed from the sum of
 	// four pixels, hence two more bits of shift.

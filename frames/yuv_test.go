@@ -20,8 +20,9 @@ func yuvOf(c color.RGBA, w, h int) (yy, u, v uint8, frame []byte) {
 }
 
 func TestToYUV420PKnownColours(t *testing.T) {
-	// The expected values are what ffmpeg 5.1 gives for
-	// -f rawvideo -pix_fmt rgba ... -pix_fmt yuv420p.
+	// The expected values are what ffmpeg 5.1 gives for -f rawvideo
+	// -pix_fmt rgba ... -vf scale=out_color_matrix=bt709:out_range=tv
+	// -pix_fmt yuv420p.
 	tests := []struct {
 		name    string
 		rgb     color.RGBA
@@ -29,12 +30,12 @@ func TestToYUV420PKnownColours(t *testing.T) {
 	}{
 		{"black", color.RGBA{0, 0, 0, 255}, 16, 128, 128},
 		{"white", color.RGBA{255, 255, 255, 255}, 235, 128, 128},
-		{"red", color.RGBA{255, 0, 0, 255}, 81, 90, 240},
-		{"green", color.RGBA{0, 255, 0, 255}, 145, 54, 34},
-		{"blue", color.RGBA{0, 0, 255, 255}, 41, 240, 110},
+		{"red", color.RGBA{255, 0, 0, 255}, 63, 102, 240},
+		{"green", color.RGBA{0, 255, 0, 255}, 173, 42, 26},
+		{"blue", color.RGBA{0, 0, 255, 255}, 32, 240, 118},
 		{"mid grey", color.RGBA{128, 128, 128, 255}, 126, 128, 128},
-		{"yellow", color.RGBA{255, 255, 0, 255}, 210, 16, 146},
-		{"odd colour", color.RGBA{12, 200, 99, 255}, 130, 112, 53},
+		{"yellow", color.RGBA{255, 255, 0, 255}, 219, 16, 138},
+		{"odd colour", color.RGBA{12, 200, 99, 255}, 147, 103, 49},
 	}
 	for _, tt := range tests {
 		for _, size := range []image.Point{{2, 2}, {6, 4}, {5, 3}, {1, 1}} {
@@ -188,7 +189,7 @@ func ffmpegYUV420P(t *testing.T, ffmpeg string, img *image.RGBA, flags []string)
 	args := []string{"-nostdin", "-loglevel", "error",
 		"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", img.Rect.Dx(), img.Rect.Dy()), "-i", "pipe:0"}
 	args = append(args, flags...)
-	args = append(args, "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1")
+	args = append(args, "-vf", "scale=out_color_matrix=bt709:out_range=tv", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1")
 	cmd := exec.CommandContext(t.Context(), ffmpeg, args...)
 	cmd.Stdin = bytes.NewReader(img.Pix)
 	var stderr bytes.Buffer

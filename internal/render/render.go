@@ -219,6 +219,7 @@ func Run(ctx context.Context, job Job) (Result, error) {
 	enc, err := encode.Start(ctx, encode.Options{
 		Width: job.Width, Height: job.Height, FPS: job.FPS,
 		PixFmt: "yuv420p", CRF: job.CRF, Preset: job.Preset, Output: job.Output,
+		Frames: total,
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("start ffmpeg: %w", err)
