@@ -41,6 +41,9 @@ type Config struct {
 	// OnCaptured is called with the number of frames a finished batch
 	// stands for, for progress.
 	OnCaptured func(frames int)
+	// OnShot is called for every image taken (a distinct frame), from the
+	// worker goroutines.
+	OnShot func()
 }
 
 // Run captures every batch the scheduler hands out and sends the shots to
@@ -171,6 +174,9 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 	if err != nil {
 		return err
 	}
+	if cfg.OnShot != nil {
+		cfg.OnShot()
+	}
 	pending := frames.Shot{Index: b.Start, Count: 1, Image: img}
 	for tab.Frame() < b.End-1 {
 		var st Status
@@ -193,6 +199,9 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 		img, err := tab.Shoot(ctx)
 		if err != nil {
 			return err
+		}
+		if cfg.OnShot != nil {
+			cfg.OnShot()
 		}
 		pending = frames.Shot{Index: st.Frame, Count: 1, Image: img}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -100,7 +101,14 @@ func runRender(ctx context.Context, job render.Job, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d frames (%s at %d fps, %dx%d) in %s\n",
-		res.Output, res.Frames, job.Duration, job.FPS, job.Width, job.Height, res.Elapsed.Round(time.Millisecond))
+	if job.Progress == progress.ModeJSON {
+		// Machines read the result as the last JSON line on stdout.
+		return json.NewEncoder(stdout).Encode(map[string]any{
+			"event": "result", "output": res.Output, "frames": res.Frames, "shots": res.Shots,
+			"elapsed_seconds": res.Elapsed.Seconds(), "warnings": res.Warnings,
+		})
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d frames (%s at %d fps, %dx%d), %d captured, in %s\n",
+		res.Output, res.Frames, job.Duration, job.FPS, job.Width, job.Height, res.Shots, res.Elapsed.Round(time.Millisecond))
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -68,7 +69,7 @@ type Job struct {
 	// the output is the same, only slower. It exists to verify that.
 	NoDedup bool
 	CRF     int
-	Preset       string
+	Preset  string
 
 	Progress progress.Mode
 	// Stderr receives progress and warnings.
@@ -118,8 +119,11 @@ func (j Job) Validate() error {
 
 // Result describes a finished render.
 type Result struct {
-	Output   string
-	Frames   int
+	Output string
+	Frames int
+	// Shots is the number of images captured; the other frames were known
+	// to repeat the one before.
+	Shots    int
 	Elapsed  time.Duration
 	Mode     capture.Mode
 	Warnings []string
@@ -224,15 +228,17 @@ func Run(ctx context.Context, job Job) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("start ffmpeg: %w", err)
 	}
-	shots := make(chan frames.Shot, 2*job.Workers)
+	var shots atomic.Int64
+	shotc := make(chan frames.Shot, 2*job.Workers)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		return capture.Run(gctx, capture.Config{
 			Browser: bopts, Tab: tabOpts, Workers: job.Workers,
 			BatchTimeout: job.BatchTimeout,
 			NoDedup:      job.NoDedup,
+			OnShot:       func() { shots.Add(1) },
 			Logf:         rep.Logf,
-		}, sched, shots)
+		}, sched, shotc)
 	})
 	done := 0 // frames written so far; OnAdvance runs on one goroutine
 	g.Go(func() error {
@@ -243,7 +249,7 @@ func Run(ctx context.Context, job Job) (Result, error) {
 				rep.Add(pos - done)
 				done = pos
 			},
-		}, shots, enc)
+		}, shotc, enc)
 	})
 	if err := g.Wait(); err != nil {
 		aerr := enc.Abort()
@@ -259,7 +265,7 @@ func Run(ctx context.Context, job Job) (Result, error) {
 	if err := enc.Close(); err != nil {
 		return Result{}, err
 	}
-	return Result{Output: job.Output, Frames: total, Elapsed: time.Since(start), Mode: mode, Warnings: warnings}, nil
+	return Result{Output: job.Output, Frames: total, Shots: int(shots.Load()), Elapsed: time.Since(start), Mode: mode, Warnings: warnings}, nil
 }
 
 // DefaultWorkers is the number of capture tabs for this machine: one per
