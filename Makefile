@@ -31,9 +31,14 @@ demo: deps build
 		| awk -F= '{ v[$$1] = $$2 } END { printf "demo.mp4: %s frames, %s s, %sx%s at %s fps\n", \
 			v["nb_read_packets"], v["duration"], v["width"], v["height"], v["avg_frame_rate"] }'
 
-# Benchmarks run once each (-benchtime 1x): a render takes minutes on two cores.
+# The end-to-end benchmark renders ../shared/bench's workloads with bin/deckreel
+# and measures the machine's limits in the same run (see cmd/deckreel-bench);
+# RUNS=3 reports medians. Then the Go micro-benchmarks of the stages.
+RUNS ?= 1
+WORKLOADS ?= ../shared/bench
 bench: deps build
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+	$(GO) run ./cmd/deckreel-bench -deckreel $(BIN) -workloads $(WORKLOADS) -runs $(RUNS)
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./frames/ ./internal/pool/
 
 # govulncheck needs to reach vuln.go.dev.
 lint:
