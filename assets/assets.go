@@ -16,11 +16,16 @@ var timeControl string
 //go:embed sample
 var sample embed.FS
 
+// TimeControlURL is the source URL the time-control script reports in
+// stack traces, so that its frames can be told from the page's.
+const TimeControlURL = "deckreel-timecontrol.js"
+
 // TimeControlScript returns the time-control script with virtual time 0 set
 // to epochMillis (Unix milliseconds), ready for
 // Page.addScriptToEvaluateOnNewDocument.
 func TimeControlScript(epochMillis int64) string {
-	return strings.Replace(timeControl, "const EPOCH = __DECKREEL_EPOCH__;", "const EPOCH = "+strconv.FormatInt(epochMillis, 10)+";", 1)
+	src := strings.Replace(timeControl, "const EPOCH = __DECKREEL_EPOCH__;", "const EPOCH = "+strconv.FormatInt(epochMillis, 10)+";", 1)
+	return src + "\n//# sourceURL=" + TimeControlURL + "\n"
 }
 
 // Sample returns the embedded sample page tree; its entry point is

@@ -67,11 +67,14 @@
   window.requestAnimationFrame = function (cb) { const id = rafId++; rafs.set(id, cb); return id; };
   window.cancelAnimationFrame = function (id) { rafs.delete(id); };
 
+  // report hands an exception thrown by a callback we ran to the browser as
+  // uncaught, as if the browser had run the callback: window.onerror and
+  // DevTools see it with its own source location.
+  const realReportError = typeof window.reportError === 'function' ? window.reportError.bind(window) : null;
   function report(e) {
-    const msg = e && e.stack ? String(e.stack) : String(e);
-    errors.push(msg);
-    // Let the page's own error handlers and the DevTools console see it too.
-    realSetTimeout(() => { throw e; }, 0);
+    errors.push(e && e.stack ? String(e.stack) : String(e));
+    if (realReportError) realReportError(e);
+    else realSetTimeout(() => { throw e; }, 0);
   }
 
   function call(fn, thisArg, args) {

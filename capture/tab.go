@@ -123,11 +123,7 @@ func (t *Tab) load(ctx context.Context) error {
 				if !m.IsException() {
 					continue
 				}
-				pe := PageError{Message: m.Text, URL: m.URL}
-				if m.URL != "" {
-					pe.Line = int(m.Line) + 1
-				}
-				t.opts.OnPageError(pe)
+				t.opts.OnPageError(pageError(m))
 			}
 		})
 	}
@@ -165,6 +161,26 @@ func (t *Tab) load(ctx context.Context) error {
 	}
 	t.title, t.broken = res.Title, res.Broken
 	return nil
+}
+
+// pageError locates an exception at its first stack frame in the page's
+// own code: exceptions from callbacks that the time-control script runs are
+// re-reported by it, and the place of that report says nothing to a user.
+func pageError(m chromedp.ConsoleMessage) PageError {
+	pe := PageError{Message: m.Text, URL: m.URL, Line: int(m.Line) + 1}
+	if m.Stack != nil {
+		for _, f := range m.Stack.CallFrames {
+			if f.URL == "" || strings.HasSuffix(f.URL, assets.TimeControlURL) {
+				continue
+			}
+			pe.URL, pe.Line = f.URL, int(f.LineNumber)+1
+			break
+		}
+	}
+	if pe.URL == "" {
+		pe.Line = 0
+	}
+	return pe
 }
 
 func (t *Tab) loadError(what string, err error, rctx context.Context) error {

@@ -86,7 +86,9 @@ Flags:
 	if len(pos) != 1 {
 		return usagef("render takes one input (a page, a directory or a URL), got %d (see 'deckreel render --help')", len(pos))
 	}
-	if opts.duration == 0 {
+	durationSet := false
+	fs.Visit(func(f *flag.Flag) { durationSet = durationSet || f.Name == "duration" })
+	if !durationSet {
 		return usagef("render needs --duration (for example --duration 10s)")
 	}
 	job, err := opts.job(pos[0], stderr)

@@ -70,11 +70,12 @@ func main() {
 
 // run maps errors to exit codes; only main-level code does this.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitBadInput
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
-		if len(args) == 0 {
-			return exitBadInput
-		}
 		return exitOK
 	}
 	for _, c := range commands() {

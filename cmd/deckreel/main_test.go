@@ -1,0 +1,339 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/deckreel/deckreel/capture"
+	"github.com/deckreel/deckreel/internal/mediatest"
+)
+
+// binary is the deckreel executable built once for these tests: exit codes
+// and signals are part of the contract, so they are tested on the real
+// process.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "deckreel-cli-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "deckreel")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build deckreel: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func requireTools(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: skipped with -short")
+	}
+	mediatest.RequireFFmpeg(t)
+	if _, _, err := capture.FindBrowser("auto"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Chrome is required in CI: %v", err)
+		}
+		t.Skip(err)
+	}
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+	elapsed        time.Duration
+}
+
+// deckreel runs the binary with a marker in its environment, which every
+// Chrome and ffmpeg it starts inherits, so leftovers can be found.
+func deckreel(t *testing.T, ctx context.Context, marker string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = append(os.Environ(), "DECKREEL_TEST_MARKER="+marker)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	return cmd, &stdout, &stderr
+}
+
+func runCLI(t *testing.T, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	marker := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
+	cmd, stdout, stderr := deckreel(t, ctx, marker, args...)
+	start := time.Now()
+	err := cmd.Run()
+	res := result{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		res.code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("run deckreel: %v", err)
+	}
+	assertNoLeftovers(t, marker)
+	return res
+}
+
+// assertNoLeftovers fails if a process started by the run is still alive.
+func assertNoLeftovers(t *testing.T, marker string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		left := processesWith("DECKREEL_TEST_MARKER=" + marker)
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("processes left running: %s", strings.Join(left, "; "))
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func processesWith(env string) []string {
+	entries, _ := os.ReadDir("/proc")
+	var out []string
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err != nil || !bytes.Contains(data, []byte(env+"\x00")) {
+			continue
+		}
+		stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if f := strings.Fields(string(stat)); len(f) > 2 && f[2] == "Z" {
+			continue // exited, waiting to be reaped by init
+		}
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		out = append(out, e.Name()+" "+strings.ReplaceAll(string(cmdline), "\x00", " "))
+	}
+	return out
+}
+
+func writePage(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "page.html")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	page := writePage(t, "<p>hi</p>")
+	txt := filepath.Join(dir, "notes.txt")
+	os.WriteFile(txt, []byte("x"), 0o644)
+	out := filepath.Join(dir, "out.mp4")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "Usage"},
+		{"unknown command", []string{"rend"}, `unknown command "rend"`},
+		{"missing file", []string{"render", filepath.Join(dir, "nope.html"), "--duration", "1s", "-o", out}, "no such file"},
+		{"unknown extension", []string{"render", txt, "--duration", "1s", "-o", out}, `unknown extension ".txt"`},
+		{"no duration", []string{"render", page, "-o", out}, "needs --duration"},
+		{"zero duration", []string{"render", page, "--duration", "0s", "-o", out}, "must be positive"},
+		{"negative duration", []string{"render", page, "--duration", "-3s", "-o", out}, "must be positive"},
+		{"absurd duration", []string{"render", page, "--duration", "100h", "-o", out}, "longer than"},
+		{"bad duration", []string{"render", page, "--duration", "ten", "-o", out}, "not a duration"},
+		{"zero fps", []string{"render", page, "--duration", "1s", "--fps", "0", "-o", out}, "--fps must be between 1 and 240"},
+		{"absurd fps", []string{"render", page, "--duration", "1s", "--fps", "1000", "-o", out}, "--fps must be between 1 and 240"},
+		{"odd size", []string{"render", page, "--duration", "1s", "--size", "1281x720", "-o", out}, "even width and height (try 1280x720)"},
+		{"absurd size", []string{"render", page, "--duration", "1s", "--size", "100000x720", "-o", out}, "out of range"},
+		{"bad size", []string{"render", page, "--duration", "1s", "--size", "big", "-o", out}, "not a size"},
+		{"no output", []string{"render", page, "--duration", "1s"}, "no output file"},
+		{"bad output format", []string{"render", page, "--duration", "1s", "-o", filepath.Join(dir, "out.avi")}, "unsupported format"},
+		{"output dir missing", []string{"render", page, "--duration", "1s", "-o", filepath.Join(dir, "no", "out.mp4")}, "does not exist"},
+		{"unknown flag", []string{"render", page, "--duration", "1s", "--speed", "2", "-o", out}, "flag provided but not defined: -speed"},
+		{"two inputs", []string{"render", page, page, "--duration", "1s", "-o", out}, "one input"},
+		{"bad progress", []string{"render", page, "--duration", "1s", "--progress", "fancy", "-o", out}, "--progress"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runCLI(t, tc.args...)
+			if res.code != 2 {
+				t.Errorf("exit code %d, want 2; stderr: %s", res.code, res.stderr)
+			}
+			if !strings.Contains(res.stderr, tc.want) {
+				t.Errorf("stderr %q does not mention %q", res.stderr, tc.want)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s was written", out)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"render", "--help"}, {"demo", "--help"}} {
+		res := runCLI(t, args...)
+		if res.code != 0 || !strings.Contains(res.stdout, "Usage") {
+			t.Errorf("%v: exit %d, stdout %q", args, res.code, res.stdout)
+		}
+	}
+	res := runCLI(t, "render", "--help")
+	for _, flag := range []string{"-duration", "-fps", "-size", "-o", "-workers", "-browser", "-progress", "-ready-timeout", "-allow-net", "-crf", "-preset"} {
+		if !strings.Contains(res.stdout, flag) {
+			t.Errorf("render --help does not explain %s", flag)
+		}
+	}
+}
+
+// TestRemoteRequestsBlocked checks that a page reaching for the internet
+// fails fast, with one warning per host, and still renders.
+func TestRemoteRequestsBlocked(t *testing.T) {
+	requireTools(t)
+	page := writePage(t, `<body style="background:#08f">
+<img src="http://example.com/a.png"><img src="http://example.com/b.png">
+<script>fetch("https://cdn.example.org/x.js").catch(() => {});</script></body>`)
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	res := runCLI(t, "render", page, "--duration", "0.5s", "--size", "320x240", "-o", out, "--progress", "plain")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	for _, host := range []string{"example.com", "cdn.example.org"} {
+		if n := strings.Count(res.stderr, "blocked a request to "+host); n != 1 {
+			t.Errorf("warnings for %s: %d, want 1; stderr: %s", host, n, res.stderr)
+		}
+	}
+	if res.elapsed > 30*time.Second {
+		t.Errorf("render took %s: blocked requests must fail fast", res.elapsed)
+	}
+}
+
+// TestPageNeverReady checks the ready timeout: a page whose image never
+// arrives fails with exit 2 and a clear message, and a good file already
+// at the output path survives.
+func TestPageNeverReady(t *testing.T) {
+	requireTools(t)
+	hang := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow.png" {
+			select {
+			case <-hang:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		fmt.Fprint(w, `<html><body><img src="/slow.png"></body></html>`)
+	}))
+	defer srv.Close()
+	defer close(hang)
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	os.WriteFile(out, []byte("good"), 0o644)
+	res := runCLI(t, "render", srv.URL+"/page.html", "--duration", "1s", "--size", "320x240", "-o", out, "--ready-timeout", "2s")
+	if res.code != 2 {
+		t.Errorf("exit %d, want 2; stderr: %s", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "did not become ready") || !strings.Contains(res.stderr, "--ready-timeout") {
+		t.Errorf("stderr does not explain the timeout: %s", res.stderr)
+	}
+	if data, _ := os.ReadFile(out); string(data) != "good" {
+		t.Errorf("output was replaced: %q", data)
+	}
+}
+
+func TestUnreachableURL(t *testing.T) {
+	requireTools(t)
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	res := runCLI(t, "render", "http://127.0.0.1:1/page.html", "--duration", "1s", "-o", out)
+	if res.code != 2 || !strings.Contains(res.stderr, "unreachable") {
+		t.Errorf("exit %d, stderr %q; want 2 and 'unreachable'", res.code, res.stderr)
+	}
+}
+
+// TestPageErrorReported checks that an exception names its message and line.
+func TestPageErrorReported(t *testing.T) {
+	requireTools(t)
+	page := writePage(t, "<body>\n<script>\nfunction boom() {\n  throw new Error('kaboom at three');\n}\nsetTimeout(boom, 100);\n</script></body>")
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	res := runCLI(t, "render", page, "--duration", "0.5s", "--size", "320x240", "-o", out, "--progress", "plain")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "kaboom at three") || !strings.Contains(res.stderr, "page.html:4") {
+		t.Errorf("stderr does not report the error with its line: %s", res.stderr)
+	}
+}
+
+// TestInterrupt sends SIGINT part way through a render: deckreel must exit
+// 130 within a few seconds, leave no Chrome or ffmpeg behind and no file
+// at the output path.
+func TestInterrupt(t *testing.T) {
+	requireTools(t)
+	page := writePage(t, `<body style="margin:0"><div id="b" style="width:100px;height:100px;background:red"></div>
+<script>function f(t){document.getElementById('b').style.transform='translateX('+(t/10)+'px)';requestAnimationFrame(f)}requestAnimationFrame(f)</script></body>`)
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	marker := fmt.Sprintf("interrupt-%d", time.Now().UnixNano())
+	cmd, _, stderr := deckreel(t, ctx, marker, "render", page, "--duration", "10m", "--size", "640x360", "-o", out, "--progress", "plain")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until frames are flowing, so Chrome and ffmpeg are both busy.
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(stderr.String(), "rendered") || strings.Contains(stderr.String(), "rendered 0/") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no progress: %s", stderr.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	took := time.Since(sent)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Errorf("exit: %v, want code 130; stderr: %s", err, stderr.String())
+	}
+	if took > 5*time.Second {
+		t.Errorf("took %s to stop after SIGINT", took)
+	}
+	assertNoLeftovers(t, marker)
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 0 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("left in the output directory: %v", names)
+	}
+}
+
+// TestDemo renders the embedded sample and checks its frame count.
+func TestDemo(t *testing.T) {
+	requireTools(t)
+	out := filepath.Join(t.TempDir(), "demo.mp4")
+	res := runCLI(t, "demo", "-o", out, "--size", "640x360", "--progress", "none")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	info, err := mediatest.ProbeVideo(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Frames != 180 || info.Width != 640 || info.Height != 360 {
+		t.Errorf("demo: %+v, want 180 frames of 640x360", info)
+	}
+}
