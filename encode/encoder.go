@@ -44,6 +44,14 @@ type Encoder struct {
 
 	frames atomic.Int64
 
+	// In skip mode (see skip.go): the muxing ffmpeg, its log, the repeat
+	// counts on their way to the pump, and the pump's end and error.
+	mux       *exec.Cmd
+	muxStderr *tailWriter
+	runs      runQueue
+	pumpDone  chan struct{}
+	pumpErr   error
+
 	waitOnce sync.Once
 	waitErr  error
 
@@ -98,11 +106,22 @@ func Start(ctx context.Context, opts Options) (*Encoder, error) {
 		cancel:     cancel,
 		stderr:     newTailWriter(stderrTailSize, o.Stderr),
 	}
-	cmd := exec.CommandContext(ctx, bin, ffmpegArgs(o, tmp)...)
+	args := ffmpegArgs(o, tmp)
+	if o.skipRepeats() {
+		args = encodeArgs(o)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		cancel(nil)
 		return nil, errors.Join(fmt.Errorf("start encoding %s: %w", o.Output, err), e.removeTemp())
+	}
+	var encOut io.ReadCloser
+	if o.skipRepeats() {
+		if encOut, err = cmd.StdoutPipe(); err != nil {
+			cancel(nil)
+			return nil, errors.Join(fmt.Errorf("start encoding %s: %w", o.Output, err), e.removeTemp())
+		}
 	}
 	cmd.Stderr = e.stderr
 	// Stopping is graceful first, because a SIGKILLed ffmpeg leaves an MP4
@@ -119,6 +138,13 @@ func Start(ctx context.Context, opts Options) (*Encoder, error) {
 		return nil, errors.Join(fmt.Errorf("start encoding %s: start ffmpeg: %w", o.Output, err), e.removeTemp())
 	}
 	e.cmd, e.stdin = cmd, stdin
+	if encOut != nil {
+		if err := e.startMuxer(bin, encOut); err != nil {
+			cancel(err)
+			e.wait()
+			return nil, errors.Join(fmt.Errorf("start encoding %s: %w", o.Output, err), e.removeTemp())
+		}
+	}
 	hdr, err := mkvHeader(o.Width, o.Height, o.PixFmt)
 	if err == nil {
 		_, err = stdin.Write(hdr)
@@ -187,6 +213,15 @@ func (e *Encoder) WriteFrame(pix []byte, count int) error {
 	// run that ends the video).
 	n := e.frames.Load()
 	end := n + int64(count)
+	if e.mux != nil {
+		// Skip mode: x264 gets the frame once, the pump writes the repeats.
+		e.runs.push(count)
+		if err := e.writeAt(n, end, pix); err != nil {
+			return err
+		}
+		e.frames.Store(end)
+		return nil
+	}
 	if err := e.writeAt(n, end, pix); err != nil {
 		return err
 	}
@@ -229,7 +264,7 @@ func (e *Encoder) writeFailed(op string, writeErr error) error {
 		// everything; the write error is the only evidence.
 		err = fmt.Errorf("quit early: %w", writeErr)
 	}
-	return &FFmpegError{Output: e.opts.Output, Op: op, Err: err, Stderr: e.stderr.String()}
+	return &FFmpegError{Output: e.opts.Output, Op: op, Err: err, Stderr: e.stderrTail()}
 }
 
 // Frames reports how many frames (counting repeats) have been written to
@@ -267,7 +302,7 @@ func (e *Encoder) Close() error {
 		return errors.Join(fmt.Errorf("encode %s: finish: %w", e.opts.Output, context.Cause(e.ctx)), e.removeTemp())
 	}
 	if waitErr != nil {
-		return errors.Join(&FFmpegError{Output: e.opts.Output, Op: "finish", Err: waitErr, Stderr: e.stderr.String()}, e.removeTemp())
+		return errors.Join(&FFmpegError{Output: e.opts.Output, Op: "finish", Err: waitErr, Stderr: e.stderrTail()}, e.removeTemp())
 	}
 	if closeErr != nil {
 		return errors.Join(fmt.Errorf("encode %s: finish: close ffmpeg's input: %w", e.opts.Output, closeErr), e.removeTemp())
@@ -312,9 +347,37 @@ func (e *Encoder) Abort() error {
 
 // wait waits for ffmpeg exactly once, however many paths need it to have
 // exited, and returns what exec.Cmd.Wait returned.
+//
+// In skip mode it also waits for the pump (which must finish reading the
+// encoder's output before the encoder is waited for) and the muxer, and
+// reports the first failure.
 func (e *Encoder) wait() error {
-	e.waitOnce.Do(func() { e.waitErr = e.cmd.Wait() })
+	e.waitOnce.Do(func() {
+		if e.mux == nil {
+			e.waitErr = e.cmd.Wait()
+			return
+		}
+		<-e.pumpDone
+		encErr := e.cmd.Wait()
+		muxErr := e.mux.Wait()
+		switch {
+		case encErr != nil:
+			e.waitErr = encErr
+		case e.pumpErr != nil:
+			e.waitErr = e.pumpErr
+		case muxErr != nil:
+			e.waitErr = fmt.Errorf("mux: %w", muxErr)
+		}
+	})
 	return e.waitErr
+}
+
+// stderrTail is the end of the log of every ffmpeg this encoder runs.
+func (e *Encoder) stderrTail() string {
+	if e.muxStderr == nil {
+		return e.stderr.String()
+	}
+	return e.stderr.String() + e.muxStderr.String()
 }
 
 func (e *Encoder) removeTemp() error {

@@ -491,7 +491,7 @@ func streamBytes(t *testing.T, o Options, runs ...int) string {
 	blocks := 0
 	for i, r := range runs {
 		blocks++
-		if r > 1 && (o.Frames == 0 || i == len(runs)-1) {
+		if r > 1 && !o.VFR && (o.Frames == 0 || i == len(runs)-1) {
 			blocks++
 		}
 	}

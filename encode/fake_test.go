@@ -114,6 +114,9 @@ func fakeOptions(t *testing.T, mode string) Options {
 		FPS:         30,
 		Output:      t.TempDir() + "/out.mp4",
 		GracePeriod: 5 * time.Second,
+		// The fake stands in for the one-process path; the two-process
+		// skip path (skip.go) is tested with the real ffmpeg.
+		VFR: true,
 	}
 }
 

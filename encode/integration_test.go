@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -278,4 +279,73 @@ func TestContextCancelRealFFmpeg(t *testing.T) {
 	if _, err := os.Stat(o.Output); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("output after cancel: %v, want none", err)
 	}
+}
+
+// TestSkipRepeatsRealFFmpeg checks the skip-picture path: long runs of
+// repeats come out as exactly that many frames, each decoding to its run's
+// picture, the stream decodes without a single error, and repeats cost
+// almost nothing in the file.
+func TestSkipRepeatsRealFFmpeg(t *testing.T) {
+	o := realOptions(t, 320, 240)
+	runs := []int{1, 300, 1, 1, 50, 7}
+	total := 0
+	for _, r := range runs {
+		total += r
+	}
+	o.Frames = total
+	if !o.withDefaults().skipRepeats() {
+		t.Fatal("default options do not use skip pictures")
+	}
+	ctx := testContext(t)
+	enc, err := Start(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Abort()
+	colours := []color.RGBA{{250, 30, 30, 255}, {30, 250, 30, 255}, {30, 30, 250, 255}, {240, 240, 240, 255}, {20, 20, 20, 255}, {200, 120, 40, 255}}
+	for i, r := range runs {
+		if err := enc.WriteFrame(solid("rgba", o.Width, o.Height, colours[i]), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	info, err := mediatest.ProbeVideo(ctx, o.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Frames != total || info.FPS != 30 {
+		t.Fatalf("probe = %+v, want %d frames at 30 fps", info, total)
+	}
+	if want := time.Duration(total) * time.Second / 30; (info.Duration - want).Abs() > 5*time.Millisecond {
+		t.Errorf("duration %s, want %s", info.Duration, want)
+	}
+	frames, err := mediatest.ExtractFrames(ctx, o.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := 0
+	for i, r := range runs {
+		for j := range r {
+			if j == 0 || j == r-1 || j == r/2 {
+				checkColour(t, fmt.Sprintf("run %d frame %d (output frame %d)", i, j, k), frames[k], colours[i], 8)
+			}
+			k++
+		}
+	}
+	// Every picture must decode cleanly: a wrong frame_num or a malformed
+	// skip slice makes ffmpeg's decoder complain.
+	out, err := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-i", o.Output, "-f", "null", "-").CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) != 0 {
+		t.Errorf("decoding reported errors: %v: %s", err, out)
+	}
+	st, err := os.Stat(o.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > 200<<10 {
+		t.Errorf("%d frames of 6 solid pictures take %d bytes; repeats are not nearly free", total, st.Size())
+	}
+	t.Logf("%d frames, %d bytes", total, st.Size())
 }
