@@ -34,6 +34,10 @@ RUN useradd --uid 10001 --user-group --create-home --shell /usr/sbin/nologin dec
 	&& install -d -o deckreel -g deckreel /work
 COPY --from=build /out/deckreel /usr/local/bin/deckreel
 USER deckreel
+# Docker's default seccomp profile does not let Chrome's sandbox start; the
+# container is the sandbox. Pages are served from loopback and every other
+# host is refused unless --allow-net.
+ENV DECKREEL_NO_SANDBOX=1
 WORKDIR /work
 VOLUME /work
 # tini reaps Chromium's zombie processes and forwards signals, so that

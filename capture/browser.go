@@ -105,6 +105,10 @@ type BrowserOptions struct {
 	BypassHosts []string
 	// Stderr receives Chrome's own output (nil discards it).
 	Stderr *os.File
+	// NoSandbox turns Chrome's sandbox off. It is needed in containers,
+	// whose default seccomp profile does not let the sandbox start, and as
+	// root, where Chrome refuses to run with it.
+	NoSandbox bool
 }
 
 // Browser is one running Chrome. Its lifetime is its context: Close cancels
@@ -131,8 +135,7 @@ func Launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 		chromedp.Flag("run-all-compositor-stages-before-draw", true),
 		chromedp.Flag("disable-new-content-rendering-timeout", true),
 	}
-	if os.Geteuid() == 0 {
-		// Chrome refuses to run as root with its sandbox (containers, CI).
+	if opts.NoSandbox || os.Geteuid() == 0 {
 		flags = append(flags, chromedp.NoSandbox)
 	}
 	if opts.Mode == ModeBeginFrame {

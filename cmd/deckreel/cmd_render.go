@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/deckreel/deckreel/internal/progress"
@@ -61,6 +62,9 @@ func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) 
 		Output: o.output, Workers: o.workers, Browser: o.browser, ReadyTimeout: o.readyTimeout,
 		BatchTimeout: o.batchTimeout, AllowNet: o.allowNet, NoDedup: o.noDedup, CRF: o.crf, Preset: o.preset,
 		Progress: mode, Stderr: stderr,
+		// Set in the Docker image: a container's seccomp profile does not
+		// let Chrome's sandbox start.
+		NoSandbox: os.Getenv("DECKREEL_NO_SANDBOX") != "",
 	}, nil
 }
 

@@ -65,6 +65,8 @@ type Job struct {
 	ReadyTimeout time.Duration
 	BatchTimeout time.Duration
 	AllowNet     bool
+	// NoSandbox runs Chrome without its sandbox (containers).
+	NoSandbox bool
 	// NoDedup shoots every frame instead of only the frames that change;
 	// the output is the same, only slower. It exists to verify that.
 	NoDedup bool
@@ -183,7 +185,7 @@ func Run(ctx context.Context, job Job) (Result, error) {
 	}
 	rep.Logf("capture: %s via %s, %d tab(s)", path, mode, job.Workers)
 
-	bopts := capture.BrowserOptions{Path: path, Mode: mode, Width: job.Width, Height: job.Height}
+	bopts := capture.BrowserOptions{Path: path, Mode: mode, Width: job.Width, Height: job.Height, NoSandbox: job.NoSandbox}
 	if !job.AllowNet {
 		bopts.Proxy = in.proxy
 		bopts.BypassHosts = in.bypass
