@@ -77,7 +77,38 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // URL returns the http URL of a slash-separated path relative to the root.
 func (s *Server) URL(rel string) string { return "http://" + s.Addr() + "/" + rel }
 
+// isBrowserHost reports hosts that Chrome itself (not the page) calls, for
+// component updates, sign-in and the like, even with background networking
+// off. They are refused like any other host but not reported: the page did
+// not ask for them.
+func isBrowserHost(host string) bool {
+	switch host {
+	case "update.googleapis.com",
+		"clients2.google.com",
+		"clients2.googleusercontent.com",
+		"accounts.google.com",
+		"optimizationguide-pa.googleapis.com",
+		"content-autofill.googleapis.com",
+		"safebrowsing.googleapis.com",
+		"redirector.gvt1.com",
+		"edgedl.me.gvt1.com",
+		"android.clients.google.com",
+		"www.googleapis.com",
+		"componentupdater.pa.googleapis.com",
+		"chromewebstore.googleapis.com",
+		"passwordsleakcheck-pa.googleapis.com",
+		"content-signin.googleapis.com",
+		"ssl.gstatic.com",
+		"dl.google.com":
+		return true
+	}
+	return false
+}
+
 func (s *Server) block(host string) {
+	if isBrowserHost(host) {
+		return
+	}
 	s.mu.Lock()
 	first := !s.blocked[host]
 	s.blocked[host] = true

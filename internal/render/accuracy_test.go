@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/internal/mediatest"
 )
 
@@ -17,15 +18,22 @@ import (
 // each change at 30 and 60 fps, through the real Chrome and ffmpeg.
 func TestFrameAccuracy(t *testing.T) {
 	requireTools(t)
-	for _, fps := range []int{30, 60} {
-		t.Run(fmt.Sprintf("%dfps", fps), func(t *testing.T) {
-			t.Parallel()
+	for _, tc := range []struct {
+		browser string
+		fps     int
+	}{{"headless-shell", 30}, {"headless-shell", 60}, {"chromium", 30}} {
+		fps := tc.fps
+		t.Run(fmt.Sprintf("%s/%dfps", tc.browser, fps), func(t *testing.T) {
+			if _, _, err := capture.FindBrowser(tc.browser); err != nil {
+				t.Skip(err) // requireTools already failed under CI if no Chrome at all
+			}
 			out := filepath.Join(t.TempDir(), "accuracy.mp4")
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			job := Job{
 				Input: "testdata/accuracy.html", Duration: 3 * time.Second, FPS: fps,
 				Width: 640, Height: 360, Output: out, Workers: 2, Progress: "none",
+				Browser: tc.browser,
 			}
 			res, err := Run(ctx, job)
 			if err != nil {
