@@ -349,3 +349,30 @@ func TestSkipRepeatsRealFFmpeg(t *testing.T) {
 	}
 	t.Logf("%d frames, %d bytes", total, st.Size())
 }
+
+// TestStillVideoRealFFmpeg encodes one picture held for the whole video:
+// the case where the encoder's own idea of the frame rate, taken from the
+// input timestamps, would be wrong.
+func TestStillVideoRealFFmpeg(t *testing.T) {
+	o := realOptions(t, 320, 240)
+	o.Frames = 90
+	ctx := testContext(t)
+	enc, err := Start(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Abort()
+	if err := enc.WriteFrame(solid("rgba", o.Width, o.Height, color.RGBA{10, 200, 90, 255}), 90); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	info, err := mediatest.ProbeVideo(ctx, o.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Frames != 90 || info.FPS != 30 || (info.Duration-3*time.Second).Abs() > 5*time.Millisecond {
+		t.Errorf("probe = %+v, want 90 frames at 30 fps lasting 3s", info)
+	}
+}

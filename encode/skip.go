@@ -31,13 +31,17 @@ const x264Shape = "bframes=0:ref=1:cabac=0:aud=1"
 // H.264 picture per frame to stdout.
 func encodeArgs(o Options) []string {
 	out := ffmpeg.KwArgs{
-		"an":              "",
-		"c:v":             o.Codec,
-		"pix_fmt":         "yuv420p",
-		"crf":             o.CRF,
-		"preset":          o.Preset,
-		"x264-params":     x264Shape,
-		"fps_mode":        "passthrough",
+		"an":          "",
+		"c:v":         o.Codec,
+		"pix_fmt":     "yuv420p",
+		"crf":         o.CRF,
+		"preset":      o.Preset,
+		"x264-params": x264Shape,
+		"fps_mode":    "passthrough",
+		// The encoder's time base is 1/FPS whatever the frames' timestamps
+		// suggest: x264 writes it into the SPS (VUI timing), which must not
+		// depend on the content, or chunks of a job would not join.
+		"r":               o.FPS,
 		"colorspace":      "bt709",
 		"color_primaries": "bt709",
 		"color_trc":       "bt709",
@@ -57,7 +61,14 @@ func encodeArgs(o Options) []string {
 // picture per frame, into the output file at the constant frame rate.
 func muxArgs(o Options, path string) []string {
 	return ffmpeg.Input("pipe:0", ffmpeg.KwArgs{"f": "h264", "framerate": o.FPS}).
-		Output("file:"+path, ffmpeg.KwArgs{"c:v": "copy", "movflags": "+faststart"}).
+		Output("file:"+path, ffmpeg.KwArgs{
+			"c:v": "copy",
+			// Timestamps from the frame count: frame N at N/FPS exactly
+			// (pts = dts: there are no B-frames). The raw H.264 demuxer's
+			// own are rounded, and its guesses depend on the content.
+			"bsf:v":    fmt.Sprintf("setts=ts=N/(%d*TB):duration=1/(%d*TB)", o.FPS, o.FPS),
+			"movflags": "+faststart",
+		}).
 		GlobalArgs("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error").
 		OverWriteOutput().
 		GetArgs()

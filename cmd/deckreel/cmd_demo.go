@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/deckreel/deckreel/assets"
@@ -37,5 +38,12 @@ Flags:
 		return err
 	}
 	job.FS = assets.Sample()
+	jo, ok, err := opts.jobFlags.options(opts.fps, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return runJobRender(ctx, job, jo, stdout)
+	}
 	return runRender(ctx, job, stdout)
 }

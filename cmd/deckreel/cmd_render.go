@@ -27,6 +27,7 @@ type renderOptions struct {
 	batchTimeout time.Duration
 	allowNet     bool
 	noDedup      bool
+	jobFlags     jobFlags // --job, --frames, --shard, --shards, --chunk
 	crf          int
 	preset       string
 }
@@ -47,6 +48,7 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.BoolVar(&o.noDedup, "no-dedup", false, "capture every frame, even when the page reports nothing changed (slower; same output)")
 	fs.IntVar(&o.crf, "crf", 18, "H.264 constant rate factor: lower is better quality and bigger files (1-51)")
 	fs.StringVar(&o.preset, "preset", "veryfast", "x264 preset: ultrafast ... veryslow (slower is smaller, not better looking)")
+	o.jobFlags.register(fs)
 }
 
 func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) {
@@ -98,6 +100,13 @@ Flags:
 	job, err := opts.job(pos[0], stderr)
 	if err != nil {
 		return err
+	}
+	jo, ok, err := opts.jobFlags.options(opts.fps, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return runJobRender(ctx, job, jo, stdout)
 	}
 	return runRender(ctx, job, stdout)
 }

@@ -34,6 +34,9 @@ func commands() []command {
 	return []command{
 		{"render", "render a page or animation to video", runRenderCmd},
 		{"demo", "render the embedded sample page", runDemoCmd},
+		{"resume", "finish an interrupted or partly failed job", runResumeCmd},
+		{"status", "show a job's done, failed and pending frames", runStatusCmd},
+		{"merge", "join a job's chunks (or shards) into one video", runMergeCmd},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "deckreel", version)
 			return nil

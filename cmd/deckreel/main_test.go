@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -62,13 +64,32 @@ type result struct {
 
 // deckreel runs the binary with a marker in its environment, which every
 // Chrome and ffmpeg it starts inherits, so leftovers can be found.
-func deckreel(t *testing.T, ctx context.Context, marker string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+func deckreel(t *testing.T, ctx context.Context, marker string, args ...string) (*exec.Cmd, *syncBuffer, *syncBuffer) {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Env = append(os.Environ(), "DECKREEL_TEST_MARKER="+marker)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	return cmd, &stdout, &stderr
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	return cmd, stdout, stderr
+}
+
+// syncBuffer is a bytes.Buffer that a test may read while the process's
+// output is still being copied into it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func runCLI(t *testing.T, args ...string) result {
@@ -291,7 +312,8 @@ func TestInterrupt(t *testing.T) {
 	}
 	// Wait until frames are flowing, so Chrome and ffmpeg are both busy.
 	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(stderr.String(), "rendered") || strings.Contains(stderr.String(), "rendered 0/") {
+	flowing := regexp.MustCompile(`rendered [1-9][0-9]*/`)
+	for !flowing.MatchString(stderr.String()) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no progress: %s", stderr.String())
 		}

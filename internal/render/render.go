@@ -134,10 +134,17 @@ type Result struct {
 // Run renders the job. It returns an *InputError for bad input, the
 // context's error when cancelled, and otherwise the first stage error.
 func Run(ctx context.Context, job Job) (Result, error) {
-	start := time.Now()
 	if err := job.Validate(); err != nil {
 		return Result{}, err
 	}
+	return runPipeline(ctx, job, nil)
+}
+
+// runPipeline renders job, which has been validated: every frame into
+// job.Output when p is nil, otherwise the chunks of p into their chunk
+// files (see RunJob), in which case what was rendered is in p.result.
+func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
+	start := time.Now()
 	if job.Stderr == nil {
 		job.Stderr = io.Discard
 	}
@@ -151,7 +158,8 @@ func Run(ctx context.Context, job Job) (Result, error) {
 		job.Workers = DefaultWorkers()
 	}
 	total := job.Frames()
-	rep := progress.New(job.Stderr, job.Progress, total)
+	first, end := p.frameSpan(total)
+	rep := progress.New(job.Stderr, job.Progress, p.framesBefore(end))
 	defer rep.Finish()
 
 	var (
@@ -217,16 +225,27 @@ func Run(ctx context.Context, job Job) (Result, error) {
 	browser.Close()
 
 	cfg := schedule(job, total)
+	cfg.Ranges = p.ranges(total)
 	sched, err := pool.New(cfg)
 	if err != nil {
 		return Result{}, fmt.Errorf("plan batches: %w", err)
 	}
 
-	enc, err := encode.Start(ctx, encode.Options{
+	encOpts := encode.Options{
 		Width: job.Width, Height: job.Height, FPS: job.FPS,
 		PixFmt: "yuv420p", CRF: job.CRF, Preset: job.Preset, Output: job.Output,
 		Frames: total,
-	})
+	}
+	var (
+		enc  *encode.Encoder // without a plan
+		sink frames.FrameSink
+	)
+	if p == nil {
+		enc, err = encode.Start(ctx, encOpts)
+		sink = enc
+	} else {
+		sink, err = p.newWriter(ctx, encOpts, rep.Logf)
+	}
 	if err != nil {
 		return Result{}, fmt.Errorf("start ffmpeg: %w", err)
 	}
@@ -234,6 +253,12 @@ func Run(ctx context.Context, job Job) (Result, error) {
 	shotc := make(chan frames.Shot, 2*job.Workers)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
+		// The done chunks between the ranges are holes for the frames
+		// stage; they go first, on the channel capture.Run closes.
+		if err := p.sendGaps(gctx, shotc); err != nil {
+			close(shotc)
+			return err
+		}
 		return capture.Run(gctx, capture.Config{
 			Browser: bopts, Tab: tabOpts, Workers: job.Workers,
 			BatchTimeout: job.BatchTimeout,
@@ -246,13 +271,28 @@ func Run(ctx context.Context, job Job) (Result, error) {
 	g.Go(func() error {
 		return frames.Run(gctx, frames.Config{
 			Width: job.Width, Height: job.Height, Format: "yuv420p",
+			Start: first, End: end,
 			OnAdvance: func(pos int) {
 				sched.Advance(pos)
-				rep.Add(pos - done)
-				done = pos
+				n := p.framesBefore(pos)
+				rep.Add(n - done)
+				done = n
 			},
-		}, shotc, enc)
+		}, shotc, sink)
 	})
+	if p != nil {
+		werr := g.Wait()
+		var cerr error
+		if werr != nil {
+			p.result, cerr = p.writer.Abort() // keeps the chunks that were complete
+		} else {
+			p.result, cerr = p.writer.Close()
+		}
+		if ctx.Err() != nil {
+			return Result{}, ctx.Err()
+		}
+		return Result{Shots: int(shots.Load()), Elapsed: time.Since(start), Mode: mode, Warnings: warnings}, errors.Join(werr, cerr)
+	}
 	if err := g.Wait(); err != nil {
 		aerr := enc.Abort()
 		if ctx.Err() != nil {

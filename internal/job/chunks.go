@@ -1,0 +1,325 @@
+package job
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/deckreel/deckreel/internal/pool"
+)
+
+// ChunkState is what a chunk's files say about it.
+type ChunkState string
+
+// The chunk states. A chunk is done when its video exists and it is not
+// marked for a rerun; failed when its last attempt failed and it has no
+// video (or is marked for a rerun); pending otherwise.
+const (
+	StatePending ChunkState = "pending"
+	StateDone    ChunkState = "done"
+	StateFailed  ChunkState = "failed"
+)
+
+// Span is a half-open range of chunk indices [Start, End).
+type Span struct{ Start, End int }
+
+// Len returns the number of chunks in s.
+func (s Span) Len() int { return s.End - s.Start }
+
+// String formats s for messages: "chunks 3-7", "chunk 3" or "no chunks".
+func (s Span) String() string {
+	switch s.Len() {
+	case 0:
+		return "no chunks"
+	case 1:
+		return fmt.Sprintf("chunk %d", s.Start)
+	}
+	return fmt.Sprintf("chunks %d-%d", s.Start, s.End-1)
+}
+
+// All returns the span of every chunk of the job.
+func (j *Job) All() Span { return Span{0, j.st.Chunks} }
+
+// Failure is what a failed chunk's NNNNN.failed.json holds.
+type Failure struct {
+	Attempts int       `json:"attempts"`
+	Error    string    `json:"error"`
+	Time     time.Time `json:"time"`
+	Host     string    `json:"host,omitempty"`
+}
+
+// ChunkStatus is one chunk's state and, if it failed, why.
+type ChunkStatus struct {
+	Chunk int        `json:"chunk"`
+	Start int        `json:"start"` // first frame
+	End   int        `json:"end"`   // one past the last frame
+	State ChunkState `json:"state"`
+	// Rerun is set when the chunk was chosen for a rerun (--frames) and
+	// has not been rendered again since.
+	Rerun    bool      `json:"rerun,omitempty"`
+	Failure  *Failure  `json:"failure,omitempty"`
+	Modified time.Time `json:"modified,omitzero"` // of the video, when done
+}
+
+// files is one listing of the chunks directory, which tells every chunk's
+// state at once.
+type files map[string]fs.DirEntry
+
+func (j *Job) list() (files, error) {
+	ents, err := os.ReadDir(filepath.Join(j.dir, chunkDir))
+	if err != nil {
+		return nil, fmt.Errorf("read job %s: %w", j.dir, err)
+	}
+	m := make(files, len(ents))
+	for _, e := range ents {
+		m[e.Name()] = e
+	}
+	return m, nil
+}
+
+// chunkStatus derives chunk i's status from a listing. The failure record
+// is read only for chunks that are not done.
+func (j *Job) chunkStatus(i int, fl files) ChunkStatus {
+	r := j.ChunkRange(i)
+	cs := ChunkStatus{Chunk: i, Start: r.Start, End: r.End, State: StatePending}
+	_, video := fl[filepath.Base(j.ChunkPath(i))]
+	_, cs.Rerun = fl[filepath.Base(j.rerunPath(i))]
+	if video && !cs.Rerun {
+		cs.State = StateDone
+		if e := fl[filepath.Base(j.ChunkPath(i))]; e != nil {
+			if info, err := e.Info(); err == nil {
+				cs.Modified = info.ModTime().UTC()
+			}
+		}
+		return cs
+	}
+	if _, ok := fl[filepath.Base(j.failedPath(i))]; ok {
+		f, err := j.readFailure(i)
+		if err != nil {
+			f = &Failure{Error: err.Error()}
+		}
+		if f != nil {
+			cs.State, cs.Failure = StateFailed, f
+		}
+	}
+	return cs
+}
+
+func (j *Job) readFailure(i int) (*Failure, error) {
+	data, err := os.ReadFile(j.failedPath(i))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // removed since the listing: done after all
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read failure of chunk %d: %w", i, err)
+	}
+	var f Failure
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("read failure of chunk %d: %w", i, err)
+	}
+	return &f, nil
+}
+
+// Todo returns the chunks in span that are not done (pending or failed),
+// in order: what a resume renders.
+func (j *Job) Todo(span Span) ([]int, error) {
+	span = j.clip(span)
+	fl, err := j.list()
+	if err != nil {
+		return nil, err
+	}
+	var todo []int
+	for i := span.Start; i < span.End; i++ {
+		if j.chunkStatus(i, fl).State != StateDone {
+			todo = append(todo, i)
+		}
+	}
+	return todo, nil
+}
+
+// Pending returns the frames of every chunk that is not done, as sorted,
+// disjoint ranges (adjacent chunks merged): the pool's Ranges for a resume.
+func (j *Job) Pending() ([]pool.Range, error) {
+	todo, err := j.Todo(j.All())
+	if err != nil {
+		return nil, err
+	}
+	return j.Ranges(todo), nil
+}
+
+// Ranges returns the frames of the given chunks (sorted, without repeats)
+// as sorted, disjoint ranges, adjacent chunks merged into one range.
+func (j *Job) Ranges(chunks []int) []pool.Range {
+	var rs []pool.Range
+	for _, c := range chunks {
+		r := j.ChunkRange(c)
+		if n := len(rs); n > 0 && rs[n-1].End == r.Start {
+			rs[n-1].End = r.End
+			continue
+		}
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+func (j *Job) clip(s Span) Span {
+	s.Start = max(s.Start, 0)
+	s.End = min(s.End, j.st.Chunks)
+	if s.End < s.Start {
+		s.End = s.Start
+	}
+	return s
+}
+
+// MarkDone records that chunk i's video is in place: it clears the chunk's
+// failure record and rerun marker. Call it after the video has been synced
+// and renamed to [Job.ChunkPath]; a crash between the two leaves a chunk
+// that a resume renders once more, which is harmless.
+func (j *Job) MarkDone(i int) error {
+	if _, err := os.Stat(j.ChunkPath(i)); err != nil {
+		return fmt.Errorf("mark chunk %d done: %w", i, err)
+	}
+	if err := removeDurable(j.rerunPath(i)); err != nil {
+		return fmt.Errorf("mark chunk %d done: %w", i, err)
+	}
+	if err := removeDurable(j.failedPath(i)); err != nil {
+		return fmt.Errorf("mark chunk %d done: %w", i, err)
+	}
+	return nil
+}
+
+// MarkFailed records that an attempt at chunk i failed with cause, counting
+// the attempts. A video from an earlier run is kept: if the chunk was not
+// marked for a rerun it stays done, as it was.
+func (j *Job) MarkFailed(i int, cause error) error {
+	prev, _ := j.readFailure(i) // a damaged record only loses the count
+	f := Failure{Attempts: 1, Error: cause.Error(), Time: time.Now().UTC()}
+	if prev != nil {
+		f.Attempts = prev.Attempts + 1
+	}
+	f.Host, _ = os.Hostname()
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return fmt.Errorf("mark chunk %d failed: %w", i, err)
+	}
+	if err := writeFileAtomic(j.failedPath(i), append(data, '\n')); err != nil {
+		return fmt.Errorf("mark chunk %d failed: %w", i, err)
+	}
+	return nil
+}
+
+// MarkRerun marks the given chunks to be rendered again even if they are
+// done. Their videos stay until the new ones replace them, but they count
+// as not done (so a merge refuses to use them) until then.
+func (j *Job) MarkRerun(chunks []int) error {
+	for _, c := range chunks {
+		if c < 0 || c >= j.st.Chunks {
+			return fmt.Errorf("mark chunk %d for a rerun: the job has chunks 0-%d", c, j.st.Chunks-1)
+		}
+		if err := writeFileAtomic(j.rerunPath(c), nil); err != nil {
+			return fmt.Errorf("mark chunk %d for a rerun: %w", c, err)
+		}
+	}
+	return nil
+}
+
+// Status is a snapshot of a job for `deckreel status`.
+type Status struct {
+	Dir          string        `json:"dir"`
+	Settings     Settings      `json:"settings"`
+	SettingsHash string        `json:"settings_hash"`
+	InputHash    string        `json:"input_hash"`
+	Created      time.Time     `json:"created"`
+	Chunks       []ChunkStatus `json:"chunks"`
+	// Counts of chunks by state, and of their frames.
+	Done, Failed, Pending                   int `json:"-"`
+	DoneFrames, FailedFrames, PendingFrames int `json:"-"`
+	// Locks are the renders holding (or having left) a lock on chunks.
+	Locks []LockInfo `json:"locks,omitempty"`
+}
+
+// Status reads the state of every chunk. It costs one directory listing
+// plus one small read per failed chunk.
+func (j *Job) Status() (Status, error) {
+	fl, err := j.list()
+	if err != nil {
+		return Status{}, err
+	}
+	st := Status{
+		Dir: j.dir, Settings: j.st.Settings, SettingsHash: j.st.SettingsHash,
+		InputHash: j.st.InputHash, Created: j.st.Created,
+		Chunks: make([]ChunkStatus, j.st.Chunks),
+	}
+	for i := range st.Chunks {
+		cs := j.chunkStatus(i, fl)
+		st.Chunks[i] = cs
+		n := cs.End - cs.Start
+		switch cs.State {
+		case StateDone:
+			st.Done++
+			st.DoneFrames += n
+		case StateFailed:
+			st.Failed++
+			st.FailedFrames += n
+		default:
+			st.Pending++
+			st.PendingFrames += n
+		}
+	}
+	st.Locks, err = j.Locks()
+	return st, err
+}
+
+// Runs groups consecutive chunks that share a state (and, for failed
+// chunks, the same error) for a compact listing.
+func (s Status) Runs() []Run {
+	var runs []Run
+	for _, c := range s.Chunks {
+		if n := len(runs); n > 0 {
+			r := &runs[n-1]
+			if r.State == c.State && r.Rerun == c.Rerun && r.Chunks.End == c.Chunk && sameFailure(r.Failure, c.Failure) {
+				r.Chunks.End, r.Frames.End = c.Chunk+1, c.End
+				continue
+			}
+		}
+		runs = append(runs, Run{State: c.State, Rerun: c.Rerun, Chunks: Span{c.Chunk, c.Chunk + 1},
+			Frames: pool.Range{Start: c.Start, End: c.End}, Failure: c.Failure})
+	}
+	return runs
+}
+
+// Run is a group of consecutive chunks in the same state.
+type Run struct {
+	State   ChunkState
+	Rerun   bool
+	Chunks  Span
+	Frames  pool.Range
+	Failure *Failure // of the first chunk, for failed runs
+}
+
+func sameFailure(a, b *Failure) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Error == b.Error
+}
+
+// FrameList formats frame ranges the way --frames reads them, last frames
+// inclusive: "120-239,600-659".
+func FrameList(rs []pool.Range) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		if r.Len() == 1 {
+			parts[i] = strconv.Itoa(r.Start)
+		} else {
+			parts[i] = fmt.Sprintf("%d-%d", r.Start, r.End-1)
+		}
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,210 @@
+package job
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Settings are what shape the pixels of a render. Every chunk of a job is
+// rendered with the same Settings, so that the chunks of a resumed or sharded
+// job join into the video a single clean run makes. Settings that change only
+// speed (workers, --no-dedup, timeouts) do not belong here: a resume may
+// change them freely.
+type Settings struct {
+	// Input is the page: an absolute path (file or directory) or a URL. Its
+	// content is compared through the input hash given to Create and Check,
+	// not through this field, which is what Resume renders.
+	Input string `json:"input"`
+
+	Width  int `json:"width"`
+	Height int `json:"height"`
+	FPS    int `json:"fps"`
+	// Frames is the length of the video in frames.
+	Frames int `json:"frames"`
+
+	Codec  string `json:"codec"`   // ffmpeg encoder, e.g. libx264
+	PixFmt string `json:"pix_fmt"` // pixel format handed to the encoder
+	CRF    int    `json:"crf"`
+	Preset string `json:"preset"`
+
+	// Epoch is the wall-clock time virtual time 0 stands for: what the
+	// page's Date shows. The zero value in a request to Create means now and
+	// in a request to Check means "whatever the job has" (a resume or a
+	// shard adopts the job's epoch, so Date is the same in every chunk).
+	Epoch time.Time `json:"epoch"`
+
+	// AllowNet lets the page load from other hosts, which changes what it
+	// shows.
+	AllowNet bool `json:"allow_net"`
+
+	// Theme names a deck theme; empty for none.
+	Theme string `json:"theme,omitempty"`
+
+	// Extra holds settings that shape pixels and have no field yet, as
+	// name and value. They are compared like the fields.
+	Extra map[string]string `json:"extra,omitempty"`
+
+	// ChunkFrames is the number of frames per chunk (the last may be
+	// shorter). Zero in a request to Create means [DefaultChunkSeconds] of
+	// video, and in a request to Check means "whatever the job has". It
+	// must be a multiple of FPS/gcd(FPS, 10^6), that is, a chunk must last a
+	// whole number of microseconds, the resolution at which ffmpeg's concat
+	// demuxer adds up chunk durations; any whole number of seconds does.
+	ChunkFrames int `json:"chunk_frames"`
+
+	// Output is the video the job's merge writes by default. It does not
+	// shape pixels: it is neither hashed nor compared.
+	Output string `json:"output,omitempty"`
+}
+
+// DefaultChunkSeconds is the length of a chunk when Settings.ChunkFrames is
+// zero. Ten seconds loses at most ten seconds of work to a crash, costs an
+// IDR frame every ten seconds (x264 puts one every 250 frames anyway) and
+// keeps a 24-hour render under ten thousand files.
+const DefaultChunkSeconds = 10
+
+// withDefaults fills ChunkFrames and Epoch for a new job.
+func (s Settings) withDefaults(now time.Time) Settings {
+	if s.ChunkFrames == 0 && s.FPS > 0 {
+		s.ChunkFrames = DefaultChunkSeconds * s.FPS
+	}
+	if s.Epoch.IsZero() {
+		s.Epoch = now
+	}
+	s.Epoch = s.Epoch.UTC()
+	return s
+}
+
+// validate reports the first problem that makes s unusable for a job.
+func (s Settings) validate() error {
+	switch {
+	case s.Input == "":
+		return fmt.Errorf("no input")
+	case s.Width <= 0 || s.Height <= 0:
+		return fmt.Errorf("frame size %dx%d is not positive", s.Width, s.Height)
+	case s.FPS <= 0:
+		return fmt.Errorf("fps %d is not positive", s.FPS)
+	case s.Frames <= 0:
+		return fmt.Errorf("%d frames: a job needs at least one", s.Frames)
+	case s.ChunkFrames <= 0:
+		return fmt.Errorf("chunk of %d frames: must be positive", s.ChunkFrames)
+	case (int64(s.ChunkFrames)*1_000_000)%int64(s.FPS) != 0:
+		return fmt.Errorf("chunk of %d frames at %d fps does not last a whole number of microseconds, so chunks would not join exactly (use a whole number of seconds, e.g. %d frames)",
+			s.ChunkFrames, s.FPS, DefaultChunkSeconds*s.FPS)
+	}
+	return nil
+}
+
+// Hash returns the SHA-256 of s's canonical JSON (Output excluded), in hex.
+// encoding/json writes struct fields in declaration order and map keys
+// sorted, so equal settings always hash alike.
+func (s Settings) Hash() string {
+	s.Output = ""
+	s.Epoch = s.Epoch.UTC()
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(fmt.Sprintf("job: marshal settings: %v", err)) // only plain fields: cannot fail
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// diff lists, in words, how want differs from have, the job's settings:
+// "job was created for 1920x1080, this run asks 1280x720". Zero Epoch and
+// ChunkFrames in want match anything; Output is not compared.
+func diff(have, want Settings) []string {
+	var d []string
+	add := func(what, h, w string) {
+		if h != w {
+			d = append(d, fmt.Sprintf("%s: job was created for %s, this run asks %s", what, h, w))
+		}
+	}
+	add("input", have.Input, want.Input)
+	add("size", fmt.Sprintf("%dx%d", have.Width, have.Height), fmt.Sprintf("%dx%d", want.Width, want.Height))
+	add("fps", fmt.Sprint(have.FPS), fmt.Sprint(want.FPS))
+	add("length", frameCount(have.Frames, have.FPS), frameCount(want.Frames, want.FPS))
+	add("codec", have.Codec, want.Codec)
+	add("pixel format", have.PixFmt, want.PixFmt)
+	add("crf", fmt.Sprint(have.CRF), fmt.Sprint(want.CRF))
+	add("preset", have.Preset, want.Preset)
+	if !want.Epoch.IsZero() && !want.Epoch.Equal(have.Epoch) {
+		add("epoch", have.Epoch.UTC().Format(time.RFC3339Nano), want.Epoch.UTC().Format(time.RFC3339Nano))
+	}
+	add("allow-net", fmt.Sprint(have.AllowNet), fmt.Sprint(want.AllowNet))
+	add("theme", quoted(have.Theme), quoted(want.Theme))
+	for _, k := range slices.Sorted(maps.Keys(joinKeys(have.Extra, want.Extra))) {
+		h, hok := have.Extra[k]
+		w, wok := want.Extra[k]
+		if hok != wok || h != w {
+			add(k, extra(h, hok), extra(w, wok))
+		}
+	}
+	if want.ChunkFrames != 0 && want.ChunkFrames != have.ChunkFrames {
+		add("chunk size", fmt.Sprintf("%d frames", have.ChunkFrames), fmt.Sprintf("%d frames", want.ChunkFrames))
+	}
+	return d
+}
+
+func frameCount(frames, fps int) string {
+	if fps <= 0 {
+		return fmt.Sprintf("%d frames", frames)
+	}
+	return fmt.Sprintf("%d frames (%s)", frames, time.Duration(float64(frames)/float64(fps)*float64(time.Second)).Round(time.Millisecond))
+}
+
+func quoted(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func extra(v string, ok bool) string {
+	if !ok {
+		return "unset"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+func joinKeys(a, b map[string]string) map[string]bool {
+	m := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		m[k] = true
+	}
+	for k := range b {
+		m[k] = true
+	}
+	return m
+}
+
+// MismatchError is returned by [Job.Check] when a run asks for something
+// other than what the job was created for. Callers decide with errors.As:
+// a changed input alone (InputChanged and no Settings) is what a --frames
+// rerun after fixing a slide expects, and [Job.AcceptInput] records it.
+type MismatchError struct {
+	Dir string
+	// Settings lists the differences in pixel-shaping settings, one
+	// sentence each; a resume cannot continue with any of them.
+	Settings []string
+	// InputChanged is set when the input's content hash differs.
+	InputChanged bool
+}
+
+func (e *MismatchError) Error() string {
+	var parts []string
+	parts = append(parts, e.Settings...)
+	if e.InputChanged {
+		parts = append(parts, "the input's content has changed since the job was created")
+	}
+	hint := "start a new job in another directory"
+	if len(e.Settings) == 0 {
+		hint = "to keep the finished chunks and re-render only what changed, pass --frames with the changed ranges; otherwise " + hint
+	}
+	return fmt.Sprintf("job %s does not match this run: %s (%s)", e.Dir, strings.Join(parts, "; "), hint)
+}
