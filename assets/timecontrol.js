@@ -191,13 +191,18 @@
   // Every intermediate frame runs its rAF callbacks too, so pages that move
   // things by a fixed amount per callback come out the same in every tab.
   let frameNo = -1;
+  // Its status's changed is true if any frame it stepped changed, so a tab
+  // that seeks over a still stretch knows its last picture is still good.
   async function seek(frame, fps) {
     let st = null;
+    let any = false;
     while (frameNo < frame) {
       frameNo++;
       st = await step(frameNo * 1000 / fps, true);
+      any = any || st.changed;
     }
     st.frame = frameNo;
+    st.changed = any;
     return st;
   }
 

@@ -136,6 +136,20 @@ func transient(err error) bool {
 	return errors.Is(err, ErrTabCrashed) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errNoScreenshot)
 }
 
+// shoot takes the tab's current frame and remembers it as the tab's last
+// picture.
+func shoot(ctx context.Context, cfg Config, tab *Tab) ([]byte, error) {
+	img, err := tab.Shoot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tab.lastShot = img
+	if cfg.OnShot != nil {
+		cfg.OnShot()
+	}
+	return img, nil
+}
+
 func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab, b pool.Batch, out chan<- frames.Shot) error {
 	if cfg.BatchTimeout > 0 {
 		var cancel context.CancelFunc
@@ -165,21 +179,22 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 			return ctx.Err()
 		}
 	}
-	// The first frame of a batch is always shot: the frame before it
-	// belongs to another tab. After it, only changed frames are.
-	if _, err := tab.Seek(ctx, b.Start); err != nil {
-		return err
-	}
-	img, err := tab.Shoot(ctx)
+	// The first frame of a batch is shot unless this tab's last picture
+	// is still good: nothing changed in the frames it seeked over. After
+	// it, only changed frames are shot.
+	last, lastFrame := tab.lastShot, tab.Frame()
+	st, err := tab.Seek(ctx, b.Start)
 	if err != nil {
 		return err
 	}
-	if cfg.OnShot != nil {
-		cfg.OnShot()
+	img := last
+	if cfg.NoDedup || last == nil || lastFrame < 0 || st.Changed {
+		if img, err = shoot(ctx, cfg, tab); err != nil {
+			return err
+		}
 	}
 	pending := frames.Shot{Index: b.Start, Count: 1, Image: img}
 	for tab.Frame() < b.End-1 {
-		var st Status
 		if cfg.NoDedup {
 			st, err = tab.Seek(ctx, tab.Frame()+1)
 			st.Changed = true
@@ -196,12 +211,9 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 		if err := send(pending); err != nil {
 			return err
 		}
-		img, err := tab.Shoot(ctx)
+		img, err := shoot(ctx, cfg, tab)
 		if err != nil {
 			return err
-		}
-		if cfg.OnShot != nil {
-			cfg.OnShot()
 		}
 		pending = frames.Shot{Index: st.Frame, Count: 1, Image: img}
 	}

@@ -77,6 +77,9 @@ type Tab struct {
 	title  string
 	broken []string
 	ticks  float64 // last beginFrame time, ms
+	// lastShot is the last picture taken; it stays valid while seeking over
+	// frames that do not change. Shots are never modified after capture.
+	lastShot []byte
 }
 
 // OpenTab opens a tab, loads the page with the time-control script and waits
