@@ -41,6 +41,10 @@ type Config struct {
 	// OnCaptured is called with the number of frames a finished batch
 	// stands for, for progress.
 	OnCaptured func(frames int)
+	// OnFailed, if set, is told about a batch that failed for good; capture
+	// then sends a Skip shot for its frames and goes on with the rest. If
+	// it is nil, such a batch ends the whole capture with its error.
+	OnFailed func(r pool.Range, err error)
 	// OnShot is called for every image taken (a distinct frame), from the
 	// worker goroutines.
 	OnShot func()
@@ -106,23 +110,54 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			return ctx.Err()
 		}
 		retry := transient(err)
-		if retry || errors.Is(err, ErrTabCrashed) {
-			// The tab or the whole browser may be broken; the next batch
-			// gets a fresh one.
+		if retry {
+			// The tab, or the browser if a renderer hung or died (tabs of
+			// one site can share a renderer), may be broken: the next batch
+			// gets fresh ones.
 			if tab != nil {
 				tab.Close()
 				tab = nil
 			}
-			if errors.Is(err, ErrTabCrashed) {
-				browser.Close()
-				browser = nil
-			}
+			browser.Close()
+			browser = nil
 		}
 		if sched.Fail(b, err, retry) {
 			cfg.Logf("tab %d: frames %d-%d failed (attempt %d), retrying: %v", id, b.Start, b.End-1, b.Attempt+1, err)
+			// Back off before the next batch, so a browser that keeps
+			// crashing does not spin.
+			if err := sleep(ctx, backoff(b.Attempt)); err != nil {
+				return err
+			}
 			continue
 		}
-		return fmt.Errorf("capture frames %d-%d: %w", b.Start, b.End-1, err)
+		err = fmt.Errorf("capture frames %d-%d: %w", b.Start, b.End-1, err)
+		if cfg.OnFailed == nil {
+			return err
+		}
+		cfg.Logf("tab %d: frames %d-%d failed for good after %d attempts: %v", id, b.Start, b.End-1, b.Attempt+1, err)
+		cfg.OnFailed(b.Range, err)
+		select {
+		case out <- frames.Shot{Index: b.Start, Count: b.Len(), Skip: true}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// backoff is how long a worker waits after its batch failed for the n-th
+// time (n from 0).
+func backoff(n int) time.Duration {
+	return min(250*time.Millisecond<<n, 5*time.Second)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -151,6 +186,9 @@ func shoot(ctx context.Context, cfg Config, tab *Tab) ([]byte, error) {
 }
 
 func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab, b pool.Batch, out chan<- frames.Shot) error {
+	// The timeout bounds the capture, not the wait for the frames stage to
+	// take the shots (that is back-pressure, not a stuck tab).
+	parent := ctx
 	if cfg.BatchTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, cfg.BatchTimeout)
@@ -171,14 +209,11 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 		}
 		*tabp = tab
 	}
-	send := func(sh frames.Shot) error {
-		select {
-		case out <- sh:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	// A batch's shots are held until the whole batch is captured: a batch
+	// that fails part way is retried from its start, possibly by another
+	// tab, and the frames stage must see every frame exactly once. The
+	// memory this holds is bounded by the batch size.
+	var shots []frames.Shot
 	// The first frame of a batch is shot unless this tab's last picture
 	// is still good: nothing changed in the frames it seeked over. After
 	// it, only changed frames are shot.
@@ -208,17 +243,20 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 		if !st.Changed {
 			continue
 		}
-		if err := send(pending); err != nil {
-			return err
-		}
+		shots = append(shots, pending)
 		img, err := shoot(ctx, cfg, tab)
 		if err != nil {
 			return err
 		}
 		pending = frames.Shot{Index: st.Frame, Count: 1, Image: img}
 	}
-	if err := send(pending); err != nil {
-		return err
+	shots = append(shots, pending)
+	for _, sh := range shots {
+		select {
+		case out <- sh:
+		case <-parent.Done():
+			return parent.Err()
+		}
 	}
 	return nil
 }

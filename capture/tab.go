@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/headlessexperimental"
+	"github.com/chromedp/cdproto/inspector"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -80,6 +82,7 @@ type Tab struct {
 	// lastShot is the last picture taken; it stays valid while seeking over
 	// frames that do not change. Shots are never modified after capture.
 	lastShot []byte
+	crashed  atomic.Bool
 }
 
 // OpenTab opens a tab, loads the page with the time-control script and waits
@@ -114,6 +117,20 @@ func (t *Tab) Title() string { return t.title }
 func (t *Tab) BrokenImages() []string { return t.broken }
 
 func (t *Tab) load(ctx context.Context) error {
+	// A renderer that crashes (killed, out of memory) does not answer the
+	// command in flight; end the tab at once so the caller sees the crash
+	// instead of waiting for its timeout.
+	crashes := chromedp.Events(t.ctx, inspector.TargetCrashed)
+	t.wg.Go(func() {
+		for _, err := range crashes {
+			if err != nil {
+				return
+			}
+			t.crashed.Store(true)
+			t.cancel()
+			return
+		}
+	})
 	// Report exceptions with their source line. Console subscribes at once,
 	// so exceptions thrown during the load are not lost.
 	if t.opts.OnPageError != nil {
@@ -291,6 +308,9 @@ func (t *Tab) bind(ctx context.Context) (context.Context, func()) {
 var ErrTabCrashed = errors.New("browser tab crashed or disconnected")
 
 func (t *Tab) wrap(err error) error {
+	if t.crashed.Load() {
+		return fmt.Errorf("%w: the renderer crashed: %w", ErrTabCrashed, err)
+	}
 	if t.ctx.Err() != nil || strings.Contains(err.Error(), "lost the connection") || errors.Is(err, chromedp.ErrTargetDetached) {
 		return fmt.Errorf("%w: %w", ErrTabCrashed, err)
 	}

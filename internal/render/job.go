@@ -131,6 +131,16 @@ func (p *jobPlan) frameSpan(total int) (start, end int) {
 	return rs[0].Start, rs[len(rs)-1].End
 }
 
+// onFailed returns what capture calls for a batch that failed for good: in
+// a job, its chunks fail and the render goes on; without a job there is no
+// way to finish the video, so capture stops (nil).
+func (p *jobPlan) onFailed() func(pool.Range, error) {
+	if p == nil {
+		return nil
+	}
+	return p.writer.Hole
+}
+
 // sendGaps sends a Skip shot for every gap between the ranges to capture
 // (the chunks that are done), so that the frames stage moves past them. It
 // must run on the goroutine that then runs capture.Run with the same

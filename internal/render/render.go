@@ -264,6 +264,7 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 			BatchTimeout: job.BatchTimeout,
 			NoDedup:      job.NoDedup,
 			OnShot:       func() { shots.Add(1) },
+			OnFailed:     p.onFailed(),
 			Logf:         rep.Logf,
 		}, sched, shotc)
 	})
