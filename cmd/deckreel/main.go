@@ -34,6 +34,7 @@ func commands() []command {
 	return []command{
 		{"render", "render a page or animation to video", runRenderCmd},
 		{"demo", "render the embedded sample page", runDemoCmd},
+		{"inspect", "print a slide deck's type and timeline", runInspectCmd},
 		{"resume", "finish an interrupted or partly failed job", runResumeCmd},
 		{"status", "show a job's done, failed and pending frames", runStatusCmd},
 		{"merge", "join a job's chunks (or shards) into one video", runMergeCmd},

@@ -1,0 +1,114 @@
+// deckreel reveal.js driver. deckreel serves a reveal.js deck with this
+// script (and a schedule, window.__deckreelReveal = {fps, frames,
+// keepControls}) added at the top of <head>. It turns reveal's own UI and
+// auto-sliding off, and once reveal.js is ready calls next() at the time of
+// each step's first frame. Under deckreel's virtual time those timers run
+// exactly on their frames and reveal's CSS transitions, fragments and
+// auto-animate start there, so every step lands on the frame `deckreel
+// inspect` prints.
+//
+// Works with reveal.js 4, 5 and 6, as a classic script (window.Reveal) or an
+// ES module: without window.Reveal the driver talks to reveal through its
+// postMessage API by dispatching message events synchronously.
+(() => {
+  'use strict';
+  const S = window.__deckreelReveal;
+  if (!S || window.__deckreelRevealDriver) return;
+  window.__deckreelRevealDriver = true;
+
+  const overrides = {
+    hash: false, history: false, fragmentInURL: false, respondToHashChanges: false,
+    autoSlide: false, loop: false, keyboard: false, touch: false, mouseWheel: false,
+    help: false, jumpToSlide: false, previewLinks: false, postMessage: true,
+  };
+  if (!S.keepControls) Object.assign(overrides, { controls: false, progress: false, slideNumber: false });
+
+  // Hide reveal's UI from the very first frame, before reveal is ready.
+  if (!S.keepControls) {
+    const style = document.createElement('style');
+    style.textContent = '.reveal .controls, .reveal .progress, .reveal .slide-number, .reveal .playback, .reveal .pause-overlay { display: none !important; }';
+    (document.head || document.documentElement).appendChild(style);
+  }
+
+  // A classic reveal.js assigns window.Reveal: wrap its initialize so the
+  // deck starts with the overrides merged into its own options.
+  let reveal;
+  let wrapped = false;
+  function wrap(R) {
+    if (R && typeof R.initialize === 'function' && !R.__deckreel) {
+      const init = R.initialize;
+      R.initialize = function (options) {
+        wrapped = true;
+        return init.call(this, Object.assign({}, options || {}, overrides));
+      };
+      try { Object.defineProperty(R, '__deckreel', { value: true }); } catch (e) { /* frozen */ }
+    }
+    return R;
+  }
+  try {
+    Object.defineProperty(window, 'Reveal', {
+      configurable: true, enumerable: true,
+      get() { return reveal; },
+      set(v) { reveal = wrap(v); },
+    });
+  } catch (e) { /* the page defined Reveal first; fall back to messages */ }
+
+  function api() {
+    const R = window.Reveal;
+    return R && typeof R.next === 'function' && typeof R.isReady === 'function' && R.isReady() ? R : null;
+  }
+  function call(method, ...args) {
+    const R = api();
+    if (R) return R[method](...args);
+    // reveal.js listens for postMessage calls on window; a synthetic
+    // message event is delivered synchronously, unlike postMessage.
+    window.dispatchEvent(new MessageEvent('message', { data: JSON.stringify({ method, args }) }));
+    return undefined;
+  }
+
+  function fail(msg) {
+    // An uncaught error: deckreel reports it as a page error.
+    queueMicrotask(() => { throw new Error('deckreel reveal.js driver: ' + msg); });
+  }
+
+  function at(frame, fn) {
+    const t = frame * 1000 / S.fps;
+    const now = performance.now();
+    if (t <= now) return false;
+    let d = t - now;
+    // now + d must not round above t, or the timer would run a frame late.
+    while (now + d > t) d -= Math.max(t, 1) * Number.EPSILON;
+    setTimeout(fn, d);
+    return true;
+  }
+
+  let started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    if (!wrapped) call('configure', overrides);
+    const R = api();
+    if (R) {
+      const i = R.getIndices();
+      if (i.h !== 0 || i.v !== 0 || (i.f !== undefined && i.f >= 0)) R.slide(0, 0, -1);
+    }
+    let late = 0;
+    for (let i = 1; i < S.frames.length; i++) {
+      if (!at(S.frames[i], () => call('next'))) {
+        call('next');
+        late++;
+      }
+    }
+    if (late > 0) fail('reveal.js became ready at ' + performance.now().toFixed(1) + ' ms, after ' + late + ' step(s) should have started; they were shown at once');
+  }
+
+  document.addEventListener('ready', (e) => {
+    const el = e.target;
+    if (el && el.classList && el.classList.contains('reveal')) start();
+  }, true);
+  // Ready already (the driver was added late)?
+  document.addEventListener('DOMContentLoaded', () => { if (api()) start(); });
+  setTimeout(() => {
+    if (!started) fail('reveal.js did not become ready within 5 s of virtual time; is reveal.js loaded and Reveal.initialize called?');
+  }, 5000);
+})();

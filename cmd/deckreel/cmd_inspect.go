@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/deckreel/deckreel/internal/deck"
+	"github.com/deckreel/deckreel/internal/render"
+)
+
+// inspectOptions are the flags of inspect.
+type inspectOptions struct {
+	fps           int
+	fpsSet        bool // --fps was given: it beats the deck's own
+	slideDuration time.Duration
+	inputType     string
+	theme         string
+	json          bool
+}
+
+func (o *inspectOptions) register(fs *flag.FlagSet) {
+	fs.IntVar(&o.fps, "fps", 30, "frames per second of the timeline (default: the deck's, else 30)")
+	fs.Var(durationValue{&o.slideDuration}, "slide-duration", "how long a slide or step is held when the deck does not say (default 5s)")
+	fs.StringVar(&o.inputType, "input-type", "", "read the input as markdown, reveal, manifest or html instead of detecting it")
+	fs.StringVar(&o.theme, "theme", "", "theme of Markdown slides: light, dark or a .css file")
+	fs.BoolVar(&o.json, "json", false, "print the timeline as JSON")
+}
+
+func runInspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var opts inspectOptions
+	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
+	opts.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: deckreel inspect <deck> [--json] [flags]
+
+Prints the deck's detected type and its timeline: every slide and step with
+its title, start time, duration, first and last frame and transition, and
+the totals. A deck is a Markdown file, a reveal.js page, a deck.yaml or
+deck.json manifest, or a directory holding one of them.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("inspect takes one deck, got %d (see 'deckreel inspect --help')", len(pos))
+	}
+	fs.Visit(func(f *flag.Flag) { opts.fpsSet = opts.fpsSet || f.Name == "fps" })
+	if opts.fps < 1 || opts.fps > render.MaxFPS {
+		return usagef("--fps must be between 1 and %d, got %d", render.MaxFPS, opts.fps)
+	}
+	return runInspect(ctx, opts, pos[0], stdout, stderr)
+}
+
+// inspectReport is the JSON form of inspect's output.
+type inspectReport struct {
+	Path     string           `json:"path"`
+	Type     deck.Kind        `json:"type"`
+	Title    string           `json:"title"`
+	Theme    string           `json:"theme,omitempty"`
+	Width    int              `json:"width,omitempty"`
+	Height   int              `json:"height,omitempty"`
+	FPS      int              `json:"fps"`
+	Steps    []inspectStep    `json:"steps"`
+	Segments []inspectSegment `json:"segments"`
+	Totals   inspectTotals    `json:"totals"`
+	Warnings []string         `json:"warnings"`
+}
+
+type inspectStep struct {
+	Index      string            `json:"index"`
+	Slide      int               `json:"slide"`
+	Title      string            `json:"title"`
+	Start      float64           `json:"start"`    // seconds
+	Duration   float64           `json:"duration"` // seconds
+	FirstFrame int               `json:"first_frame"`
+	LastFrame  int               `json:"last_frame"`
+	Transition inspectTransition `json:"transition"`
+	Notes      string            `json:"notes,omitempty"`
+}
+
+type inspectTransition struct {
+	Kind     string  `json:"kind"`
+	Duration float64 `json:"duration"` // seconds
+	Frames   int     `json:"frames"`
+}
+
+type inspectSegment struct {
+	Kind       deck.Kind         `json:"kind"`
+	Title      string            `json:"title"`
+	Page       string            `json:"page"`
+	StartFrame int               `json:"start_frame"`
+	Frames     int               `json:"frames"`
+	Transition inspectTransition `json:"transition"`
+	TailFrames int               `json:"tail_frames"`
+}
+
+type inspectTotals struct {
+	Slides   int     `json:"slides"`
+	Steps    int     `json:"steps"`
+	Duration float64 `json:"duration"` // seconds
+	Frames   int     `json:"frames"`
+}
+
+func runInspect(_ context.Context, opts inspectOptions, input string, stdout, stderr io.Writer) error {
+	d, err := deck.Load(input, deck.Options{
+		Theme: opts.theme, SlideDuration: opts.slideDuration, InputType: deck.Kind(opts.inputType),
+	})
+	if err != nil {
+		var de *deck.Error
+		if errors.As(err, &de) || opts.inputType != "" || opts.theme != "" {
+			return &render.InputError{Err: err}
+		}
+		return err
+	}
+	defer d.Close()
+	fps := opts.fps
+	if !opts.fpsSet && d.FPS > 0 {
+		fps = d.FPS
+	}
+	segs, err := d.Segments(fps)
+	if err != nil {
+		return &render.InputError{Err: err}
+	}
+	rep := buildInspectReport(d, segs, fps)
+	if opts.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	printInspect(stdout, rep)
+	return nil
+}
+
+func buildInspectReport(d *deck.Deck, segs []deck.Segment, fps int) inspectReport {
+	rep := inspectReport{
+		Path: d.Path, Type: d.Kind, Title: d.Title, Theme: d.Theme, Width: d.Width, Height: d.Height, FPS: fps,
+		Steps: []inspectStep{}, Segments: []inspectSegment{}, Warnings: []string{},
+		Totals: inspectTotals{Slides: len(d.Slides), Steps: len(d.Steps), Duration: d.Duration().Seconds(), Frames: d.Frames(fps)},
+	}
+	for _, s := range d.Steps {
+		first, last := s.Frames(fps)
+		rep.Steps = append(rep.Steps, inspectStep{
+			Index: s.Index, Slide: s.Slide, Title: s.Title, Start: s.Start.Seconds(), Duration: s.Duration.Seconds(),
+			FirstFrame: first, LastFrame: last, Notes: s.Notes,
+			Transition: inspectTransition{Kind: transitionKind(s.Transition), Duration: s.Transition.Duration.Seconds(), Frames: s.Transition.Frames(fps)},
+		})
+	}
+	for _, g := range segs {
+		page := g.Source.URL
+		if page == "" {
+			page = g.Source.Entry
+		}
+		rep.Segments = append(rep.Segments, inspectSegment{
+			Kind: g.Kind, Title: g.Title, Page: page, StartFrame: g.Start, Frames: g.Frames, TailFrames: g.TailFrames,
+			Transition: inspectTransition{Kind: transitionKind(g.TransitionIn), Duration: g.TransitionIn.Duration.Seconds(), Frames: g.TransitionFrames},
+		})
+	}
+	for _, w := range d.Warnings {
+		rep.Warnings = append(rep.Warnings, w.String())
+	}
+	return rep
+}
+
+func transitionKind(t deck.Transition) string {
+	if t.Kind == "" {
+		return string(deck.Cut)
+	}
+	return string(t.Kind)
+}
+
+func printInspect(w io.Writer, rep inspectReport) {
+	head := fmt.Sprintf("%s: %s deck", rep.Path, rep.Type)
+	if rep.Title != "" {
+		head += fmt.Sprintf(" %q", rep.Title)
+	}
+	var facts []string
+	if rep.Theme != "" {
+		facts = append(facts, "theme "+rep.Theme)
+	}
+	if rep.Width > 0 {
+		facts = append(facts, fmt.Sprintf("%dx%d", rep.Width, rep.Height))
+	}
+	facts = append(facts, fmt.Sprintf("%d fps", rep.FPS))
+	fmt.Fprintf(w, "%s (%s)\n\n", head, strings.Join(facts, ", "))
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STEP\tTITLE\tSTART\tDURATION\tFRAMES\tTRANSITION")
+	for _, s := range rep.Steps {
+		frames := fmt.Sprintf("%d-%d", s.FirstFrame, s.LastFrame)
+		if s.LastFrame < s.FirstFrame {
+			frames = "(none)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Index, clip(s.Title, 40), clock(s.Start), seconds(s.Duration), frames, describeTransition(s.Transition))
+	}
+	_ = tw.Flush()
+	if len(rep.Segments) > 1 {
+		fmt.Fprintln(w, "\nSEGMENTS (one page each; transitions between them are composited)")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "#\tKIND\tPAGE\tFRAMES\tTRANSITION IN")
+		for i, g := range rep.Segments {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%d-%d\t%s\n", i+1, g.Kind, clip(g.Page, 48), g.StartFrame, g.StartFrame+g.Frames-1, describeTransition(g.Transition))
+		}
+		_ = tw.Flush()
+	}
+	fmt.Fprintf(w, "\ntotal: %d slides, %d steps, %s, %d frames at %d fps\n",
+		rep.Totals.Slides, rep.Totals.Steps, seconds(rep.Totals.Duration), rep.Totals.Frames, rep.FPS)
+}
+
+func describeTransition(t inspectTransition) string {
+	if t.Kind == string(deck.Cut) || t.Duration == 0 {
+		return t.Kind
+	}
+	return fmt.Sprintf("%s %s (%d frames)", t.Kind, seconds(t.Duration), t.Frames)
+}
+
+func seconds(s float64) string {
+	return time.Duration(s * float64(time.Second)).Round(time.Millisecond).String()
+}
+
+// clock formats seconds as m:ss.mmm.
+func clock(s float64) string {
+	ms := int64(s*1000 + 0.5)
+	return fmt.Sprintf("%d:%02d.%03d", ms/60000, ms/1000%60, ms%1000)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

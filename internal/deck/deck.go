@@ -1,0 +1,418 @@
+package deck
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+)
+
+// Kind is the type of a deck, or of one entry of a manifest.
+type Kind string
+
+// The deck types Load understands.
+const (
+	Markdown Kind = "markdown" // a .md file of slides
+	Reveal   Kind = "reveal"   // an .html page that runs reveal.js
+	Manifest Kind = "manifest" // deck.yaml or deck.json: an ordered list of sources
+	HTML     Kind = "html"     // any other page, shown for a fixed time
+	Image    Kind = "image"    // an image file (manifest entries only)
+)
+
+// Kinds lists the values Options.InputType accepts.
+var Kinds = []Kind{Markdown, Reveal, Manifest, HTML}
+
+// Options changes how Load reads a deck. The zero value reads the deck as
+// its author wrote it.
+type Options struct {
+	// Theme overrides the theme of Markdown slides: "light", "dark" or the
+	// path of a CSS file (relative to the working directory).
+	Theme string
+	// SlideDuration, when set, replaces the deck-wide default slide
+	// duration (front matter "duration", the manifest's "duration",
+	// reveal.js's autoSlide). A duration set on a slide still wins.
+	SlideDuration time.Duration
+	// KeepControls keeps reveal.js's controls, progress bar and slide
+	// number on screen.
+	KeepControls bool
+	// InputType forces the deck type instead of detecting it from the path.
+	InputType Kind
+}
+
+// Deck is a loaded slide deck: its slides, the steps they are presented in
+// and, through Segments, the pages a render captures. A Deck loaded from
+// disk holds its directory open: call Close when the render is done.
+type Deck struct {
+	Kind  Kind
+	Path  string // the deck file as the caller named it (a directory resolves to its deck file)
+	Title string
+	Theme string // the theme of Markdown slides: a theme name or a CSS path
+
+	// Width, Height and FPS are what the deck asks for (front matter
+	// "size" and "fps", or the manifest); 0 when it does not say, and the
+	// caller's defaults apply. A command-line flag should win over them.
+	Width, Height, FPS int
+	// Output, CRF and Preset are a manifest's encoding settings ("" or 0
+	// when not set).
+	Output string
+	CRF    int
+	Preset string
+
+	Slides []Slide
+	// Steps are what the video shows, in order: one per slide, plus one per
+	// fragment or build step. Each starts where the one before ends.
+	Steps []Step
+	// Warnings are problems that do not stop a render, such as a missing
+	// image (it renders as a broken image).
+	Warnings []Warning
+
+	parts   []part
+	closers []io.Closer
+}
+
+// Slide is one slide of a deck. In a reveal.js deck every section that is
+// shown (a horizontal slide or one slide of a vertical stack) is a slide.
+type Slide struct {
+	Title      string
+	Duration   time.Duration // the slide's steps together
+	Transition Transition    // how the slide enters
+	Notes      string        // speaker notes; never drawn
+	Background string        // a colour or an image path, from the background directive
+	Audio      string        // from the audio directive (not rendered yet)
+	File       string        // the file the slide comes from, and its line
+	Line       int
+	Source     Source // the page that shows the slide
+}
+
+// Step is one state the video shows: a slide, or a slide with one more
+// fragment visible.
+type Step struct {
+	Slide int // 1-based: Deck.Slides[Slide-1]
+	// Index names the step as the deck's author counts: "3", "3 fragment 1"
+	// in a Markdown deck, "3.2 fragment 1" in a reveal.js stack; in a
+	// manifest, entries with more than one step prefix it: "2:3.1".
+	Index      string
+	Title      string
+	Start      time.Duration
+	Duration   time.Duration
+	Transition Transition // how this step enters
+	Notes      string
+
+	part  int // index into Deck.parts
+	local int // 0-based slide within the part
+	frag  int // 0 for the slide's first step, then its fragment number
+}
+
+// End is the time the step ends: the next step's Start.
+func (s Step) End() time.Duration { return s.Start + s.Duration }
+
+// Frames returns the first and last frame (inclusive) of the step at fps,
+// using FrameAt's rounding. A step shorter than a frame has last < first.
+func (s Step) Frames(fps int) (first, last int) {
+	return FrameAt(s.Start, fps), FrameAt(s.End(), fps) - 1
+}
+
+// Source is what one segment captures: a page inside FS, or a remote URL.
+type Source struct {
+	// FS is the tree to serve (the deck's directory with deckreel's
+	// generated pages on top); nil for a URL.
+	FS fs.FS
+	// Entry is the slash path inside FS of the page to load.
+	Entry string
+	// URL is a remote page, when FS is nil.
+	URL string
+}
+
+// part is a run of slides shown by one page: one segment of the video.
+type part struct {
+	kind       Kind
+	src        Source
+	transition Transition // into the part
+	schedule   string     // path of the schedule script the page loads; "" for none
+	keep       bool       // reveal: keep controls
+}
+
+// Duration is the length of the deck: the end of its last step.
+func (d *Deck) Duration() time.Duration {
+	if len(d.Steps) == 0 {
+		return 0
+	}
+	return d.Steps[len(d.Steps)-1].End()
+}
+
+// Frames is the number of frames of the deck's video at fps.
+func (d *Deck) Frames(fps int) int { return FrameAt(d.Duration(), fps) }
+
+// Close releases the deck's directory. The Sources of its slides and
+// segments must not be used after.
+func (d *Deck) Close() error {
+	var errs []error
+	for _, c := range d.closers {
+		errs = append(errs, c.Close())
+	}
+	d.closers = nil
+	return errors.Join(errs...)
+}
+
+// Load reads the deck at path. The type comes from opts.InputType or, when
+// that is empty, from the path: a .md file is a Markdown deck, deck.yaml,
+// .yml or .json a manifest, an .html page that loads reveal.js a reveal.js
+// deck and any other .html page a plain page; a directory uses deck.yaml,
+// deck.yml, deck.json, deck.md or index.html, the first it has; an http(s)
+// URL is a plain remote page.
+//
+// Problems in the deck are returned as *Error (with the file and line);
+// problems that do not stop a render are in Deck.Warnings. The caller must
+// Close the deck.
+func Load(p string, opts Options) (*Deck, error) {
+	if err := checkOptions(opts); err != nil {
+		return nil, err
+	}
+	if u, err := url.Parse(p); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		if opts.InputType != "" && opts.InputType != HTML {
+			return nil, fmt.Errorf("%s: a remote deck can only be read as a plain page (html), not %s", p, opts.InputType)
+		}
+		return remoteDeck(p, opts), nil
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &Error{File: p, Msg: "no such file or directory"}
+		}
+		return nil, err
+	}
+	dir, name := filepath.Dir(p), filepath.Base(p)
+	if st.IsDir() {
+		dir = p
+		name, err = pickDeckFile(os.DirFS(p), opts.InputType)
+		if err != nil {
+			return nil, &Error{File: p, Msg: err.Error()}
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open deck directory: %w", err)
+	}
+	d, err := load(root.FS(), name, dir, opts)
+	if err != nil {
+		_ = root.Close()
+		return nil, err
+	}
+	d.closers = append(d.closers, root)
+	return d, nil
+}
+
+// LoadFS reads the deck name (a slash path; "." for the root directory) in
+// fsys, which is also the tree its pages are served from, as Load does. It
+// is how embedded decks (assets.SampleDeck) are loaded.
+func LoadFS(fsys fs.FS, name string, opts Options) (*Deck, error) {
+	if err := checkOptions(opts); err != nil {
+		return nil, err
+	}
+	if st, err := fs.Stat(fsys, name); err != nil {
+		return nil, &Error{File: name, Msg: "no such file or directory"}
+	} else if st.IsDir() {
+		sub, err := fs.Sub(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		pick, err := pickDeckFile(sub, opts.InputType)
+		if err != nil {
+			return nil, &Error{File: name, Msg: err.Error()}
+		}
+		return load(sub, pick, name, opts)
+	}
+	// The deck's directory is the root its pages are served from.
+	dir := path.Dir(name)
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	return load(sub, path.Base(name), dir, opts)
+}
+
+func checkOptions(opts Options) error {
+	if opts.InputType != "" {
+		ok := false
+		for _, k := range Kinds {
+			ok = ok || k == opts.InputType
+		}
+		if !ok {
+			return fmt.Errorf("unknown input type %q (known: markdown, reveal, manifest, html)", opts.InputType)
+		}
+	}
+	if opts.SlideDuration < 0 || opts.SlideDuration > MaxDuration {
+		return fmt.Errorf("slide duration %s is out of range", opts.SlideDuration)
+	}
+	return nil
+}
+
+// deckFiles are the files a directory deck is looked for in, in order.
+var deckFiles = []string{"deck.yaml", "deck.yml", "deck.json", "deck.md", "index.html"}
+
+func pickDeckFile(fsys fs.FS, kind Kind) (string, error) {
+	for _, n := range deckFiles {
+		k := kindFromName(n)
+		if kind != "" && k != kind && !(kind == Reveal && k == HTML) {
+			continue
+		}
+		if st, err := fs.Stat(fsys, n); err == nil && !st.IsDir() {
+			return n, nil
+		}
+	}
+	return "", fmt.Errorf("no deck here: a deck directory needs one of %s", strings.Join(deckFiles, ", "))
+}
+
+// kindFromName guesses a deck's type from its file name; "" when unknown.
+// An .html page is HTML until its content says reveal.js.
+func kindFromName(name string) Kind {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".markdown":
+		return Markdown
+	case ".yaml", ".yml", ".json":
+		return Manifest
+	case ".html", ".htm", ".xhtml":
+		return HTML
+	case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp":
+		return Image
+	}
+	return ""
+}
+
+// loader reads one deck: its root directory, options and what it has
+// generated so far.
+type loader struct {
+	root     fs.FS
+	dir      string // the root as the caller named it, to name files in messages
+	opts     Options
+	md       goldmark.Markdown
+	files    map[string][]byte // generated files, slash paths
+	warnings []Warning
+	pages    int // generated pages so far, to name them
+}
+
+// display is the name of a file of the deck in messages.
+func (l *loader) display(name string) string {
+	if l.dir == "" || l.dir == "." {
+		return filepath.FromSlash(name)
+	}
+	return filepath.Join(l.dir, filepath.FromSlash(name))
+}
+
+func (l *loader) warn(w Warning) { l.warnings = append(l.warnings, w) }
+
+// newPage returns the path of a new generated page or script.
+func (l *loader) newPage(ext string) string {
+	l.pages++
+	return fmt.Sprintf("%s/%d%s", generatedDir, l.pages, ext)
+}
+
+func load(root fs.FS, name, dir string, opts Options) (*Deck, error) {
+	l := &loader{root: root, dir: dir, opts: opts, files: map[string][]byte{}}
+	kind := opts.InputType
+	if kind == "" {
+		kind = kindFromName(name)
+	}
+	file := l.display(name)
+	src, err := fs.ReadFile(root, name)
+	if err != nil {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("read: %v", unwrapPath(err))}
+	}
+	base := &overlay{base: root}
+	var d *Deck
+	switch kind {
+	case Markdown:
+		d, err = l.markdownDeck(name, src, base)
+	case Manifest:
+		d, err = l.manifestDeck(name, src, base)
+	case HTML, Reveal:
+		if kind == HTML && isReveal(src) {
+			kind = Reveal
+		}
+		if kind == Reveal {
+			d, err = l.revealDeck(name, src, base)
+		} else {
+			d = l.pageDeck(name, src, base)
+		}
+	default:
+		return nil, &Error{File: file, Msg: "unknown deck type (want a .md, .html, deck.yaml or deck.json file, a directory, or --input-type)"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(d.Steps) == 0 {
+		return nil, &Error{File: file, Msg: "empty deck: it has no slides"}
+	}
+	d.Path = file
+	d.Warnings = append(d.Warnings, l.warnings...)
+	// Every part's pages see all the generated files: they share one tree.
+	final := base.with(l.files)
+	for i := range d.parts {
+		if d.parts[i].src.FS == fs.FS(base) {
+			d.parts[i].src.FS = final
+		}
+	}
+	for i := range d.Slides {
+		if d.Slides[i].Source.FS == fs.FS(base) {
+			d.Slides[i].Source.FS = final
+		}
+	}
+	return d, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// remoteDeck is a remote page shown for the slide duration.
+func remoteDeck(u string, opts Options) *Deck {
+	dur := opts.SlideDuration
+	if dur == 0 {
+		dur = DefaultSlideDuration
+	}
+	src := Source{URL: u}
+	return &Deck{
+		Kind: HTML, Path: u, Title: u,
+		Slides: []Slide{{Title: u, Duration: dur, Transition: Transition{Kind: Cut}, File: u, Source: src}},
+		Steps:  []Step{{Slide: 1, Index: "1", Title: u, Duration: dur, Transition: Transition{Kind: Cut}}},
+		parts:  []part{{kind: HTML, src: src, transition: Transition{Kind: Cut}}},
+	}
+}
+
+// pageDeck is a local page that is not a reveal.js deck, shown for the slide
+// duration.
+func (l *loader) pageDeck(name string, src []byte, base *overlay) *Deck {
+	dur := l.opts.SlideDuration
+	if dur == 0 {
+		dur = DefaultSlideDuration
+	}
+	title := htmlTitle(src)
+	s := Source{FS: base, Entry: name}
+	return &Deck{
+		Kind: HTML, Title: title,
+		Slides: []Slide{{Title: title, Duration: dur, Transition: Transition{Kind: Cut}, File: l.display(name), Line: 1, Source: s}},
+		Steps:  []Step{{Slide: 1, Index: "1", Title: title, Duration: dur, Transition: Transition{Kind: Cut}}},
+		parts:  []part{{kind: HTML, src: s, transition: Transition{Kind: Cut}}},
+	}
+}
+
+// retime sets every step's start from the durations, in order.
+func retime(steps []Step) {
+	var t time.Duration
+	for i := range steps {
+		steps[i].Start = t
+		t += steps[i].Duration
+	}
+}

@@ -1,0 +1,476 @@
+package deck
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/deckreel/deckreel/assets"
+)
+
+// A deck manifest (deck.yaml or deck.json) is the job spec of a render: an
+// ordered list of sources, each shown for a duration and entered with a
+// transition, plus everything else a render needs:
+//
+//	title: Quarterly update
+//	size: 1920x1080
+//	fps: 30
+//	output: update.mp4
+//	crf: 20
+//	preset: medium
+//	theme: dark              # for Markdown entries
+//	duration: 5s             # default: per slide of Markdown and reveal.js entries,
+//	                         # per entry for pages and images
+//	transition: fade 500ms   # default transition into each entry but the first
+//	slides:
+//	  - file: intro.md       # a Markdown deck: all its slides
+//	  - markdown: |          # inline Markdown
+//	      # One more thing
+//	    duration: 4s
+//	  - file: chart.png      # an image, fitted to the frame
+//	    transition: wipe-left 700ms
+//	  - file: anim/index.html  # a page, animated or not
+//	    duration: 6s
+//	  - file: talk/index.html  # a reveal.js deck: all its steps
+//	  - url: https://example.com/live
+//
+// An entry's transition is how it enters, replacing the entry before it;
+// it takes its time out of the entry's own. Files must be inside the
+// manifest's directory.
+
+var (
+	manifestKeys = []string{"title", "size", "fps", "output", "crf", "preset", "theme", "duration", "transition", "slides"}
+	entryKeys    = []string{"file", "markdown", "url", "type", "duration", "transition", "title", "notes", "background", "audio", "fit"}
+	presets      = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
+)
+
+// manifestDeck loads deck.yaml or deck.json.
+func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, error) {
+	file := l.display(name)
+	var root *node
+	var err error
+	if strings.EqualFold(path.Ext(name), ".json") {
+		root, err = parseJSON(src)
+	} else {
+		root, err = parseYAML(src, 0)
+	}
+	if err != nil {
+		return nil, yamlError(err, file)
+	}
+	at := func(n *node) pos { return pos{file: file, line: n.line, col: n.col} }
+	if root.kind != mapNode {
+		return nil, at(root).errorf("a deck manifest is a mapping with a \"slides\" list, not %s", root.kindName())
+	}
+	d := &Deck{Kind: Manifest}
+	var (
+		slidesNode *node
+		def        time.Duration
+		defTrans   = Transition{Kind: Cut}
+		theme      string
+	)
+	for i, k := range root.keys {
+		v := root.vals[i]
+		if k.text != "slides" && v.kind != scalarNode {
+			return nil, at(v).errorf("%q must be a single value, not %s", k.text, v.kindName())
+		}
+		var err error
+		switch k.text {
+		case "title":
+			d.Title = v.text
+		case "size":
+			d.Width, d.Height, err = parseSize(v.text)
+		case "fps":
+			d.FPS, err = parseFPS(v.text)
+		case "output":
+			if !strings.EqualFold(path.Ext(v.text), ".mp4") {
+				err = fmt.Errorf("output %q must be an .mp4 file", v.text)
+			}
+			d.Output = v.text
+		case "crf":
+			d.CRF, err = strconv.Atoi(v.text)
+			if err != nil || d.CRF < 1 || d.CRF > 51 {
+				err = fmt.Errorf("crf %q must be a whole number from 1 to 51", v.text)
+			}
+		case "preset":
+			d.Preset = v.text
+			if !contains(presets, v.text) {
+				err = fmt.Errorf("unknown preset %q (known: %s)", v.text, strings.Join(presets, ", "))
+			}
+		case "theme":
+			theme = v.text
+		case "duration":
+			def, err = parseDuration(v.text)
+		case "transition":
+			defTrans, err = parseTransition(v.text)
+		case "slides":
+			slidesNode = v
+		default:
+			return nil, at(k).errorf("unknown key %q%s (known: %s)", k.text, didYouMean(k.text, manifestKeys), strings.Join(manifestKeys, ", "))
+		}
+		if err != nil {
+			return nil, at(v).errorf("%s", keyed(k.text, err))
+		}
+	}
+	if slidesNode == nil || slidesNode.kind == nullNode || (slidesNode.kind == seqNode && len(slidesNode.items) == 0) {
+		p := pos{file: file, line: root.line}
+		if slidesNode != nil {
+			p = at(slidesNode)
+		}
+		return nil, p.errorf("empty deck: the manifest lists no slides (add a \"slides\" list)")
+	}
+	if slidesNode.kind != seqNode {
+		return nil, at(slidesNode).errorf("\"slides\" must be a list, not %s", slidesNode.kindName())
+	}
+	// The deck-wide default: the command line beats the manifest.
+	fallback := DefaultSlideDuration
+	if def > 0 {
+		fallback = def
+	}
+	if l.opts.SlideDuration > 0 {
+		fallback = l.opts.SlideDuration
+	}
+	if l.opts.Theme != "" {
+		d.Theme = l.opts.Theme
+	} else {
+		d.Theme = theme
+	}
+
+	for e, en := range slidesNode.items {
+		num := e + 1
+		ep := at(en)
+		ep.slide = 0
+		if en.kind != mapNode {
+			return nil, ep.errorf("slide entry %d must be a mapping (file: ..., duration: ...), not %s", num, en.kindName())
+		}
+		var (
+			fileN, mdN, urlN *node
+			typ              Kind
+			dur              time.Duration
+			trans            *Transition
+			transN           *node
+			title, notes     string
+			background, fit  string
+			audio            string
+		)
+		for i, k := range en.keys {
+			v := en.vals[i]
+			if v.kind != scalarNode {
+				return nil, at(v).errorf("slide entry %d: %q must be a single value, not %s", num, k.text, v.kindName())
+			}
+			var err error
+			switch k.text {
+			case "file":
+				fileN = v
+			case "markdown":
+				mdN = v
+			case "url":
+				urlN = v
+			case "type":
+				typ = Kind(v.text)
+				if !contains([]string{"markdown", "reveal", "html", "image"}, v.text) {
+					err = fmt.Errorf("unknown type %q (known: markdown, reveal, html, image)", v.text)
+				}
+			case "duration":
+				dur, err = parseDuration(v.text)
+			case "transition":
+				var t Transition
+				t, err = parseTransition(v.text)
+				trans, transN = &t, v
+			case "title":
+				title = v.text
+			case "notes":
+				notes = v.text
+			case "background":
+				background = v.text
+				if strings.ContainsAny(v.text, ";{}<>\"\\") {
+					err = fmt.Errorf("bad background %q (a CSS colour)", v.text)
+				}
+			case "fit":
+				fit = v.text
+				if !contains([]string{"contain", "cover"}, v.text) {
+					err = fmt.Errorf("bad fit %q (contain or cover)", v.text)
+				}
+			case "audio":
+				audio = v.text
+			default:
+				return nil, at(k).errorf("slide entry %d: unknown key %q%s (known: %s)", num, k.text, didYouMean(k.text, entryKeys), strings.Join(entryKeys, ", "))
+			}
+			if err != nil {
+				return nil, at(v).errorf("slide entry %d: %s", num, keyed(k.text, err))
+			}
+		}
+		given := 0
+		for _, n := range []*node{fileN, mdN, urlN} {
+			if n != nil {
+				given++
+			}
+		}
+		if given != 1 {
+			return nil, ep.errorf("slide entry %d needs exactly one of file, markdown or url", num)
+		}
+		t := defTrans
+		if trans != nil {
+			t = *trans
+		}
+		if e == 0 {
+			if trans != nil && trans.Kind != Cut {
+				l.warn(at(transN).warning("slide entry 1: a transition into the first slide is ignored"))
+			}
+			t = Transition{Kind: Cut}
+		}
+		entry := manifestEntry{num: num, typ: typ, dur: dur, fallback: fallback, theme: theme, title: title, notes: notes, background: background, fit: fit, audio: audio, file: file, manifest: name}
+		var p *entryResult
+		var err error
+		switch {
+		case urlN != nil:
+			p, err = l.urlEntry(entry, urlN)
+		case mdN != nil:
+			p, err = l.inlineEntry(entry, mdN, base)
+		default:
+			p, err = l.fileEntry(entry, fileN, base)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if t.Kind != Cut {
+			var total time.Duration
+			for _, st := range p.steps {
+				total += st.Duration
+			}
+			if t.Duration > total {
+				return nil, at(transN).errorf("slide entry %d: transition %s is longer than the entry (%s)", num, t, total)
+			}
+		}
+		pi := len(d.parts)
+		p.part.transition = t
+		d.parts = append(d.parts, p.part)
+		first := len(d.Slides)
+		for i := range p.slides {
+			p.slides[i].Source = p.part.src
+			if i == 0 {
+				p.slides[i].Transition = t
+			}
+		}
+		d.Slides = append(d.Slides, p.slides...)
+		for i, st := range p.steps {
+			st.part = pi
+			st.Slide = first + st.local + 1
+			if len(p.steps) > 1 {
+				st.Index = strconv.Itoa(num) + ":" + st.Index
+			} else {
+				st.Index = strconv.Itoa(num)
+			}
+			if i == 0 {
+				st.Transition = t
+			}
+			d.Steps = append(d.Steps, st)
+		}
+		if d.Title == "" && p.title != "" {
+			d.Title = p.title
+		}
+	}
+	retime(d.Steps)
+	return d, nil
+}
+
+// manifestEntry is one entry's settings.
+type manifestEntry struct {
+	num                                  int
+	typ                                  Kind
+	dur, fallback                        time.Duration
+	theme, title, notes, background, fit string
+	audio                                string
+	file, manifest                       string
+}
+
+// entryResult is one compiled entry.
+type entryResult struct {
+	part   part
+	title  string
+	slides []Slide
+	steps  []Step
+}
+
+// hold is how long a single-step entry (a page or an image) is shown.
+func (e manifestEntry) hold() time.Duration {
+	if e.dur > 0 {
+		return e.dur
+	}
+	return e.fallback
+}
+
+func (e manifestEntry) single(p part, title, file string, line int) *entryResult {
+	if e.title != "" {
+		title = e.title
+	}
+	s := Slide{Title: title, Duration: e.hold(), Notes: e.notes, Background: e.background, Audio: e.audio, File: file, Line: line}
+	return &entryResult{
+		part: p, title: title, slides: []Slide{s},
+		steps: []Step{{Index: "1", Title: title, Duration: s.Duration, Notes: e.notes}},
+	}
+}
+
+func (l *loader) urlEntry(e manifestEntry, n *node) (*entryResult, error) {
+	at := pos{file: e.file, line: n.line, col: n.col}
+	if !strings.HasPrefix(n.text, "http://") && !strings.HasPrefix(n.text, "https://") {
+		return nil, at.errorf("slide entry %d: url %q must start with http:// or https://", e.num, n.text)
+	}
+	if e.typ != "" && e.typ != HTML {
+		return nil, at.errorf("slide entry %d: a url can only be shown as a page (type: html)", e.num)
+	}
+	return e.single(part{kind: HTML, src: Source{URL: n.text}}, n.text, e.file, n.line), nil
+}
+
+func (l *loader) inlineEntry(e manifestEntry, n *node, base *overlay) (*entryResult, error) {
+	if e.typ != "" && e.typ != Markdown {
+		return nil, pos{file: e.file, line: n.line, col: n.col}.errorf("slide entry %d: inline markdown cannot have type %s", e.num, e.typ)
+	}
+	line := n.line
+	if n.block {
+		line++
+	}
+	mp, err := l.compileMarkdown(e.manifest, n.text, mdOptions{override: e.dur, fallback: e.fallback, theme: e.theme, inline: true, line: line, file: e.file})
+	if err != nil {
+		return nil, err
+	}
+	return e.markdownResult(mp, base), nil
+}
+
+func (e manifestEntry) markdownResult(mp *mdPart, base *overlay) *entryResult {
+	if e.title != "" && len(mp.slides) > 0 {
+		mp.slides[0].Title = e.title
+		for i := range mp.steps {
+			if mp.steps[i].local == 0 {
+				mp.steps[i].Title = e.title
+			}
+		}
+	}
+	if e.notes != "" && len(mp.slides) > 0 && mp.slides[0].Notes == "" {
+		mp.slides[0].Notes = e.notes
+		mp.steps[0].Notes = e.notes
+	}
+	p := part{kind: Markdown, src: Source{FS: base, Entry: mp.entry}, schedule: mp.schedule}
+	return &entryResult{part: p, title: mp.title, slides: mp.slides, steps: mp.steps}
+}
+
+func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResult, error) {
+	at := pos{file: e.file, line: n.line, col: n.col}
+	raw := n.text
+	if raw == "" {
+		return nil, at.errorf("slide entry %d: file is empty", e.num)
+	}
+	slashed := strings.ReplaceAll(raw, `\`, "/")
+	if path.IsAbs(slashed) || (len(raw) > 1 && raw[1] == ':') {
+		return nil, at.errorf("slide entry %d: file %s points outside the deck directory (an absolute path); use a path relative to %s", e.num, raw, e.file)
+	}
+	rel := path.Clean(path.Join(path.Dir(e.manifest), slashed))
+	if rel == ".." || strings.HasPrefix(rel, "../") {
+		return nil, at.errorf("slide entry %d: file %s points outside the deck directory", e.num, raw)
+	}
+	st, err := fs.Stat(l.root, rel)
+	if err != nil {
+		if strings.Contains(err.Error(), "escapes") {
+			return nil, at.errorf("slide entry %d: file %s points outside the deck directory (through a symbolic link)", e.num, raw)
+		}
+		return nil, at.errorf("slide entry %d: file %s not found", e.num, raw)
+	}
+	if st.IsDir() {
+		sub, err := fs.Sub(l.root, rel)
+		if err != nil {
+			return nil, err
+		}
+		name, err := pickDeckFile(sub, "")
+		if err != nil || kindFromName(name) == Manifest {
+			return nil, at.errorf("slide entry %d: directory %s has no deck.md or index.html", e.num, raw)
+		}
+		rel = path.Join(rel, name)
+	}
+	kind := e.typ
+	if kind == "" {
+		kind = kindFromName(rel)
+	}
+	display := l.display(rel)
+	switch kind {
+	case Markdown:
+		src, err := fs.ReadFile(l.root, rel)
+		if err != nil {
+			return nil, at.errorf("slide entry %d: read %s: %v", e.num, raw, unwrapPath(err))
+		}
+		mp, err := l.compileMarkdown(rel, string(src), mdOptions{override: e.dur, fallback: e.fallback, theme: e.theme, file: display})
+		if err != nil {
+			return nil, err
+		}
+		return e.markdownResult(mp, base), nil
+	case HTML, Reveal:
+		src, err := fs.ReadFile(l.root, rel)
+		if err != nil {
+			return nil, at.errorf("slide entry %d: read %s: %v", e.num, raw, unwrapPath(err))
+		}
+		if kind == Reveal || (e.typ == "" && isReveal(src)) {
+			override := e.dur
+			if override == 0 {
+				override = l.opts.SlideDuration
+			}
+			fallback := e.fallback
+			rp, err := l.compileReveal(rel, src, revealOptions{override: override, fallback: fallback, file: display})
+			if err != nil {
+				return nil, err
+			}
+			if e.title != "" {
+				rp.slides[0].Title = e.title
+			}
+			p := part{kind: Reveal, src: Source{FS: base, Entry: rel}, schedule: rp.schedule, keep: l.opts.KeepControls}
+			return &entryResult{part: p, title: rp.title, slides: rp.slides, steps: rp.steps}, nil
+		}
+		return e.single(part{kind: HTML, src: Source{FS: base, Entry: rel}}, htmlTitle(src), display, 1), nil
+	case Image:
+		entry := l.newPage(".html")
+		bg := e.background
+		if bg == "" {
+			bg = "#000"
+		}
+		fit := e.fit
+		if fit == "" {
+			fit = "contain"
+		}
+		var b bytes.Buffer
+		err := imageTemplate().Execute(&b, map[string]any{
+			"Base": baseHref(rel), "Title": path.Base(rel), "Src": path.Base(rel),
+			"Background": template.CSS(bg), "Fit": template.CSS(fit),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("generate the page of %s: %w", display, err)
+		}
+		l.files[entry] = b.Bytes()
+		r := e.single(part{kind: Image, src: Source{FS: base, Entry: entry}}, path.Base(rel), display, 0)
+		r.slides[0].Background = e.background
+		return r, nil
+	}
+	return nil, at.errorf("slide entry %d: cannot tell what %s is (add type: markdown, reveal, html or image)", e.num, raw)
+}
+
+var imageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("image").Parse(assets.ImageTemplate()))
+})
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func didYouMean(w string, known []string) string {
+	if s := suggest(w, known); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}

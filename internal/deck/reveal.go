@@ -1,0 +1,541 @@
+package deck
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/deckreel/deckreel/assets"
+)
+
+// A reveal.js deck is read statically: the step list is what reveal.js
+// shows when it is presented and next() is called from the first slide to
+// the last. Horizontal sections, vertical stacks (sections in a section) and
+// fragments are counted as reveal.js 4-6 count them: fragments grouped by
+// data-fragment-index, in index order, then the unindexed ones in document
+// order; sections with data-visibility="hidden" are skipped. Each step is
+// held for its data-autoslide (the current fragment group's, then the
+// slide's, then the stack's, as reveal.js picks it) or the default.
+//
+// Slides generated at run time (reveal.js's Markdown plugin, slides built
+// by scripts) cannot be counted this way; data-markdown sections draw a
+// warning.
+
+var (
+	revealScriptRE = regexp.MustCompile(`(?i)["'/]reveal(?:\.esm)?\.m?js["'?#]`)
+	revealClassRE  = regexp.MustCompile(`(?i)class\s*=\s*["'][^"']*\breveal\b`)
+	revealInitRE   = regexp.MustCompile(`Reveal\.initialize\s*\(|new\s+Reveal\s*\(`)
+	cfgAutoSlideRE = regexp.MustCompile(`\bautoSlide\s*:\s*(\d+)`)
+	cfgTransRE     = regexp.MustCompile(`\btransition\s*:\s*['"]([\w-]+)['"]`)
+	cfgSpeedRE     = regexp.MustCompile(`\btransitionSpeed\s*:\s*['"](\w+)['"]`)
+	cfgAutoAnimRE  = regexp.MustCompile(`\bautoAnimateDuration\s*:\s*([\d.]+)`)
+)
+
+// isReveal reports whether an HTML page runs reveal.js: it loads reveal.js
+// (reveal.js, reveal.esm.js, reveal.mjs) or has a .reveal element and calls
+// Reveal.initialize.
+func isReveal(src []byte) bool {
+	return revealScriptRE.Match(src) || (revealClassRE.Match(src) && revealInitRE.Match(src))
+}
+
+// revealConfig is what deckreel reads from the deck's Reveal.initialize
+// options, when they are written literally.
+type revealConfig struct {
+	autoSlide       time.Duration
+	transition      string
+	speed           time.Duration
+	autoAnimateTime time.Duration
+}
+
+func readRevealConfig(src []byte) revealConfig {
+	c := revealConfig{transition: "slide", speed: 800 * time.Millisecond, autoAnimateTime: time.Second}
+	if m := cfgAutoSlideRE.FindSubmatch(src); m != nil {
+		if n, err := strconv.Atoi(string(m[1])); err == nil && n > 0 {
+			c.autoSlide = time.Duration(n) * time.Millisecond
+		}
+	}
+	if m := cfgTransRE.FindSubmatch(src); m != nil {
+		c.transition = string(m[1])
+	}
+	if m := cfgSpeedRE.FindSubmatch(src); m != nil {
+		c.speed = revealSpeed(string(m[1]), c.speed)
+	}
+	if m := cfgAutoAnimRE.FindSubmatch(src); m != nil {
+		if f, err := strconv.ParseFloat(string(m[1]), 64); err == nil && f > 0 {
+			c.autoAnimateTime = time.Duration(f * float64(time.Second))
+		}
+	}
+	return c
+}
+
+func revealSpeed(s string, def time.Duration) time.Duration {
+	switch s {
+	case "fast":
+		return 400 * time.Millisecond
+	case "slow":
+		return 1200 * time.Millisecond
+	case "default":
+		return 800 * time.Millisecond
+	}
+	return def
+}
+
+// revealSlide is one presented section.
+type revealSlide struct {
+	el, parent *html.Node
+	h, v       int // 0-based
+	stacked    bool
+	line       int
+}
+
+// revealOptions are the settings a reveal.js deck inherits from where it is
+// used.
+type revealOptions struct {
+	override time.Duration // beats the deck's autoSlide: --slide-duration, or the manifest entry's duration
+	fallback time.Duration
+	file     string
+}
+
+// revealPart is a compiled reveal.js deck.
+type revealPart struct {
+	title    string
+	slides   []Slide
+	steps    []Step
+	schedule string
+}
+
+// compileReveal reads a reveal.js deck at rel in the deck tree and shadows
+// it in l.files with a copy that loads the driver.
+func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*revealPart, error) {
+	doc, err := html.Parse(bytes.NewReader(src))
+	if err != nil {
+		return nil, &Error{File: o.file, Msg: fmt.Sprintf("parse HTML: %v", err)}
+	}
+	cfg := readRevealConfig(src)
+	root := findElement(doc, func(n *html.Node) bool { return hasClass(n, "reveal") })
+	var slidesEl *html.Node
+	if root != nil {
+		slidesEl = findElement(root, func(n *html.Node) bool { return n != root && hasClass(n, "slides") })
+	}
+	if slidesEl == nil {
+		return nil, &Error{File: o.file, Msg: `not a reveal.js deck: no <div class="reveal"><div class="slides"> element`}
+	}
+	lines := sectionLines(src)
+	order := map[*html.Node]int{}
+	i := 0
+	walkElements(doc, func(n *html.Node) {
+		if n.DataAtom == atom.Section {
+			order[n] = i
+			i++
+		}
+	})
+	lineOf := func(n *html.Node) int {
+		if k, ok := order[n]; ok && len(lines) == len(order) {
+			return lines[k]
+		}
+		return 0
+	}
+
+	var pres []revealSlide
+	h := 0
+	for _, sec := range childSections(slidesEl) {
+		vs := childSections(sec)
+		if len(vs) == 0 {
+			pres = append(pres, revealSlide{el: sec, parent: slidesEl, h: h, line: lineOf(sec)})
+		}
+		for v, vsec := range vs {
+			pres = append(pres, revealSlide{el: vsec, parent: sec, h: h, v: v, stacked: true, line: lineOf(vsec)})
+		}
+		h++
+	}
+	out := &revealPart{title: htmlTitle(src)}
+	def := DefaultSlideDuration
+	if cfg.autoSlide > 0 {
+		def = cfg.autoSlide
+	}
+	if o.fallback > 0 && cfg.autoSlide == 0 {
+		def = o.fallback
+	}
+	if o.override > 0 {
+		def = o.override
+	}
+	autoslide := func(n *html.Node, at pos) (time.Duration, bool) {
+		v, ok := attr(n, "data-autoslide")
+		if !ok {
+			return 0, false
+		}
+		ms, ok := jsParseInt(v)
+		if !ok || ms <= 0 {
+			l.warn(at.warning("data-autoslide=%q does not advance in reveal.js; holding the step for %s", v, def))
+			return def, true
+		}
+		return time.Duration(ms) * time.Millisecond, true
+	}
+	prevAutoAnimate := false
+	for k, rs := range pres {
+		n := k + 1
+		at := pos{file: o.file, line: rs.line, slide: n}
+		if _, ok := attr(rs.el, "data-markdown"); ok {
+			l.warn(at.warning("section uses reveal.js's Markdown plugin: deckreel cannot count its slides and fragments before it runs, so it counts one slide"))
+		}
+		idx := strconv.Itoa(rs.h + 1)
+		if rs.stacked {
+			idx += "." + strconv.Itoa(rs.v+1)
+		}
+		s := Slide{Title: sectionTitle(rs.el), Notes: sectionNotes(rs.el), File: o.file, Line: rs.line}
+		for _, a := range []string{"data-background-color", "data-background-image", "data-background", "data-background-gradient"} {
+			if v, ok := attr(rs.el, a); ok && s.Background == "" {
+				s.Background = v
+			}
+		}
+		// How the slide enters.
+		_, autoAnimate := attr(rs.el, "data-auto-animate")
+		switch {
+		case k == 0:
+			s.Transition = Transition{Kind: Cut}
+		case autoAnimate && prevAutoAnimate:
+			d := cfg.autoAnimateTime
+			if v, ok := attr(rs.el, "data-auto-animate-duration"); ok {
+				if f, err := strconv.ParseFloat(v, 64); err == nil && f > 0 {
+					d = time.Duration(f * float64(time.Second))
+				}
+			}
+			s.Transition = Transition{Kind: "auto-animate", Duration: d}
+		default:
+			name := cfg.transition
+			if v, ok := attr(rs.el, "data-transition"); ok && strings.TrimSpace(v) != "" {
+				name = strings.Fields(v)[0]
+			}
+			speed := cfg.speed
+			if v, ok := attr(rs.el, "data-transition-speed"); ok {
+				speed = revealSpeed(v, speed)
+			}
+			if name == "none" {
+				s.Transition = Transition{Kind: Cut}
+			} else {
+				s.Transition = Transition{Kind: TransitionKind(name), Duration: speed}
+			}
+		}
+		prevAutoAnimate = autoAnimate
+
+		// The slide's own hold: its data-autoslide, then its stack's.
+		hold, ok := autoslide(rs.el, at)
+		if !ok {
+			if hold, ok = autoslide(rs.parent, at); !ok {
+				hold = def
+			}
+		}
+		groups := fragmentGroups(rs.el)
+		steps := []Step{{Index: idx, Title: s.Title, Notes: s.Notes, Duration: hold, Transition: s.Transition, local: k}}
+		for g, members := range groups {
+			d := hold
+			for _, m := range members {
+				if v, ok := autoslide(m, at); ok {
+					d = v
+					break
+				}
+			}
+			steps = append(steps, Step{
+				Index: fmt.Sprintf("%s fragment %d", idx, g+1), Title: s.Title, Duration: d,
+				Transition: Transition{Kind: "fragment", Duration: 200 * time.Millisecond}, local: k, frag: g + 1,
+			})
+		}
+		for _, st := range steps {
+			s.Duration += st.Duration
+		}
+		out.slides = append(out.slides, s)
+		out.steps = append(out.steps, steps...)
+	}
+	if len(out.slides) == 0 {
+		return nil, &Error{File: o.file, Msg: "empty deck: the reveal.js deck has no slides"}
+	}
+	if out.title == "" {
+		out.title = out.slides[0].Title
+	}
+	// Serve the deck with the driver.
+	out.schedule = l.newPage(".schedule.js")
+	driver := generatedDir + "/reveal-driver.js"
+	l.files[driver] = []byte(assets.RevealDriver())
+	inject := fmt.Sprintf(`<script src="/%s"></script><script src="/%s"></script>`, out.schedule, driver)
+	l.files[rel] = injectHead(src, inject)
+	return out, nil
+}
+
+// revealDeck loads a reveal.js deck file.
+func (l *loader) revealDeck(name string, src []byte, base *overlay) (*Deck, error) {
+	file := l.display(name)
+	rp, err := l.compileReveal(name, src, revealOptions{override: l.opts.SlideDuration, file: file})
+	if err != nil {
+		return nil, err
+	}
+	s := Source{FS: base, Entry: name}
+	d := &Deck{Kind: Reveal, Title: rp.title}
+	d.parts = []part{{kind: Reveal, src: s, transition: Transition{Kind: Cut}, schedule: rp.schedule, keep: l.opts.KeepControls}}
+	for i := range rp.slides {
+		rp.slides[i].Source = s
+	}
+	d.Slides = rp.slides
+	for _, st := range rp.steps {
+		st.Slide = st.local + 1
+		d.Steps = append(d.Steps, st)
+	}
+	retime(d.Steps)
+	return d, nil
+}
+
+// fragmentGroups returns a slide's fragments grouped as reveal.js steps
+// through them: by data-fragment-index (parsed like JavaScript's parseInt;
+// negative or unparsable indices are lost, as in reveal.js), ascending,
+// then each unindexed fragment in document order. Disabled fragments do
+// not count.
+func fragmentGroups(slide *html.Node) [][]*html.Node {
+	indexed := map[int][]*html.Node{}
+	var keys []int
+	var unordered [][]*html.Node
+	walkElements(slide, func(n *html.Node) {
+		if n == slide || !hasClass(n, "fragment") || hasClass(n, "disabled") {
+			return
+		}
+		v, ok := attr(n, "data-fragment-index")
+		if !ok {
+			unordered = append(unordered, []*html.Node{n})
+			return
+		}
+		i, ok := jsParseInt(v)
+		if !ok || i < 0 {
+			return
+		}
+		if _, seen := indexed[i]; !seen {
+			keys = append(keys, i)
+		}
+		indexed[i] = append(indexed[i], n)
+	})
+	sortInts(keys)
+	var out [][]*html.Node
+	for _, k := range keys {
+		out = append(out, indexed[k])
+	}
+	return append(out, unordered...)
+}
+
+func sortInts(a []int) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
+
+var jsIntRE = regexp.MustCompile(`^\s*([+-]?\d+)`)
+
+// jsParseInt parses like JavaScript's parseInt(s, 10).
+func jsParseInt(s string) (int, bool) {
+	m := jsIntRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	return n, err == nil
+}
+
+// childSections are the <section> children of n that reveal.js shows.
+func childSections(n *html.Node) []*html.Node {
+	var out []*html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.DataAtom == atom.Section {
+			if v, _ := attr(c, "data-visibility"); v == "hidden" {
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func attr(n *html.Node, key string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func hasClass(n *html.Node, class string) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	v, _ := attr(n, "class")
+	for _, c := range strings.Fields(v) {
+		if c == class {
+			return true
+		}
+	}
+	return false
+}
+
+func walkElements(n *html.Node, fn func(*html.Node)) {
+	if n.Type == html.ElementNode {
+		fn(n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walkElements(c, fn)
+	}
+}
+
+func findElement(n *html.Node, match func(*html.Node) bool) *html.Node {
+	var found *html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if found != nil {
+			return
+		}
+		if n.Type == html.ElementNode && match(n) {
+			found = n
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return found
+}
+
+// textOf is the visible text of n with spaces collapsed, skipping notes,
+// scripts and styles.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+			return
+		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Aside || n.DataAtom == atom.Template) {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func sectionTitle(sec *html.Node) string {
+	h := findElement(sec, func(n *html.Node) bool {
+		switch n.DataAtom {
+		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+			return true
+		}
+		return false
+	})
+	t := ""
+	if h != nil {
+		t = textOf(h)
+	}
+	if t == "" {
+		t = textOf(sec)
+	}
+	if r := []rune(t); len(r) > 60 {
+		t = string(r[:59]) + "…"
+	}
+	return t
+}
+
+func sectionNotes(sec *html.Node) string {
+	if v, ok := attr(sec, "data-notes"); ok {
+		return v
+	}
+	if n := findElement(sec, func(n *html.Node) bool { return n.DataAtom == atom.Aside && hasClass(n, "notes") }); n != nil {
+		var b strings.Builder
+		var walk func(*html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.TextNode {
+				b.WriteString(n.Data)
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(n)
+		return strings.TrimSpace(b.String())
+	}
+	return ""
+}
+
+// sectionLines returns the line of every <section> start tag, in source
+// order.
+func sectionLines(src []byte) []int {
+	z := html.NewTokenizer(bytes.NewReader(src))
+	line := 1
+	var out []int
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return out
+		}
+		raw := z.Raw()
+		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+			if name, _ := z.TagName(); string(name) == "section" {
+				out = append(out, line)
+			}
+		}
+		line += bytes.Count(raw, []byte("\n"))
+	}
+}
+
+// htmlTitle is the page's <title>.
+func htmlTitle(src []byte) string {
+	doc, err := html.Parse(bytes.NewReader(src))
+	if err != nil {
+		return ""
+	}
+	if t := findElement(doc, func(n *html.Node) bool { return n.DataAtom == atom.Title }); t != nil {
+		return textOf(t)
+	}
+	return ""
+}
+
+// injectHead inserts snippet at the start of the document's head, before
+// any of the page's own scripts: after <head>, or before the first element
+// that belongs in it or in the body.
+func injectHead(src []byte, snippet string) []byte {
+	z := html.NewTokenizer(bytes.NewReader(src))
+	off := 0
+	at := -1
+	for at < 0 {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			at = len(src)
+			break
+		}
+		raw := len(z.Raw())
+		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+			name, _ := z.TagName()
+			switch string(name) {
+			case "html":
+			case "head":
+				at = off + raw
+			default:
+				at = off
+			}
+		}
+		off += raw
+	}
+	out := make([]byte, 0, len(src)+len(snippet))
+	out = append(out, src[:at]...)
+	out = append(out, snippet...)
+	return append(out, src[at:]...)
+}
