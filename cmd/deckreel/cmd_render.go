@@ -27,6 +27,7 @@ type renderOptions struct {
 	batchTimeout time.Duration
 	allowNet     bool
 	noDedup      bool
+	clock        string
 	jobFlags     jobFlags // --job, --frames, --shard, --shards, --chunk
 	crf          int
 	preset       string
@@ -45,6 +46,7 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.DurationVar(&o.readyTimeout, "ready-timeout", 30*time.Second, "how long a page may take to load its fonts and images before the render fails")
 	fs.DurationVar(&o.batchTimeout, "batch-timeout", 2*time.Minute, "how long one batch of frames may take before it is retried on a new tab")
 	fs.BoolVar(&o.allowNet, "allow-net", false, "let the page reach hosts other than its own (off: such requests are refused and reported)")
+	fs.StringVar(&o.clock, "clock", "", "wall-clock time the page's Date starts at, RFC 3339 (e.g. 2026-01-01T09:00:00Z); default now, and a job keeps the one it started with")
 	fs.BoolVar(&o.noDedup, "no-dedup", false, "capture every frame, even when the page reports nothing changed (slower; same output)")
 	fs.IntVar(&o.crf, "crf", 18, "H.264 constant rate factor: lower is better quality and bigger files (1-51)")
 	fs.StringVar(&o.preset, "preset", "veryfast", "x264 preset: ultrafast ... veryslow (slower is smaller, not better looking)")
@@ -59,7 +61,14 @@ func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) 
 	if o.crf < 1 || o.crf > 51 {
 		return render.Job{}, usagef("--crf must be between 1 and 51, got %d", o.crf)
 	}
+	var epoch time.Time
+	if o.clock != "" {
+		if epoch, err = time.Parse(time.RFC3339, o.clock); err != nil {
+			return render.Job{}, usagef("--clock %q: want an RFC 3339 time such as 2026-01-01T09:00:00Z", o.clock)
+		}
+	}
 	return render.Job{
+		Epoch: epoch,
 		Input: input, Duration: o.duration, FPS: o.fps, Width: o.width, Height: o.height,
 		Output: o.output, Workers: o.workers, Browser: o.browser, ReadyTimeout: o.readyTimeout,
 		BatchTimeout: o.batchTimeout, AllowNet: o.allowNet, NoDedup: o.noDedup, CRF: o.crf, Preset: o.preset,

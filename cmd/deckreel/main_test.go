@@ -129,20 +129,44 @@ func assertNoLeftovers(t *testing.T, marker string) {
 	}
 }
 
+// processesWith lists the live processes that carry env in their
+// environment, and their descendants (Chrome's zygote and renderers start
+// with a cleaned environment), as "pid cmdline".
 func processesWith(env string) []string {
 	entries, _ := os.ReadDir("/proc")
-	var out []string
+	parent := map[string]string{}
+	marked := map[string]bool{}
 	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-		if err != nil || !bytes.Contains(data, []byte(env+"\x00")) {
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
 			continue
 		}
-		stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if f := strings.Fields(string(stat)); len(f) > 2 && f[2] == "Z" {
-			continue // exited, waiting to be reaped by init
+		// The command name in stat may contain spaces; fields after it
+		// start after the last ')'.
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(f) < 2 || f[0] == "Z" {
+			continue // exited, waiting to be reaped
 		}
-		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		out = append(out, e.Name()+" "+strings.ReplaceAll(string(cmdline), "\x00", " "))
+		parent[e.Name()] = f[1]
+		data, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if bytes.Contains(data, []byte(env+"\x00")) {
+			marked[e.Name()] = true
+		}
+	}
+	var out []string
+	for pid := range parent {
+		in := false
+		for p, n := pid, 0; p != "" && p != "0" && n < 64; p, n = parent[p], n+1 {
+			if marked[p] {
+				in = true
+				break
+			}
+		}
+		if !in {
+			continue
+		}
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
+		out = append(out, pid+" "+strings.ReplaceAll(string(cmdline), "\x00", " "))
 	}
 	return out
 }

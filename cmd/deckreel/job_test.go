@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/deckreel/deckreel/internal/mediatest"
+)
+
+// The job tests render a 6 s animated page at 10 fps in 1 s chunks and hurt
+// the render in the ways machines do, then check that the result equals a
+// clean job render. Job renders are deterministic (fixed epoch, one encode
+// per chunk), so "equal" is byte for byte, and the decoded frames are
+// compared too.
+
+const animatedPage = `<!doctype html><body style="margin:0;background:#113">
+<div id="b" style="position:absolute;top:60px;width:40px;height:40px;background:#fc3"></div>
+<div id="t" style="position:absolute;top:10px;left:10px;color:#fff;font:20px sans-serif"></div>
+<script>
+function f(ts){document.getElementById('b').style.left=(ts/20)+'px';
+document.getElementById('t').textContent=(Date.now()%100000)+' '+ts.toFixed(1);requestAnimationFrame(f)}
+requestAnimationFrame(f)</script></body>`
+
+func jobArgs(page, dir, out string, extra ...string) []string {
+	args := []string{"render", page, "--duration", "6s", "--fps", "10", "--size", "320x180",
+		"--job", dir, "--chunk", "1s", "-o", out, "--progress", "plain", "--workers", "2",
+		"--clock", "2026-03-01T12:00:00Z"}
+	return append(args, extra...)
+}
+
+// cleanJob renders the page once as a job and returns the video's bytes.
+func cleanJob(t *testing.T, page string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "clean.mp4")
+	if res := runCLI(t, jobArgs(page, filepath.Join(dir, "job"), out)...); res.code != 0 {
+		t.Fatalf("clean job render: exit %d: %s", res.code, res.stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func sameVideo(t *testing.T, got string, want []byte) {
+	t.Helper()
+	data, err := os.ReadFile(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := mediatest.ProbeVideo(context.Background(), got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Frames != 60 {
+		t.Errorf("%s has %d frames, want 60", got, info.Frames)
+	}
+	if !bytes.Equal(data, want) {
+		gotFrames, err1 := mediatest.ExtractFrames(context.Background(), got)
+		wantPath := filepath.Join(t.TempDir(), "want.mp4")
+		os.WriteFile(wantPath, want, 0o644)
+		wantFrames, err2 := mediatest.ExtractFrames(context.Background(), wantPath)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("decode: %v %v", err1, err2)
+		}
+		for i := range min(len(gotFrames), len(wantFrames)) {
+			if !bytes.Equal(gotFrames[i].Pix, wantFrames[i].Pix) {
+				t.Errorf("frame %d differs from the clean render", i)
+			}
+		}
+		t.Errorf("%s differs from the clean job render (%d vs %d bytes)", got, len(data), len(want))
+	}
+}
+
+// TestJobSurvivesSIGKILL kills the render process outright part way and
+// resumes the job.
+func TestJobSurvivesSIGKILL(t *testing.T) {
+	requireTools(t)
+	page := writePage(t, animatedPage)
+	want := cleanJob(t, page)
+	dir := filepath.Join(t.TempDir(), "job")
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	marker := fmt.Sprintf("sigkill-%d", time.Now().UnixNano())
+	cmd, _, stderr := deckreel(t, ctx, marker, jobArgs(page, dir, out)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForChunk(t, dir, stderr)
+	cmd.Process.Kill()
+	cmd.Wait()
+	// A SIGKILLed deckreel cannot stop its children; they notice their
+	// pipes closing and exit on their own.
+	assertNoLeftovers(t, marker)
+	if _, err := os.Stat(out); err == nil {
+		t.Fatalf("a killed render left %s", out)
+	}
+	res := runCLI(t, "resume", dir, "-o", out, "--progress", "plain")
+	if res.code != 0 {
+		t.Fatalf("resume: exit %d: %s", res.code, res.stderr)
+	}
+	sameVideo(t, out, want)
+}
+
+// TestJobInterruptAndResume sends SIGINT part way: exit 130 within a few
+// seconds, nothing left running, and resume finishes the job.
+func TestJobInterruptAndResume(t *testing.T) {
+	requireTools(t)
+	page := writePage(t, animatedPage)
+	want := cleanJob(t, page)
+	dir := filepath.Join(t.TempDir(), "job")
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	marker := fmt.Sprintf("jobint-%d", time.Now().UnixNano())
+	cmd, _, stderr := deckreel(t, ctx, marker, jobArgs(page, dir, out)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForChunk(t, dir, stderr)
+	sent := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit %d (%v), want 130: %s", code, err, stderr.String())
+	}
+	if took := time.Since(sent); took > 5*time.Second {
+		t.Errorf("took %s to stop", took)
+	}
+	assertNoLeftovers(t, marker)
+	res := runCLI(t, "resume", dir, "-o", out, "--progress", "plain")
+	if res.code != 0 {
+		t.Fatalf("resume: exit %d: %s", res.code, res.stderr)
+	}
+	sameVideo(t, out, want)
+}
+
+// TestRendererCrashRecovers kills a Chrome renderer mid-render: the run
+// must replace it, retry the batch and produce the right video by itself.
+func TestRendererCrashRecovers(t *testing.T) {
+	requireTools(t)
+	page := writePage(t, animatedPage)
+	want := cleanJob(t, page)
+	dir := filepath.Join(t.TempDir(), "job")
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	marker := fmt.Sprintf("crash-%d", time.Now().UnixNano())
+	cmd, _, stderr := deckreel(t, ctx, marker, jobArgs(page, dir, out)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForChunk(t, dir, stderr)
+	// Kill every renderer of the render (Chrome may keep a spare one), so
+	// that a tab in use certainly crashes.
+	killed := 0
+	for _, p := range processesWith("DECKREEL_TEST_MARKER=" + marker) {
+		if strings.Contains(p, "--type=renderer") {
+			pid, _ := strconv.Atoi(strings.Fields(p)[0])
+			if syscall.Kill(pid, syscall.SIGKILL) == nil {
+				killed++
+			}
+		}
+	}
+	t.Logf("killed %d renderers", killed)
+	if killed == 0 {
+		t.Log("the render finished before a renderer could be killed")
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("render after a renderer crash: %v: %s", err, stderr.String())
+	}
+	assertNoLeftovers(t, marker)
+	if killed > 0 && !strings.Contains(stderr.String(), "retrying") {
+		t.Errorf("no retry reported after the crash: %s", stderr.String())
+	}
+	sameVideo(t, out, want)
+}
+
+// TestShardsMerge renders three shards as separate processes at once and
+// merges them: the same video as one process.
+func TestShardsMerge(t *testing.T) {
+	requireTools(t)
+	page := writePage(t, animatedPage)
+	want := cleanJob(t, page)
+	dir := filepath.Join(t.TempDir(), "job")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	type running struct {
+		wait   func() error
+		stderr *syncBuffer
+	}
+	var procs []running
+	for k := range 3 {
+		cmd, _, stderr := deckreel(t, ctx, fmt.Sprintf("shard-%d-%d", k, time.Now().UnixNano()),
+			"render", page, "--duration", "6s", "--fps", "10", "--size", "320x180",
+			"--job", dir, "--chunk", "1s", "--shards", "3", "--progress", "none", "--workers", "1",
+			"--clock", "2026-03-01T12:00:00Z")
+		cmd.Env = append(cmd.Env, "JOB_COMPLETION_INDEX="+strconv.Itoa(k))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		procs = append(procs, running{cmd.Wait, stderr})
+	}
+	for k, p := range procs {
+		if err := p.wait(); err != nil {
+			t.Fatalf("shard %d: %v: %s", k, err, p.stderr.String())
+		}
+	}
+	out := filepath.Join(t.TempDir(), "merged.mp4")
+	if res := runCLI(t, "merge", dir, "-o", out); res.code != 0 {
+		t.Fatalf("merge: exit %d: %s", res.code, res.stderr)
+	}
+	sameVideo(t, out, want)
+}
+
+func waitForChunk(t *testing.T, dir string, stderr *syncBuffer) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if m, _ := filepath.Glob(filepath.Join(dir, "chunks", "*.mp4")); len(m) > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no chunk done after 60 s: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
