@@ -20,12 +20,11 @@ const rgbToBT709 = "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
 // The input is declared as raw video at exactly FPS, and the output is
 // forced to constant frame rate at the same FPS, so each frame written is
 // exactly one output frame: nothing is dropped or duplicated.
-func ffmpegArgs(o Options, path string) []string {
+func ffmpegArgs(o Options, path string) ([]string, error) {
 	// The frames come as Matroska with a timestamp each (see mkv.go), so
 	// a repeated frame crosses the pipe once.
 	in := ffmpeg.Input("pipe:0", ffmpeg.KwArgs{"f": "matroska"})
 	out := ffmpeg.KwArgs{
-		"an":      "",
 		"c:v":     o.Codec,
 		"pix_fmt": "yuv420p",
 		"crf":     o.CRF,
@@ -66,11 +65,23 @@ func ffmpegArgs(o Options, path string) []string {
 	if len(filters) > 0 {
 		out["vf"] = strings.Join(filters, ",")
 	}
+	mp4, err := FormatFor(path, "mp4")
+	if err != nil {
+		return nil, err
+	}
+	extra, eargs, err := o.extras(mp4)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range eargs {
+		out[k] = v
+	}
 	// "file:" stops ffmpeg reading a colon in the path as a protocol name
 	// (and the path is absolute, so it cannot start with "-" either).
-	return in.Output("file:"+path, out).
+	args := ffmpeg.Output(append([]*ffmpeg.Stream{in}, extra...), "file:"+path, out).
 		// -nostdin: stdin carries frames, never keyboard commands.
 		GlobalArgs("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error").
 		OverWriteOutput(). // the temporary file already exists: we created it
 		GetArgs()
+	return o.withMetadata(args)
 }

@@ -37,7 +37,10 @@ func TestFFmpegArgs(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := ffmpegArgs(tc.opts.withDefaults(), "/tmp/.out.mp4.deckreel-1.tmp.mp4")
+			got, err := ffmpegArgs(tc.opts.withDefaults(), "/tmp/.out.mp4.deckreel-1.tmp.mp4")
+			if err != nil {
+				t.Fatal(err)
+			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("ffmpegArgs =\n%q\nwant\n%q", got, tc.want)
 			}

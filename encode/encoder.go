@@ -106,9 +106,11 @@ func Start(ctx context.Context, opts Options) (*Encoder, error) {
 		cancel:     cancel,
 		stderr:     newTailWriter(stderrTailSize, o.Stderr),
 	}
-	args := ffmpegArgs(o, tmp)
+	var args []string
 	if o.skipRepeats() {
 		args = encodeArgs(o)
+	} else if args, err = ffmpegArgs(o, tmp); err != nil {
+		return nil, errors.Join(fmt.Errorf("start encoding %s: %w", o.Output, err), os.Remove(tmp))
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
 	stdin, err := cmd.StdinPipe()

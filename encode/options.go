@@ -51,6 +51,18 @@ type Options struct {
 	// for HD video; yuv420p input is passed through untouched.
 	PixFmt string
 
+	// Audio, if set, is the video's sound (narration, music), mixed and
+	// encoded by ffmpeg with the format's audio codec.
+	Audio AudioSource
+
+	// SubtitlesFile, if set, is an SRT file added as a soft subtitle
+	// track (mov_text in MP4, WebVTT in WebM).
+	SubtitlesFile string
+
+	// MetadataFile, if set, is an FFMETADATA file whose title and chapters
+	// go into the video.
+	MetadataFile string
+
 	// Frames, if known, is the number of frames the video will have. It
 	// saves resending the last frame of every repeated run (see
 	// WriteFrame); zero means unknown.

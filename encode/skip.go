@@ -59,19 +59,32 @@ func encodeArgs(o Options) []string {
 
 // muxArgs makes the second ffmpeg put the finished H.264 stream, one
 // picture per frame, into the output file at the constant frame rate.
-func muxArgs(o Options, path string) []string {
-	return ffmpeg.Input("pipe:0", ffmpeg.KwArgs{"f": "h264", "framerate": o.FPS}).
-		Output("file:"+path, ffmpeg.KwArgs{
-			"c:v": "copy",
-			// Timestamps from the frame count: frame N at N/FPS exactly
-			// (pts = dts: there are no B-frames). The raw H.264 demuxer's
-			// own are rounded, and its guesses depend on the content.
-			"bsf:v":    fmt.Sprintf("setts=ts=N/(%d*TB):duration=1/(%d*TB)", o.FPS, o.FPS),
-			"movflags": "+faststart",
-		}).
+func muxArgs(o Options, path string) ([]string, error) {
+	out := ffmpeg.KwArgs{
+		"c:v": "copy",
+		// Timestamps from the frame count: frame N at N/FPS exactly
+		// (pts = dts: there are no B-frames). The raw H.264 demuxer's
+		// own are rounded, and its guesses depend on the content.
+		"bsf:v":    fmt.Sprintf("setts=ts=N/(%d*TB):duration=1/(%d*TB)", o.FPS, o.FPS),
+		"movflags": "+faststart",
+	}
+	mp4, err := FormatFor(path, "mp4")
+	if err != nil {
+		return nil, err
+	}
+	extra, eargs, err := o.extras(mp4)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range eargs {
+		out[k] = v
+	}
+	video := ffmpeg.Input("pipe:0", ffmpeg.KwArgs{"f": "h264", "framerate": o.FPS})
+	args := ffmpeg.Output(append([]*ffmpeg.Stream{video}, extra...), "file:"+path, out).
 		GlobalArgs("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error").
 		OverWriteOutput().
 		GetArgs()
+	return o.withMetadata(args)
 }
 
 // runQueue hands the repeat count of each frame written to the pump, which
@@ -102,7 +115,11 @@ func (q *runQueue) pop() (int, bool) {
 // two. The pump is owned by the Encoder: it ends when the first ffmpeg's
 // output ends (Close, Abort or a crash), and wait waits for it.
 func (e *Encoder) startMuxer(bin string, encOut io.ReadCloser) error {
-	mux := exec.CommandContext(e.ctx, bin, muxArgs(e.opts, e.tmpPath)...)
+	margs, err := muxArgs(e.opts, e.tmpPath)
+	if err != nil {
+		return err
+	}
+	mux := exec.CommandContext(e.ctx, bin, margs...)
 	muxIn, err := mux.StdinPipe()
 	if err != nil {
 		return err
