@@ -2,6 +2,7 @@ package encode
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
@@ -21,6 +22,9 @@ const rgbToBT709 = "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
 // forced to constant frame rate at the same FPS, so each frame written is
 // exactly one output frame: nothing is dropped or duplicated.
 func ffmpegArgs(o Options, path string) ([]string, error) {
+	if !o.plainMP4() || o.BurnFile != "" {
+		return formatArgs(o, path)
+	}
 	// The frames come as Matroska with a timestamp each (see mkv.go), so
 	// a repeated frame crosses the pipe once.
 	in := ffmpeg.Input("pipe:0", ffmpeg.KwArgs{"f": "matroska"})
@@ -82,6 +86,61 @@ func ffmpegArgs(o Options, path string) ([]string, error) {
 		// -nostdin: stdin carries frames, never keyboard commands.
 		GlobalArgs("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error").
 		OverWriteOutput(). // the temporary file already exists: we created it
+		GetArgs()
+	return o.withMetadata(args)
+}
+
+// formatArgs is ffmpegArgs for every format but plain H.264 in MP4: the
+// codec, pixel format and filters come from Format.Video.
+func formatArgs(o Options, path string) ([]string, error) {
+	f, err := FormatFor(o.Output, o.FormatName)
+	if err != nil {
+		return nil, err
+	}
+	fo := o.FormatOptions()
+	if o.Codec != DefaultCodec {
+		fo.CRF = o.CRF
+	}
+	if err := f.Check(fo); err != nil {
+		return nil, err
+	}
+	v, err := f.Video(fo)
+	if err != nil {
+		return nil, err
+	}
+	out := ffmpeg.KwArgs{}
+	for k, val := range v.Args {
+		out[k] = val
+	}
+	filters := slices.Clone(v.Convert)
+	if o.VFR {
+		out["fps_mode"] = "vfr"
+	} else {
+		filters = append(filters, fmt.Sprintf("fps=%d", o.FPS))
+		// A GIF sets its own, lower, frame rate in its Finish filters.
+		if f.Name != "gif" {
+			out["r"] = o.FPS
+			out["fps_mode"] = "cfr"
+			if o.Frames > 0 {
+				out["frames:v"] = o.Frames
+			}
+		}
+	}
+	filters = append(filters, v.Finish...)
+	if len(filters) > 0 {
+		out["vf"] = strings.Join(filters, ",")
+	}
+	extra, eargs, err := o.extras(f)
+	if err != nil {
+		return nil, err
+	}
+	for k, val := range eargs {
+		out[k] = val
+	}
+	in := ffmpeg.Input("pipe:0", ffmpeg.KwArgs{"f": "matroska"})
+	args := ffmpeg.Output(append([]*ffmpeg.Stream{in}, extra...), "file:"+path, out).
+		GlobalArgs("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error").
+		OverWriteOutput().
 		GetArgs()
 	return o.withMetadata(args)
 }

@@ -129,3 +129,52 @@ func writeFile(t *testing.T, path string, fill func(*os.File) error) {
 		t.Fatal(err)
 	}
 }
+
+// TestFormatsRealFFmpeg writes WebM, MOV and GIF through the encoder and
+// probes each: codec, frame count and the colour of a frame.
+func TestFormatsRealFFmpeg(t *testing.T) {
+	mediatest.RequireFFmpeg(t)
+	for _, tc := range []struct {
+		ext, codec string
+		frames     int
+	}{{".webm", "vp9", 30}, {".mov", "prores", 30}, {".gif", "gif", 15}} {
+		t.Run(tc.ext, func(t *testing.T) {
+			ctx := testContext(t)
+			o := realOptions(t, 160, 120)
+			o.Output = filepath.Join(t.TempDir(), "out"+tc.ext)
+			o.Frames = 30
+			enc, err := Start(ctx, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer enc.Abort()
+			if err := enc.WriteFrame(solid("rgba", 160, 120, color.RGBA{30, 200, 60, 255}), 20); err != nil {
+				t.Fatal(err)
+			}
+			if err := enc.WriteFrame(solid("rgba", 160, 120, color.RGBA{220, 220, 30, 255}), 10); err != nil {
+				t.Fatal(err)
+			}
+			if err := enc.Close(); err != nil {
+				t.Fatal(err)
+			}
+			probe := probeJSON(t, ctx, o.Output)
+			if len(probe.Streams) != 1 || probe.Streams[0].CodecName != tc.codec {
+				t.Errorf("streams: %+v, want one %s stream", probe.Streams, tc.codec)
+			}
+			info, err := mediatest.ProbeVideo(ctx, o.Output)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Frames != tc.frames {
+				t.Errorf("%d frames, want %d", info.Frames, tc.frames)
+			}
+			last, err := mediatest.ExtractFrame(ctx, o.Output, info.Frames-1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// ProRes decodes to RGB a little off through ffmpeg's default
+			// conversion; GIF's palette is close but not exact.
+			checkColour(t, "last frame", last, color.RGBA{220, 220, 30, 255}, 16)
+		})
+	}
+}

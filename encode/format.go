@@ -506,11 +506,12 @@ func gifFilters(o FormatOptions) []string {
 		reserve, alpha = 1, ":alpha_threshold=128"
 	}
 	if int64(frames)*int64(width)*int64(height)*4 <= GIFPaletteMemory {
-		// stats_mode=diff weighs what changes between frames, which on
-		// slides is the content rather than the background; rectangle
+		// One palette from every frame (stats_mode=full: diff mode drops
+		// the colours of a slide that replaces the whole picture, so a
+		// cut to a new colour came out in the old one); rectangle
 		// diff_mode re-dithers only the changed rectangle, keeping still
 		// parts still (and small).
-		fs = append(fs, fmt.Sprintf("split[a][b];[a]palettegen=stats_mode=diff:reserve_transparent=%d[p];[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle%s", reserve, alpha))
+		fs = append(fs, fmt.Sprintf("split[a][b];[a]palettegen=stats_mode=full:reserve_transparent=%d[p];[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle%s", reserve, alpha))
 	} else {
 		fs = append(fs, fmt.Sprintf("split[a][b];[a]palettegen=stats_mode=single:reserve_transparent=%d[p];[b][p]paletteuse=new=1:dither=sierra2_4a%s", reserve, alpha))
 	}

@@ -137,7 +137,7 @@ func TestVideo(t *testing.T) {
 		maps.Copy(m, more)
 		return m
 	}
-	const pal = "split[a][b];[a]palettegen=stats_mode=diff:reserve_transparent=%d[p];[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle%s"
+	const pal = "split[a][b];[a]palettegen=stats_mode=full:reserve_transparent=%d[p];[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle%s"
 	for _, tc := range []struct {
 		format          string
 		opts            FormatOptions

@@ -51,6 +51,19 @@ type Options struct {
 	// for HD video; yuv420p input is passed through untouched.
 	PixFmt string
 
+	// FormatName is --format (mp4, webm, mov, gif, png); empty means the
+	// one Output's extension names. CodecName is --codec (h264, h265,
+	// vp9, prores...); empty means the format's default.
+	FormatName, CodecName string
+
+	// Transparent keeps the frames' alpha channel (--transparent); the
+	// format must hold one (ProRes 4444 in MOV, VP9 in WebM, GIF, PNG).
+	Transparent bool
+
+	// BurnFile, if set, is an SRT file whose captions are drawn into the
+	// frames.
+	BurnFile string
+
 	// Audio, if set, is the video's sound (narration, music), mixed and
 	// encoded by ffmpeg with the format's audio codec.
 	Audio AudioSource

@@ -20,7 +20,30 @@ import (
 // skipRepeats reports whether this encode writes repeats as skip pictures:
 // H.264 with x264 at constant frame rate.
 func (o Options) skipRepeats() bool {
-	return o.Codec == "libx264" && !o.VFR
+	return o.Codec == "libx264" && !o.VFR && o.BurnFile == "" && o.plainMP4()
+}
+
+// plainMP4 reports H.264 in MP4, which the encoder's own paths write; other
+// formats go through Format.Video.
+func (o Options) plainMP4() bool {
+	f, err := FormatFor(o.Output, o.FormatName)
+	return err == nil && f.Name == "mp4" && (o.CodecName == "" || o.CodecName == "h264")
+}
+
+// FormatOptions returns o as the choices Format.Check judges.
+func (o Options) FormatOptions() FormatOptions {
+	fo := FormatOptions{
+		Codec: o.CodecName, Transparent: o.Transparent, Audio: o.Audio != nil,
+		Chapters: o.MetadataFile != "", VFR: o.VFR,
+		Width: o.Width, Height: o.Height, FPS: o.FPS, Frames: o.Frames, InputPixFmt: o.PixFmt,
+	}
+	if o.SubtitlesFile != "" {
+		fo.Captions = CaptionsEmbed
+	}
+	if o.BurnFile != "" {
+		fo.Captions, fo.CaptionsFile = CaptionsBurn, o.BurnFile
+	}
+	return fo
 }
 
 // x264Shape is what h264.go needs from x264: no B-frames, one reference,
