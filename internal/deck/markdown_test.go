@@ -376,14 +376,23 @@ func TestSampleDeck(t *testing.T) {
 	if len(d.Warnings) != 0 {
 		t.Errorf("warnings: %v", d.Warnings)
 	}
-	if d.Kind != Markdown || len(d.Slides) != 6 || len(d.Steps) != 9 || d.Duration() != 24*time.Second || d.Theme != "dark" {
+	if d.Kind != Markdown || len(d.Slides) != 6 || len(d.Steps) != 9 || d.Duration() != 25*time.Second || d.Theme != "dark" {
 		t.Errorf("sample deck: %s, %d slides, %d steps, %s, theme %s", d.Kind, len(d.Slides), len(d.Steps), d.Duration(), d.Theme)
 	}
 	segs, err := d.Segments(30)
-	if err != nil || len(segs) != 1 || segs[0].Frames != 720 {
+	if err != nil || len(segs) != 1 || segs[0].Frames != 750 {
 		t.Fatalf("segments %+v, %v", segs, err)
 	}
 	if _, err := fs.Stat(segs[0].Source.FS, "pipeline.svg"); err != nil {
 		t.Errorf("the sample's image is served: %v", err)
+	}
+	var narrated int
+	for _, s := range d.Slides {
+		if s.Audio != "" {
+			narrated++
+		}
+	}
+	if narrated < 2 {
+		t.Errorf("%d narrated slides in the sample, want at least 2", narrated)
 	}
 }
