@@ -20,6 +20,10 @@
     hash: false, history: false, fragmentInURL: false, respondToHashChanges: false,
     autoSlide: false, loop: false, keyboard: false, touch: false, mouseWheel: false,
     help: false, jumpToSlide: false, previewLinks: false, postMessage: true,
+    // reveal.js 5+ turns into its scroll view (a scrolling page with a
+    // scrollbar that fades on wall-clock time) in a viewport narrower than
+    // 435 px; a video is always the presentation view.
+    scrollActivationWidth: null,
   };
   if (!S.keepControls) Object.assign(overrides, { controls: false, progress: false, slideNumber: false });
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"sort"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -27,7 +29,15 @@ type Config struct {
 	// share the display compositor, and concurrent beginFrames on two of
 	// them drop screenshots and can crash the browser.
 	Browser BrowserOptions
-	Tab     TabOptions
+	// Tab is the page, when there is one. A multi-page render sets Pages
+	// instead.
+	Tab TabOptions
+	// Pages, when set, are the pages of a multi-page render, sorted by
+	// Start: page j shows the frames [Pages[j].Start, Pages[j+1].Start)
+	// (the last one to the end), frame Start+i being the page's own frame
+	// i (its virtual time restarts at 0). The scheduler must not hand out
+	// a batch that spans two pages.
+	Pages []Page
 	// Workers is the number of tabs capturing in parallel.
 	Workers int
 	// BatchTimeout bounds one batch; it is put on the batch's context, never
@@ -50,6 +60,23 @@ type Config struct {
 	OnShot func()
 }
 
+// Page is one page of a multi-page render; see Config.Pages.
+type Page struct {
+	Start int
+	Tab   TabOptions
+}
+
+// pageOf returns the index of the page that shows frame n and the frame
+// after its last.
+func pageOf(pages []Page, n int) (j, end int) {
+	j = sort.Search(len(pages), func(i int) bool { return pages[i].Start > n }) - 1
+	end = math.MaxInt
+	if j+1 < len(pages) {
+		end = pages[j+1].Start
+	}
+	return max(j, 0), end
+}
+
 // Run captures every batch the scheduler hands out and sends the shots to
 // out, which it closes when it returns. It returns when the scheduler is
 // drained, ctx ends, or a batch fails for good (the error names its range).
@@ -61,6 +88,9 @@ func Run(ctx context.Context, cfg Config, sched Scheduler, out chan<- frames.Sho
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
+	if len(cfg.Pages) == 0 {
+		cfg.Pages = []Page{{Start: 0, Tab: cfg.Tab}}
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	for w := range cfg.Workers {
 		g.Go(func() error { return worker(gctx, w, cfg, sched, out) })
@@ -71,10 +101,10 @@ func Run(ctx context.Context, cfg Config, sched Scheduler, out chan<- frames.Sho
 func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<- frames.Shot) error {
 	var (
 		browser *Browser
-		tab     *Tab
+		tab     pageTab
 	)
 	defer func() {
-		if tab != nil {
+		if tab.Tab != nil {
 			tab.Close()
 		}
 		if browser != nil {
@@ -114,9 +144,9 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			// The tab, or the browser if a renderer hung or died (tabs of
 			// one site can share a renderer), may be broken: the next batch
 			// gets fresh ones.
-			if tab != nil {
+			if tab.Tab != nil {
 				tab.Close()
-				tab = nil
+				tab.Tab = nil
 			}
 			browser.Close()
 			browser = nil
@@ -185,7 +215,14 @@ func shoot(ctx context.Context, cfg Config, tab *Tab) ([]byte, error) {
 	return img, nil
 }
 
-func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab, b pool.Batch, out chan<- frames.Shot) error {
+// pageTab is a worker's tab and the page (an index into Config.Pages) it
+// shows.
+type pageTab struct {
+	*Tab
+	page int
+}
+
+func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp *pageTab, b pool.Batch, out chan<- frames.Shot) error {
 	// The timeout bounds the capture, not the wait for the frames stage to
 	// take the shots (that is back-pressure, not a stuck tab).
 	parent := ctx
@@ -194,20 +231,27 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 		ctx, cancel = context.WithTimeout(ctx, cfg.BatchTimeout)
 		defer cancel()
 	}
-	tab := *tabp
-	if tab != nil && tab.Frame() >= b.Start {
-		// Virtual time only moves forward: a batch behind the tab needs a
-		// fresh page.
+	pj, pend := pageOf(cfg.Pages, b.Start)
+	if b.End > pend {
+		return fmt.Errorf("internal error: batch %s spans pages %d and %d", b.Range, pj+1, pj+2)
+	}
+	// The page's own frames: virtual time restarts at 0 on each page.
+	base := cfg.Pages[pj].Start
+	start, end := b.Start-base, b.End-base
+	tab := tabp.Tab
+	if tab != nil && (tabp.page != pj || tab.Frame() >= start) {
+		// Virtual time only moves forward: a batch behind the tab, or of
+		// another page, needs a fresh page.
 		tab.Close()
-		tab, *tabp = nil, nil
+		tab, tabp.Tab = nil, nil
 	}
 	if tab == nil {
 		var err error
-		tab, err = browser.OpenTab(ctx, cfg.Tab)
+		tab, err = browser.OpenTab(ctx, cfg.Pages[pj].Tab)
 		if err != nil {
 			return err
 		}
-		*tabp = tab
+		*tabp = pageTab{Tab: tab, page: pj}
 	}
 	// A batch's shots are held until the whole batch is captured: a batch
 	// that fails part way is retried from its start, possibly by another
@@ -218,7 +262,7 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 	// is still good: nothing changed in the frames it seeked over. After
 	// it, only changed frames are shot.
 	last, lastFrame := tab.lastShot, tab.Frame()
-	st, err := tab.Seek(ctx, b.Start)
+	st, err := tab.Seek(ctx, start)
 	if err != nil {
 		return err
 	}
@@ -229,12 +273,12 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 		}
 	}
 	pending := frames.Shot{Index: b.Start, Count: 1, Image: img}
-	for tab.Frame() < b.End-1 {
+	for tab.Frame() < end-1 {
 		if cfg.NoDedup {
 			st, err = tab.Seek(ctx, tab.Frame()+1)
 			st.Changed = true
 		} else {
-			st, err = tab.Advance(ctx, b.End-1)
+			st, err = tab.Advance(ctx, end-1)
 		}
 		if err != nil {
 			return err
@@ -248,7 +292,7 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp **Tab,
 		if err != nil {
 			return err
 		}
-		pending = frames.Shot{Index: st.Frame, Count: 1, Image: img}
+		pending = frames.Shot{Index: base + st.Frame, Count: 1, Image: img}
 	}
 	shots = append(shots, pending)
 	for _, sh := range shots {

@@ -10,6 +10,13 @@
 // merged into one WriteFrame call with their counts summed, so a still slide
 // costs one decode per shot and one sink call per run of identical shots.
 //
+// A multi-page render (a deck manifest) gives Run a [Timeline]: the shots
+// are then the pages' capture frames, one page after the other, and the
+// reorder step feeds them, in order, to a composer that maps them to output
+// frames. It passes a page's own frames through (runs stay runs) and blends
+// the transition frames between pages with imaging, holding only the
+// previous page's tail frames, which the workers keep in RGBA for it.
+//
 // Memory is bounded by the upstream window, not by the deck: the reorder
 // buffer only holds shots that capture produced ahead of the encoder, and
 // capture only produces shots inside the window that [Config.OnAdvance]

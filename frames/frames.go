@@ -118,6 +118,14 @@ type Config struct {
 	// goroutine that writes to the sink and must not block.
 	OnAdvance func(pos int)
 
+	// Timeline, when set, makes the frames a multi-page render: shot
+	// indices (and Start, End and OnAdvance's positions) are capture frames
+	// of the timeline, and the sink gets its output frames, with the
+	// transitions between pages blended in (see [Timeline]). Shots must
+	// not span two pages. Nil means one page: capture frame n is output
+	// frame n.
+	Timeline *Timeline
+
 	// Background fills the letterbox bars and shows through transparent
 	// pixels; nil means black. A translucent colour is taken as drawn over
 	// black.

@@ -22,7 +22,8 @@ type reorder struct {
 	sink      FrameSink
 	onAdvance func(pos int)
 	pool      *bufferPool
-	end       int // 0 if unknown
+	end       int       // 0 if unknown
+	compose   *composer // capture frames in order -> output frames
 
 	next    int        // the first frame not yet taken out of waiting
 	waiting frameHeap  // frames at or after next
@@ -33,6 +34,7 @@ type reorder struct {
 type heldFrame struct {
 	first, count int
 	hash         uint64
+	blended      bool // a transition frame: never merged
 	pix          []byte
 }
 
@@ -43,6 +45,7 @@ func newReorder(cfg Config, sink FrameSink, pool *bufferPool) *reorder {
 		pool:      pool,
 		end:       cfg.End,
 		next:      cfg.Start,
+		compose:   newComposer(cfg, pool),
 	}
 }
 
@@ -97,21 +100,28 @@ func (r *reorder) add(f frame) error {
 	return nil
 }
 
-// take merges f, the next frame in order, into the held run if it is the
-// same image, or writes the held run and holds f instead.
+// take passes f, the next capture frame in order, through the composer,
+// which turns it into output frames (the same frame when there is no
+// timeline).
 func (r *reorder) take(f frame) error {
+	return r.compose.add(f, r.merge)
+}
+
+// merge merges f, the next output frame, into the held run if it is the
+// same image, or writes the held run and holds f instead.
+func (r *reorder) merge(f frame) error {
 	switch {
 	case f.skip:
 		// Nothing to write. The frames on either side of a hole are
 		// neighbours in the video, so the held run stays open.
-	case r.held != nil && r.held.hash == f.hash:
+	case r.held != nil && !r.held.blended && !f.blended && r.held.hash == f.hash:
 		r.held.count += f.count
 		r.pool.put(f.pix)
 	default:
 		if err := r.flush(); err != nil {
 			return err
 		}
-		r.held = &heldFrame{first: f.index, count: f.count, hash: f.hash, pix: f.pix}
+		r.held = &heldFrame{first: f.index, count: f.count, hash: f.hash, blended: f.blended, pix: f.pix}
 	}
 	return nil
 }

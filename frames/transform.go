@@ -21,6 +21,13 @@ type frame struct {
 	skip         bool   // a hole: no pixels, nothing to write
 	hash         uint64 // of the encoded image, to merge identical neighbours
 	pix          []byte // one frame in the output format; from the pool or the decoder
+	// rgba is set for capture frames that take part in a transition: pix
+	// is then an opaque Width x Height RGBA frame, whatever the output
+	// format, not from the pool, for the composer to blend and convert.
+	rgba bool
+	// blended is set for output frames made by a transition blend; they
+	// have no hash and are never merged.
+	blended bool
 }
 
 // transformer turns shots into frames. Each worker owns one; it is not safe
@@ -30,6 +37,7 @@ type transformer struct {
 	format        Format
 	background    color.RGBA // opaque
 	pool          *bufferPool
+	timeline      *Timeline
 
 	// scratch holds the fitted RGBA frame before YUV conversion when the
 	// decoded image cannot be converted directly. It is reused for every
@@ -48,6 +56,7 @@ func newTransformer(cfg Config, pool *bufferPool) *transformer {
 		format:     cfg.Format,
 		background: color.RGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0xff},
 		pool:       pool,
+		timeline:   cfg.Timeline,
 	}
 }
 
@@ -97,8 +106,39 @@ func (t *transformer) transform(seed maphash.Seed, s Shot) (frame, error) {
 	// different shots collide with probability 2^-64, and with a random
 	// seed per Run, colliding inputs cannot be prepared in advance.
 	f.hash = maphash.Bytes(seed, s.Image)
+	if t.timeline.needsRGBA(s.Index, s.Count) {
+		f.pix, f.rgba = t.rgbaPixels(img), true
+		return f, nil
+	}
 	f.pix = t.pixels(img)
 	return f, nil
+}
+
+// rgbaPixels fits img to the output size and returns it as RGBA in a buffer
+// of its own (never t.scratch, never from the pool): the composer may hold
+// it as a transition's tail frame.
+func (t *transformer) rgbaPixels(img image.Image) []byte {
+	size := t.width * t.height * 4
+	if b := img.Bounds(); b.Dx() == t.width && b.Dy() == t.height {
+		var pix []byte
+		var stride int
+		switch src := img.(type) {
+		case *image.RGBA:
+			if src.Opaque() {
+				pix, stride = src.Pix[src.PixOffset(b.Min.X, b.Min.Y):], src.Stride
+			}
+		case *image.NRGBA:
+			if src.Opaque() {
+				pix, stride = src.Pix[src.PixOffset(b.Min.X, b.Min.Y):], src.Stride
+			}
+		}
+		if pix != nil && stride == t.width*4 && len(pix) >= size {
+			return pix[:size:size]
+		}
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, t.width, t.height))
+	letterbox(dst, img, t.background)
+	return dst.Pix
 }
 
 // pixels fits img to the output size and returns it in the output format,

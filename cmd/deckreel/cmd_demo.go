@@ -6,21 +6,26 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/deckreel/deckreel/assets"
+	"github.com/deckreel/deckreel/internal/deck"
+	"github.com/deckreel/deckreel/internal/render"
 )
+
+// sampleDeckFile is the deck file of assets.SampleDeck.
+const sampleDeckFile = "deck.md"
 
 func runDemoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var opts renderOptions
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	opts.register(fs, "demo.mp4")
-	opts.duration = 6 * time.Second
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: deckreel demo [-o demo.mp4] [flags]
 
-Renders the sample page embedded in deckreel, which needs nothing but
-Chrome and ffmpeg. Takes the same flags as render.
+Renders the sample Markdown deck embedded in deckreel (themes, code, an
+image, a table, transitions and a build), which needs nothing but Chrome and
+ffmpeg. Takes the same flags as render; the deck times itself, so there is
+no --duration.
 
 Flags:
 `)
@@ -33,11 +38,26 @@ Flags:
 	if len(pos) != 0 {
 		return usagef("demo takes no arguments, got %q", pos)
 	}
-	job, err := opts.job("index.html", stderr)
+	job, err := opts.job(sampleDeckFile, stderr)
 	if err != nil {
 		return err
 	}
-	job.FS = assets.Sample()
+	opts.inputType = "auto"
+	d, err := deck.LoadFS(assets.SampleDeck(), sampleDeckFile, opts.deckOptions())
+	if err != nil {
+		return &render.InputError{Err: err}
+	}
+	defer d.Close()
+	set := flagsSet(fs)
+	// The sample asks for 1920x1080 itself; -o keeps its default, not the
+	// deck's.
+	set["o"] = true
+	if err := opts.applyDeck(&job, d, set); err != nil {
+		return err
+	}
+	// The tree the deck's pages are served from; it also names the input
+	// of a job.
+	job.FS = assets.SampleDeck()
 	jo, ok, err := opts.jobFlags.options(opts.fps, os.Getenv)
 	if err != nil {
 		return err

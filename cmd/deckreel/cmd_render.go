@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/progress"
 	"github.com/deckreel/deckreel/internal/render"
 )
@@ -31,6 +34,12 @@ type renderOptions struct {
 	jobFlags     jobFlags // --job, --frames, --shard, --shards, --chunk
 	crf          int
 	preset       string
+
+	// Decks.
+	slideDuration time.Duration
+	theme         string
+	inputType     string
+	keepControls  bool
 }
 
 func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
@@ -50,7 +59,90 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.BoolVar(&o.noDedup, "no-dedup", false, "capture every frame, even when the page reports nothing changed (slower; same output)")
 	fs.IntVar(&o.crf, "crf", 18, "H.264 constant rate factor: lower is better quality and bigger files (1-51)")
 	fs.StringVar(&o.preset, "preset", "veryfast", "x264 preset: ultrafast ... veryslow (slower is smaller, not better looking)")
+	fs.Var(durationValue{&o.slideDuration}, "slide-duration", "decks: how long a slide or step is held when the deck does not say (default 5s)")
+	fs.StringVar(&o.theme, "theme", "", "decks: theme of Markdown slides: light, dark or a .css file")
+	fs.StringVar(&o.inputType, "input-type", "auto", "auto (from the path), html, markdown, reveal or manifest")
+	fs.BoolVar(&o.keepControls, "keep-controls", false, "decks: keep reveal.js's controls, progress bar and slide number")
 	o.jobFlags.register(fs)
+}
+
+// deckOptions are the options of deck.Load from the flags.
+func (o *renderOptions) deckOptions() deck.Options {
+	kind := deck.Kind(o.inputType)
+	if kind == "auto" {
+		kind = ""
+	}
+	return deck.Options{Theme: o.theme, SlideDuration: o.slideDuration, KeepControls: o.keepControls, InputType: kind}
+}
+
+// loadDeck loads input as a deck when it is one: a Markdown file, a
+// manifest, a directory holding one, or a page that runs reveal.js. It
+// returns nil for a plain page (or URL, or a file of no deck type), which
+// renders for --duration as before. The caller must close the deck.
+func (o *renderOptions) loadDeck(input string) (*deck.Deck, error) {
+	opts := o.deckOptions()
+	if opts.InputType == deck.HTML || isURL(input) {
+		return nil, nil
+	}
+	if opts.InputType == "" {
+		st, err := os.Stat(input)
+		if err != nil {
+			return nil, nil // the page path reports it
+		}
+		switch strings.ToLower(filepath.Ext(input)) {
+		case ".md", ".markdown", ".yaml", ".yml", ".json", ".html", ".htm", ".xhtml":
+		default:
+			if !st.IsDir() {
+				return nil, nil
+			}
+		}
+	}
+	d, err := deck.Load(input, opts)
+	if err != nil {
+		return nil, &render.InputError{Err: err}
+	}
+	if d.Kind == deck.HTML {
+		// A plain page: rendered as one.
+		return nil, d.Close()
+	}
+	return d, nil
+}
+
+// applyDeck makes job render d: the deck's own settings (size, fps, output,
+// crf, preset) apply unless the flag was given (set holds the flags given).
+func (o *renderOptions) applyDeck(job *render.Job, d *deck.Deck, set map[string]bool) error {
+	if set["duration"] {
+		return &render.InputError{Err: render.ErrDeckDuration}
+	}
+	job.Deck, job.Duration = d, 0
+	if d.Width > 0 && !set["size"] {
+		job.Width, job.Height = d.Width, d.Height
+	}
+	if d.FPS > 0 && !set["fps"] {
+		job.FPS = d.FPS
+	}
+	if d.Output != "" && !set["o"] && !set["output"] {
+		// Relative to the working directory, as -o is.
+		job.Output = filepath.FromSlash(d.Output)
+	}
+	if d.CRF > 0 && !set["crf"] {
+		job.CRF = d.CRF
+	}
+	if d.Preset != "" && !set["preset"] {
+		job.Preset = d.Preset
+	}
+	return nil
+}
+
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// flagsSet returns the names of the flags given on the command line.
+func flagsSet(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
 }
 
 func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) {
@@ -85,10 +177,17 @@ func runRenderCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	opts.register(fs, "")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: deckreel render <page.html|dir|URL> --duration 10s -o out.mp4 [flags]
+       deckreel render <talk.md|deck.yaml|reveal.html|dir> -o out.mp4 [flags]
 
 Renders a page for the given duration under virtual time: frame N shows the
 page exactly at N/fps seconds. A local page is served from its directory on
 loopback; requests to other hosts are refused unless --allow-net.
+
+A slide deck (a Markdown file, a deck.yaml or deck.json manifest, a page
+that runs reveal.js, or a directory holding one) times itself: every slide
+for its own duration (--slide-duration when the deck does not say), with
+its transitions. Its size, fps and encoding settings apply unless the flag
+is given.
 
 Flags:
 `)
@@ -101,14 +200,22 @@ Flags:
 	if len(pos) != 1 {
 		return usagef("render takes one input (a page, a directory or a URL), got %d (see 'deckreel render --help')", len(pos))
 	}
-	durationSet := false
-	fs.Visit(func(f *flag.Flag) { durationSet = durationSet || f.Name == "duration" })
-	if !durationSet {
-		return usagef("render needs --duration (for example --duration 10s)")
-	}
+	set := flagsSet(fs)
 	job, err := opts.job(pos[0], stderr)
 	if err != nil {
 		return err
+	}
+	d, err := opts.loadDeck(pos[0])
+	if err != nil {
+		return err
+	}
+	if d != nil {
+		defer d.Close()
+		if err := opts.applyDeck(&job, d, set); err != nil {
+			return err
+		}
+	} else if !set["duration"] {
+		return usagef("render needs --duration (for example --duration 10s)")
 	}
 	jo, ok, err := opts.jobFlags.options(opts.fps, os.Getenv)
 	if err != nil {
@@ -132,7 +239,11 @@ func runRender(ctx context.Context, job render.Job, stdout io.Writer) error {
 			"elapsed_seconds": res.Elapsed.Seconds(), "warnings": res.Warnings,
 		})
 	}
+	dur := job.Duration
+	if job.Deck != nil {
+		dur = job.Deck.Duration()
+	}
 	fmt.Fprintf(stdout, "wrote %s: %d frames (%s at %d fps, %dx%d), %d captured, in %s\n",
-		res.Output, res.Frames, job.Duration, job.FPS, job.Width, job.Height, res.Shots, res.Elapsed.Round(time.Millisecond))
+		res.Output, res.Frames, dur, job.FPS, job.Width, job.Height, res.Shots, res.Elapsed.Round(time.Millisecond))
 	return nil
 }

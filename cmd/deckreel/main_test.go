@@ -17,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deckreel/deckreel/assets"
 	"github.com/deckreel/deckreel/capture"
+	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/mediatest"
 )
 
@@ -186,6 +188,9 @@ func TestBadInput(t *testing.T) {
 	txt := filepath.Join(dir, "notes.txt")
 	os.WriteFile(txt, []byte("x"), 0o644)
 	out := filepath.Join(dir, "out.mp4")
+	mixedDeck := filepath.Join("..", "..", "internal", "deck", "testdata", "mixed")
+	badDeck := filepath.Join(dir, "bad.md")
+	os.WriteFile(badDeck, []byte("# One\n<!-- durration: 3s -->\n"), 0o644)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -211,6 +216,10 @@ func TestBadInput(t *testing.T) {
 		{"unknown flag", []string{"render", page, "--duration", "1s", "--speed", "2", "-o", out}, "flag provided but not defined: -speed"},
 		{"two inputs", []string{"render", page, page, "--duration", "1s", "-o", out}, "one input"},
 		{"bad progress", []string{"render", page, "--duration", "1s", "--progress", "fancy", "-o", out}, "--progress"},
+		{"deck with duration", []string{"render", mixedDeck, "--duration", "3s", "-o", out}, "decks time themselves; remove --duration or use --slide-duration"},
+		{"job with manifest", []string{"render", mixedDeck, "--job", filepath.Join(dir, "job"), "-o", out}, "--job with a multi-source manifest is not supported yet"},
+		{"bad input type", []string{"render", page, "--input-type", "keynote", "-o", out}, `unknown input type "keynote"`},
+		{"bad deck", []string{"render", badDeck, "-o", out}, "bad.md:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := runCLI(t, tc.args...)
@@ -367,7 +376,9 @@ func TestInterrupt(t *testing.T) {
 	}
 }
 
-// TestDemo renders the embedded sample and checks its frame count.
+// TestDemo renders the embedded sample deck and checks its frame count:
+// the deck's own duration at its 30 fps, at the size given on the command
+// line.
 func TestDemo(t *testing.T) {
 	requireTools(t)
 	out := filepath.Join(t.TempDir(), "demo.mp4")
@@ -379,7 +390,12 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Frames != 180 || info.Width != 640 || info.Height != 360 {
-		t.Errorf("demo: %+v, want 180 frames of 640x360", info)
+	d, err := deck.LoadFS(assets.SampleDeck(), "deck.md", deck.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if want := d.Frames(30); info.Frames != want || info.Width != 640 || info.Height != 360 {
+		t.Errorf("demo: %+v, want %d frames of 640x360", info, want)
 	}
 }

@@ -204,6 +204,14 @@ func RunJob(ctx context.Context, j Job, o JobOptions) (Result, error) {
 	if err := v.Validate(); err != nil {
 		return Result{}, err
 	}
+	// Chunks are output frames; a deck of several pages captures more
+	// frames than it outputs (the tails its transitions blend), which
+	// chunks cannot say yet. A deck of one page is one page like any other.
+	if n, err := deckSegments(j); err != nil {
+		return Result{}, err
+	} else if n > 1 {
+		return Result{}, inputErrorf("--job with a multi-source manifest is not supported yet (its %d pages are composited); render it without --job", n)
+	}
 	p, lock, err := openPlan(j, o)
 	if err != nil {
 		return Result{}, err

@@ -25,6 +25,7 @@ import (
 	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/frames"
+	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/pool"
 	"github.com/deckreel/deckreel/internal/progress"
 )
@@ -49,8 +50,14 @@ const (
 
 // Job is everything one render needs.
 type Job struct {
-	// Input is a local .html file or directory, or an http(s) URL.
+	// Input is a local .html file or directory, or an http(s) URL. With
+	// Deck set it only names the deck (for a job's settings).
 	Input string
+	// Deck, when set, is rendered instead of Input: each of its segments is
+	// captured from its own page and the transitions between them are
+	// composited. The deck times itself: Duration must be zero (or the
+	// deck's duration). The caller closes the deck after Run returns.
+	Deck *deck.Deck
 	// FS, when set, is served instead of Input's directory and Input is a
 	// path inside it (the embedded sample).
 	FS       fs.FS
@@ -82,14 +89,26 @@ type Job struct {
 }
 
 // Frames is the number of output frames: duration × fps, rounded to the
-// nearest frame.
+// nearest frame (for a deck, the deck's frames at fps).
 func (j Job) Frames() int {
+	if j.Deck != nil {
+		return j.Deck.Frames(j.FPS)
+	}
 	return int(math.Round(j.Duration.Seconds() * float64(j.FPS)))
 }
+
+// ErrDeckDuration is the problem of a deck render given a duration.
+var ErrDeckDuration = errors.New("decks time themselves; remove --duration or use --slide-duration")
 
 // Validate checks the job and returns an *InputError describing the first
 // problem.
 func (j Job) Validate() error {
+	if j.Deck != nil {
+		if j.Duration != 0 && j.Duration != j.Deck.Duration() {
+			return &InputError{Err: ErrDeckDuration}
+		}
+		j.Duration = j.Deck.Duration()
+	}
 	switch {
 	case j.Duration <= 0:
 		return inputErrorf("--duration must be positive, got %s", j.Duration)
@@ -179,13 +198,21 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 		rep.Logf("warning: %s", msg)
 	}
 
-	in, err := resolveInput(ctx, job, func(host string) {
+	if job.Deck != nil {
+		for _, w := range job.Deck.Warnings {
+			warn("%s", w)
+		}
+	}
+	in, err := resolvePages(ctx, job, func(host string) {
 		warn("blocked a request to %s: network access is off (pass --allow-net to permit it)", host)
 	})
 	if err != nil {
 		return Result{}, err
 	}
 	defer in.close()
+	if p != nil && in.timeline != nil {
+		return Result{}, inputErrorf("--job with a multi-source manifest is not supported yet")
+	}
 
 	path, mode, err := capture.FindBrowser(job.Browser)
 	if err != nil {
@@ -204,28 +231,51 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 	}
 	defer browser.Close()
 
-	// Load the page once up front: a page that does not load is bad input
+	// Load each page once up front: a page that does not load is bad input
 	// (exit 2) and is reported before ffmpeg starts.
 	tabOpts := capture.TabOptions{
-		URL: in.url, Width: job.Width, Height: job.Height, FPS: job.FPS,
+		Width: job.Width, Height: job.Height, FPS: job.FPS,
 		Epoch: job.Epoch, ReadyTimeout: job.ReadyTimeout,
 		OnPageError: func(pe capture.PageError) { warn("page error: %s", pe) },
 	}
-	probe, err := browser.OpenTab(ctx, tabOpts)
-	if err != nil {
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
+	var capPages []capture.Page
+	probed := map[string]bool{}
+	for k, u := range in.urls {
+		o := tabOpts
+		o.URL = u
+		start := 0
+		if in.timeline != nil {
+			start, _ = in.timeline.CaptureRange(k)
 		}
-		return Result{}, &InputError{Err: err}
+		capPages = append(capPages, capture.Page{Start: start, Tab: o})
+		if probed[u] {
+			continue
+		}
+		probed[u] = true
+		probe, err := browser.OpenTab(ctx, o)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Result{}, ctx.Err()
+			}
+			return Result{}, &InputError{Err: err}
+		}
+		for _, img := range probe.BrokenImages() {
+			warn("image did not load: %s", img)
+		}
+		probe.Close()
 	}
-	for _, img := range probe.BrokenImages() {
-		warn("image did not load: %s", img)
-	}
-	probe.Close()
 	browser.Close()
 
-	cfg := schedule(job, total)
+	capTotal := total // capture frames
+	if in.timeline != nil {
+		capTotal = in.timeline.CaptureFrames()
+		first, end = 0, capTotal
+	}
+	cfg := schedule(job, capTotal)
 	cfg.Ranges = p.ranges(total)
+	if in.timeline != nil {
+		cfg.Ranges = in.ranges
+	}
 	sched, err := pool.New(cfg)
 	if err != nil {
 		return Result{}, fmt.Errorf("plan batches: %w", err)
@@ -260,7 +310,7 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 			return err
 		}
 		return capture.Run(gctx, capture.Config{
-			Browser: bopts, Tab: tabOpts, Workers: job.Workers,
+			Browser: bopts, Pages: capPages, Workers: job.Workers,
 			BatchTimeout: job.BatchTimeout,
 			NoDedup:      job.NoDedup,
 			OnShot:       func() { shots.Add(1) },
@@ -272,10 +322,15 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 	g.Go(func() error {
 		return frames.Run(gctx, frames.Config{
 			Width: job.Width, Height: job.Height, Format: "yuv420p",
-			Start: first, End: end,
+			Start: first, End: end, Timeline: in.timeline,
 			OnAdvance: func(pos int) {
+				// pos is a capture frame, as the pool counts; progress
+				// counts output frames.
 				sched.Advance(pos)
 				n := p.framesBefore(pos)
+				if in.timeline != nil {
+					n = in.timeline.OutputBefore(pos)
+				}
 				rep.Add(n - done)
 				done = n
 			},

@@ -1,0 +1,158 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"reflect"
+
+	"github.com/deckreel/deckreel/capture"
+	"github.com/deckreel/deckreel/frames"
+	"github.com/deckreel/deckreel/internal/deck"
+	"github.com/deckreel/deckreel/internal/pool"
+)
+
+// pages are the pages one render captures, served and ready to load: one
+// for a page input, one per segment for a deck.
+type pages struct {
+	urls   []string // per segment
+	proxy  string
+	bypass []string
+	// timeline maps capture frames to output frames; nil when capture
+	// frames are output frames (a single page).
+	timeline *frames.Timeline
+	// ranges are the capture frames, one range per segment: batches never
+	// cross pages.
+	ranges []pool.Range
+	close  func()
+}
+
+// resolvePages serves job's input: the page of a plain render, or every
+// segment's page of a deck. The caller must call close.
+func resolvePages(ctx context.Context, job Job, onBlock func(string)) (pages, error) {
+	if job.Deck == nil {
+		in, err := resolveInput(ctx, job, onBlock)
+		if err != nil {
+			return pages{}, err
+		}
+		return pages{urls: []string{in.url}, proxy: in.proxy, bypass: in.bypass, close: in.close}, nil
+	}
+	segs, err := job.Deck.Segments(job.FPS)
+	if err != nil {
+		return pages{}, &InputError{Err: err}
+	}
+	return servePages(ctx, segs, job.FPS, onBlock)
+}
+
+// servePages starts one loopback server per distinct tree of segs (pages of
+// one deck share theirs) and works out the timeline.
+func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(string)) (pages, error) {
+	type served struct {
+		fsys fs.FS
+		srv  *capture.Server
+	}
+	var servers []served
+	p := pages{urls: make([]string, len(segs))}
+	p.close = func() {
+		for _, s := range servers {
+			_ = s.srv.Close()
+		}
+	}
+	fail := func(err error) (pages, error) {
+		p.close()
+		return pages{}, err
+	}
+	tl := make([]frames.Segment, len(segs))
+	for k, seg := range segs {
+		src := seg.Source
+		switch {
+		case src.FS != nil:
+			var srv *capture.Server
+			for _, s := range servers {
+				if sameFS(s.fsys, src.FS) {
+					srv = s.srv
+				}
+			}
+			if srv == nil {
+				var err error
+				if srv, err = capture.Serve(src.FS, onBlock); err != nil {
+					return fail(fmt.Errorf("serve slide %d: %w", k+1, err))
+				}
+				servers = append(servers, served{src.FS, srv})
+			}
+			p.urls[k] = srv.URL(escapePath(src.Entry))
+		case src.URL != "":
+			if err := checkReachable(ctx, src.URL); err != nil {
+				return fail(err)
+			}
+			u, err := url.Parse(src.URL)
+			if err != nil {
+				return fail(inputErrorf("page %s: %v", src.URL, err))
+			}
+			p.urls[k] = src.URL
+			p.bypass = append(p.bypass, u.Host)
+		default:
+			return fail(fmt.Errorf("internal error: segment %d has no page", k+1))
+		}
+		tl[k] = frames.Segment{
+			Frames: seg.Frames, TransitionFrames: seg.TransitionFrames, TailFrames: seg.TailFrames,
+			Blend: frames.Blend(seg.TransitionIn.Kind), Ease: seg.TransitionIn.Kind.Ease,
+		}
+		if seg.TransitionFrames == 0 {
+			tl[k].Blend = ""
+		}
+	}
+	if len(servers) == 0 {
+		// The refusing proxy still needs a listener.
+		srv, err := capture.Serve(emptyFS{}, onBlock)
+		if err != nil {
+			return fail(err)
+		}
+		servers = append(servers, served{emptyFS{}, srv})
+	}
+	// Any of the servers refuses requests to other hosts; the others are
+	// on loopback, which Chrome never sends through a proxy.
+	p.proxy = servers[0].srv.Addr()
+	timeline, err := frames.NewTimeline(tl)
+	if err != nil {
+		return fail(fmt.Errorf("internal error: %w", err))
+	}
+	for k := range segs {
+		start, end := timeline.CaptureRange(k)
+		p.ranges = append(p.ranges, pool.Range{Start: start, End: end})
+	}
+	if len(segs) > 1 {
+		p.timeline = timeline
+	}
+	return p, nil
+}
+
+// sameFS reports whether a and b are the same tree. Trees of dynamic types
+// that cannot be compared (fstest.MapFS) are never the same.
+func sameFS(a, b fs.FS) bool {
+	ta := reflect.TypeOf(a)
+	if ta != reflect.TypeOf(b) || !ta.Comparable() {
+		return false
+	}
+	return a == b
+}
+
+// escapePath escapes each element of a slash path for a URL.
+func escapePath(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
+}
+
+// deckSegments returns how many segments the deck of job has at its frame
+// rate; 1 for a page.
+func deckSegments(job Job) (int, error) {
+	if job.Deck == nil {
+		return 1, nil
+	}
+	segs, err := job.Deck.Segments(job.FPS)
+	if err != nil {
+		// A segment shorter than a frame at this rate: the deck's problem.
+		return 0, &InputError{Err: err}
+	}
+	return len(segs), nil
+}
