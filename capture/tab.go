@@ -158,7 +158,10 @@ func (t *Tab) load(ctx context.Context) error {
 			return fmt.Errorf("set viewport: %w", err)
 		}
 		if t.opts.Transparent {
-			if _, err := cdp.Call(ctx, tg, emulation.SetDefaultBackgroundColorOverride, emulation.SetDefaultBackgroundColorOverrideParams{Color: &cdp.RGBA{}}); err != nil {
+			// Sent by hand: cdp.RGBA leaves out an alpha of 0 (omitzero),
+			// and Chrome then takes the default, 1: an opaque black page.
+			params := map[string]any{"color": map[string]any{"r": 0, "g": 0, "b": 0, "a": 0}}
+			if err := tg.Call(ctx, "Emulation.setDefaultBackgroundColorOverride", params, nil); err != nil {
 				return fmt.Errorf("set transparent background: %w", err)
 			}
 		}

@@ -91,7 +91,15 @@ func Start(ctx context.Context, opts Options) (*Encoder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start encoding %s: %w", o.Output, err)
 	}
-	tmp, err := createTemp(out)
+	seq := o.sequence()
+	var tmp string
+	if seq {
+		// A PNG sequence is a directory, made in a hidden temporary one
+		// and moved into place by Close.
+		tmp, err = CreateSequenceDir(out)
+	} else {
+		tmp, err = createTemp(out)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("start encoding %s: %w", o.Output, err)
 	}
@@ -109,7 +117,7 @@ func Start(ctx context.Context, opts Options) (*Encoder, error) {
 	var args []string
 	if o.skipRepeats() {
 		args = encodeArgs(o)
-	} else if args, err = ffmpegArgs(o, tmp); err != nil {
+	} else if args, err = ffmpegArgs(o, o.target(tmp)); err != nil {
 		return nil, errors.Join(fmt.Errorf("start encoding %s: %w", o.Output, err), os.Remove(tmp))
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
@@ -312,6 +320,12 @@ func (e *Encoder) Close() error {
 	if e.frames.Load() == 0 {
 		return errors.Join(fmt.Errorf("encode %s: finish: no frames were written", e.opts.Output), e.removeTemp())
 	}
+	if e.opts.sequence() {
+		if err := CommitSequenceDir(e.tmpPath, e.outPath); err != nil {
+			return errors.Join(fmt.Errorf("encode %s: finish: %w", e.opts.Output, err), e.removeTemp())
+		}
+		return nil
+	}
 	if err := syncFile(e.tmpPath); err != nil {
 		return errors.Join(fmt.Errorf("encode %s: finish: %w", e.opts.Output, err), e.removeTemp())
 	}
@@ -383,7 +397,7 @@ func (e *Encoder) stderrTail() string {
 }
 
 func (e *Encoder) removeTemp() error {
-	if err := os.Remove(e.tmpPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := os.RemoveAll(e.tmpPath); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("remove temporary file: %w", err)
 	}
 	return nil

@@ -178,3 +178,40 @@ func TestFormatsRealFFmpeg(t *testing.T) {
 		})
 	}
 }
+
+// TestPNGSequenceRealFFmpeg writes a PNG sequence into a directory, which
+// appears only when complete.
+func TestPNGSequenceRealFFmpeg(t *testing.T) {
+	mediatest.RequireFFmpeg(t)
+	ctx := testContext(t)
+	o := realOptions(t, 64, 48)
+	dir := filepath.Join(t.TempDir(), "frames")
+	o.Output = dir + string(filepath.Separator)
+	o.Frames = 12
+	enc, err := Start(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Abort()
+	if err := enc.WriteFrame(solid("rgba", 64, 48, color.RGBA{30, 200, 60, 255}), 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.WriteFrame(solid("rgba", 64, 48, color.RGBA{220, 220, 30, 255}), 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Fatal("the sequence directory exists before Close")
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+	if len(names) != 12 {
+		t.Fatalf("%d PNG files, want 12: %v", len(names), names)
+	}
+	last, err := mediatest.ExtractFrame(ctx, names[11], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkColour(t, "frame 11", last, color.RGBA{220, 220, 30, 255}, 2)
+}

@@ -226,3 +226,18 @@ func (e *Encoder) pump(encOut io.Reader, muxIn io.Writer) error {
 		}
 	}
 }
+
+// sequence reports a PNG sequence, written into a directory.
+func (o Options) sequence() bool {
+	f, err := FormatFor(o.Output, o.FormatName)
+	return err == nil && f.Sequence
+}
+
+// target is what ffmpeg writes: the temporary file, or for a PNG sequence
+// the numbered pattern inside the temporary directory.
+func (o Options) target(tmp string) string {
+	if o.sequence() {
+		return SequencePattern(tmp, max(o.Frames, 1))
+	}
+	return tmp
+}

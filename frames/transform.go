@@ -43,14 +43,20 @@ type transformer struct {
 	// decoded image cannot be converted directly. It is reused for every
 	// shot, since the YUV frame, not this, is what leaves the worker.
 	scratch *image.RGBA
+
+	// keepAlpha passes a transparent page's alpha through (RGBA output
+	// with a transparent Background): the bytes of a decoded NRGBA image
+	// are the straight, unpremultiplied RGBA that ffmpeg's rgba means.
+	keepAlpha bool
 }
 
 // newTransformer returns a transformer for cfg, which must have been through
 // withDefaults.
 func newTransformer(cfg Config, pool *bufferPool) *transformer {
 	// RGBA() is premultiplied, so dropping alpha gives the colour over black.
-	r, g, b, _ := cfg.Background.RGBA()
+	r, g, b, a := cfg.Background.RGBA()
 	return &transformer{
+		keepAlpha:  a == 0 && cfg.Format == RGBA,
 		width:      cfg.Width,
 		height:     cfg.Height,
 		format:     cfg.Format,
@@ -178,7 +184,7 @@ func (t *transformer) fit(img image.Image) (rgba *image.RGBA, borrowed bool) {
 				return src, true
 			}
 		case *image.NRGBA:
-			if src.Opaque() {
+			if t.keepAlpha || src.Opaque() {
 				return &image.RGBA{Pix: src.Pix, Stride: src.Stride, Rect: src.Rect}, true
 			}
 		}

@@ -23,8 +23,8 @@ func runDemoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprint(fs.Output(), `Usage: deckreel demo [-o demo.mp4] [flags]
 
 Renders the sample Markdown deck embedded in deckreel (themes, code, an
-image, a table, transitions and a build), which needs nothing but Chrome and
-ffmpeg. Takes the same flags as render; the deck times itself, so there is
+image, a table, transitions, a build, narration, captions and chapters),
+which needs nothing but Chrome and ffmpeg. Takes the same flags as render; the deck times itself, so there is
 no --duration.
 
 Flags:
@@ -37,6 +37,11 @@ Flags:
 	}
 	if len(pos) != 0 {
 		return usagef("demo takes no arguments, got %q", pos)
+	}
+	if !flagsSet(fs)["captions"] && opts.format == "" {
+		// The sample shows everything a deck video carries: narration,
+		// chapters, and its speaker notes as a subtitle track.
+		opts.captions = "embed"
 	}
 	job, err := opts.job(sampleDeckFile, stderr)
 	if err != nil {

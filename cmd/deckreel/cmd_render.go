@@ -14,6 +14,7 @@ import (
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/progress"
 	"github.com/deckreel/deckreel/internal/render"
+	"github.com/deckreel/deckreel/internal/soundtrack"
 )
 
 // renderOptions are the flags shared by render and demo.
@@ -40,6 +41,18 @@ type renderOptions struct {
 	theme         string
 	inputType     string
 	keepControls  bool
+
+	// Output format and what the video carries besides pictures.
+	format, codec    string
+	transparent, vfr bool
+	music            string
+	musicVolume      string
+	duck             string
+	musicLoop        bool
+	captions         string
+	chapters         string
+	poster           string
+	posterFrame      int
 }
 
 func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
@@ -62,6 +75,18 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.Var(durationValue{&o.slideDuration}, "slide-duration", "decks: how long a slide or step is held when the deck does not say (default 5s)")
 	fs.StringVar(&o.theme, "theme", "", "decks: theme of Markdown slides: light, dark or a .css file")
 	fs.StringVar(&o.inputType, "input-type", "auto", "auto (from the path), html, markdown, reveal or manifest")
+	fs.StringVar(&o.format, "format", "", "output format: mp4, webm, mov, gif or png (a directory of frames); default from the output's extension")
+	fs.StringVar(&o.codec, "codec", "", "video codec: h264 (default for mp4) or h265 in mp4, vp9 in webm, prores in mov")
+	fs.BoolVar(&o.transparent, "transparent", false, "keep a transparent page background: mov (ProRes 4444), webm (VP9), gif or png")
+	fs.BoolVar(&o.vfr, "vfr", false, "variable frame rate: a still stretch is one long frame (mp4, webm, mov)")
+	fs.StringVar(&o.music, "music", "", "background music for the whole video: looped or cut to length, faded out at the end, lowered while narration plays")
+	fs.StringVar(&o.musicVolume, "music-volume", "0.3", "music volume: a factor (0.3), a percentage (30%) or decibels (-10dB)")
+	fs.StringVar(&o.duck, "duck", "-12dB", "how much lower the music plays under narration (0dB: not at all)")
+	fs.BoolVar(&o.musicLoop, "music-loop", true, "loop the music when it is shorter than the video")
+	fs.StringVar(&o.captions, "captions", "", "captions from the speaker notes: srt or vtt (a file next to the video), embed (a subtitle track) or burn (drawn into the frames)")
+	fs.StringVar(&o.chapters, "chapters", "", "txt: also write the chapters (one per slide title) as '0:00 Title' lines next to the video")
+	fs.StringVar(&o.poster, "poster", "", "also write this PNG: a still of --poster-frame")
+	fs.IntVar(&o.posterFrame, "poster-frame", 0, "the frame --poster shows (default 0, the first frame of slide 1)")
 	fs.BoolVar(&o.keepControls, "keep-controls", false, "decks: keep reveal.js's controls, progress bar and slide number")
 	o.jobFlags.register(fs)
 }
@@ -153,6 +178,22 @@ func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) 
 	if o.crf < 1 || o.crf > 51 {
 		return render.Job{}, usagef("--crf must be between 1 and 51, got %d", o.crf)
 	}
+	media := render.Media{
+		Format: o.format, Codec: o.codec, Transparent: o.transparent, VFR: o.vfr,
+		Music: o.music, MusicLoop: o.musicLoop, Captions: o.captions, Chapters: o.chapters,
+		Poster: o.poster, PosterFrame: o.posterFrame,
+	}
+	if o.music != "" {
+		if media.MusicVolume, err = soundtrack.ParseGain(o.musicVolume); err != nil {
+			return render.Job{}, usagef("--music-volume: %v", err)
+		}
+		if media.Duck, err = soundtrack.ParseGain(o.duck); err != nil {
+			return render.Job{}, usagef("--duck: %v", err)
+		}
+	}
+	if o.posterFrame < 0 {
+		return render.Job{}, usagef("--poster-frame must not be negative, got %d", o.posterFrame)
+	}
 	var epoch time.Time
 	if o.clock != "" {
 		if epoch, err = time.Parse(time.RFC3339, o.clock); err != nil {
@@ -160,7 +201,7 @@ func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) 
 		}
 	}
 	return render.Job{
-		Epoch: epoch,
+		Epoch: epoch, Media: media,
 		Input: input, Duration: o.duration, FPS: o.fps, Width: o.width, Height: o.height,
 		Output: o.output, Workers: o.workers, Browser: o.browser, ReadyTimeout: o.readyTimeout,
 		BatchTimeout: o.batchTimeout, AllowNet: o.allowNet, NoDedup: o.noDedup, CRF: o.crf, Preset: o.preset,

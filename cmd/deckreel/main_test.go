@@ -398,4 +398,19 @@ func TestDemo(t *testing.T) {
 	if want := d.Frames(30); info.Frames != want || info.Width != 640 || info.Height != 360 {
 		t.Errorf("demo: %+v, want %d frames of 640x360", info, want)
 	}
+	// Sound, captions and chapters (issue: a deck video is a talk).
+	out2, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_type:chapter=start_time",
+		"-of", "csv=p=0", out).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out2)
+	for _, want := range []string{"video", "audio", "subtitle"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("demo has no %s stream: %s", want, got)
+		}
+	}
+	if n := strings.Count(got, "\n") - strings.Count(got, "video") - strings.Count(got, "audio") - strings.Count(got, "subtitle") - strings.Count(got, "data"); n != len(d.Slides) {
+		t.Errorf("demo has %d chapters, want %d (one per slide): %s", n, len(d.Slides), got)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"io/fs"
 	"math"
@@ -53,6 +54,9 @@ type Job struct {
 	// Input is a local .html file or directory, or an http(s) URL. With
 	// Deck set it only names the deck (for a job's settings).
 	Input string
+	// Media are the output format and what the video carries besides its
+	// pictures: sound, captions, chapters, a poster.
+	Media Media
 	// Deck, when set, is rendered instead of Input: each of its segments is
 	// captured from its own page and the transitions between them are
 	// composited. The deck times itself: Duration must be zero (or the
@@ -127,10 +131,10 @@ func (j Job) Validate() error {
 	case j.Workers < 0:
 		return inputErrorf("--workers must be positive, got %d", j.Workers)
 	}
-	if ext := strings.ToLower(filepath.Ext(j.Output)); ext != ".mp4" {
-		return inputErrorf("output %s: unsupported format %q (only .mp4 is supported)", j.Output, ext)
+	if _, err := encode.FormatFor(j.Output, j.Media.Format); err != nil {
+		return &InputError{Err: err}
 	}
-	if dir := filepath.Dir(j.Output); dir != "" {
+	if dir := filepath.Dir(filepath.Clean(j.Output)); dir != "" {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 			return inputErrorf("output %s: directory %s does not exist", j.Output, dir)
 		}
@@ -213,6 +217,29 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 	if p != nil && in.timeline != nil {
 		return Result{}, inputErrorf("--job with a multi-source manifest is not supported yet")
 	}
+	// Sound, captions and chapters are prepared before Chrome starts, so
+	// an unreadable audio file is bad input reported at once.
+	md, err := prepareMedia(ctx, job.Deck, job.Media, job.FPS, total, job.Output)
+	if err != nil {
+		return Result{}, err
+	}
+	defer md.close()
+	// A transparent page keeps its alpha through to the encoder.
+	pixFmt, background := "yuv420p", color.Color(color.Black)
+	if job.Media.Transparent {
+		pixFmt, background = "rgba", color.Transparent
+	}
+	// Options that do not fit the format are refused before Chrome starts.
+	if f, err := encode.FormatFor(job.Output, job.Media.Format); err == nil {
+		check := encode.Options{Width: job.Width, Height: job.Height, FPS: job.FPS, PixFmt: pixFmt, Output: job.Output, Frames: total, CRF: job.CRF}
+		md.apply(&check, job.Media)
+		if err := f.Check(check.FormatOptions()); err != nil {
+			return Result{}, &InputError{Err: err}
+		}
+		if p != nil && f.Name != "mp4" {
+			return Result{}, inputErrorf("--job writes MP4 chunks; %s output is not supported with --job", f.Title)
+		}
+	}
 
 	path, mode, err := capture.FindBrowser(job.Browser)
 	if err != nil {
@@ -235,7 +262,7 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 	// (exit 2) and is reported before ffmpeg starts.
 	tabOpts := capture.TabOptions{
 		Width: job.Width, Height: job.Height, FPS: job.FPS,
-		Epoch: job.Epoch, ReadyTimeout: job.ReadyTimeout,
+		Epoch: job.Epoch, ReadyTimeout: job.ReadyTimeout, Transparent: job.Media.Transparent,
 		OnPageError: func(pe capture.PageError) { warn("page error: %s", pe) },
 	}
 	var capPages []capture.Page
@@ -283,8 +310,15 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 
 	encOpts := encode.Options{
 		Width: job.Width, Height: job.Height, FPS: job.FPS,
-		PixFmt: "yuv420p", CRF: job.CRF, Preset: job.Preset, Output: job.Output,
+		PixFmt: pixFmt, CRF: job.CRF, Preset: job.Preset, Output: job.Output,
 		Frames: total,
+	}
+	md.apply(&encOpts, job.Media)
+	if p != nil && (encOpts.Audio != nil || encOpts.SubtitlesFile != "" || encOpts.BurnFile != "" || encOpts.MetadataFile != "") {
+		// Chunks are joined without re-encoding; the sound, captions and
+		// chapters of the whole video are not carried into them yet.
+		warn("--job: sound, embedded or burnt-in captions and chapters are left out of job renders for now")
+		encOpts.Audio, encOpts.SubtitlesFile, encOpts.BurnFile, encOpts.MetadataFile = nil, "", "", ""
 	}
 	var (
 		enc  *encode.Encoder // without a plan
@@ -321,7 +355,7 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 	done := 0 // frames written so far; OnAdvance runs on one goroutine
 	g.Go(func() error {
 		return frames.Run(gctx, frames.Config{
-			Width: job.Width, Height: job.Height, Format: "yuv420p",
+			Width: job.Width, Height: job.Height, Format: frames.Format(pixFmt), Background: background,
 			Start: first, End: end, Timeline: in.timeline,
 			OnAdvance: func(pos int) {
 				// pos is a capture frame, as the pool counts; progress
@@ -362,6 +396,14 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 	}
 	if err := enc.Close(); err != nil {
 		return Result{}, err
+	}
+	if err := md.commitSidecars(); err != nil {
+		return Result{}, fmt.Errorf("write captions or chapters next to %s: %w", job.Output, err)
+	}
+	if job.Media.Poster != "" {
+		if err := encode.WritePoster(ctx, "ffmpeg", job.Output, job.Media.PosterFrame, job.FPS, job.Media.Poster); err != nil {
+			return Result{}, fmt.Errorf("write poster: %w", err)
+		}
 	}
 	return Result{Output: job.Output, Frames: total, Shots: int(shots.Load()), Elapsed: time.Since(start), Mode: mode, Warnings: warnings}, nil
 }
