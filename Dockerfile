@@ -27,7 +27,7 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/deckreel ./cmd/dec
 FROM debian:bookworm-slim
 # The same script CI runs, so the image gets exactly the packages the tests
 # ran against.
-COPY scripts/install-deps.sh /tmp/install-deps.sh
+COPY .ci/install-deps.sh /tmp/install-deps.sh
 RUN bash /tmp/install-deps.sh --runtime-only \
 	&& rm -rf /tmp/install-deps.sh /var/lib/apt/lists/*
 RUN useradd --uid 10001 --user-group --create-home --shell /usr/sbin/nologin deckreel \

@@ -17,7 +17,7 @@ build:
 # asks dpkg (no apt-get, no root) and returns in well under a second. A check
 # of the binaries alone would skip the fonts.
 deps:
-	@bash scripts/install-deps.sh
+	@bash .ci/install-deps.sh
 
 test: deps
 	$(GO) vet ./...

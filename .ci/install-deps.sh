@@ -9,7 +9,7 @@
 # installed, and runs apt-get update and apt-get install only for packages
 # that are missing. Runs as root (as in the Dockerfile) or through sudo.
 #
-# Usage: scripts/install-deps.sh [--runtime-only]
+# Usage: .ci/install-deps.sh [--runtime-only]
 #   --runtime-only  skip the Go check (for the Docker runtime image)
 set -euo pipefail
 
