@@ -29,7 +29,7 @@
   const timers = new Map();   // id -> {due, seq, fn, args, interval}
   let rafs = new Map();       // id -> callback, for the next frame
   let rafId = 1;
-  const errors = [];          // uncaught errors from callbacks we ran
+  let errors = [];            // errors thrown by callbacks we ran, this step
   let activity = 0;           // count of callbacks run during the last step
   let mutations = 0;          // DOM mutations seen since the last step
 
@@ -72,7 +72,7 @@
   // DevTools see it with its own source location.
   const realReportError = typeof window.reportError === 'function' ? window.reportError.bind(window) : null;
   function report(e) {
-    errors.push(e && e.stack ? String(e.stack) : String(e));
+    errors.push(e && e.message !== undefined ? String(e.name || 'Error') + ': ' + String(e.message) : String(e));
     if (realReportError) realReportError(e);
     else realSetTimeout(() => { throw e; }, 0);
   }
@@ -149,6 +149,7 @@
   // step may change, for change detection.
   async function step(t, draw) {
     activity = 0;
+    errors = [];
     for (let guard = 0; guard < 100000; guard++) {
       const next = nextDueTimer(t);
       if (!next) break;
@@ -177,7 +178,7 @@
     const changed = activity > 0 || mutations > 0 || animating || lastAnimating;
     lastAnimating = animating;
     mutations = 0;
-    return { now, changed, animating, rafPending: rafs.size > 0, nextTimer: nextTimerDue() };
+    return { now, changed, animating, rafPending: rafs.size > 0, nextTimer: nextTimerDue(), errors };
   }
   let lastAnimating = true;
 
@@ -212,17 +213,20 @@
   // before it: a still stretch costs one call, not one per frame.
   async function advance(limit, fps) {
     let same = 0;
+    const errs = [];
     while (frameNo < limit) {
       frameNo++;
       const st = await step(frameNo * 1000 / fps, true);
+      for (const e of st.errors) errs.push(e);
       if (st.changed) {
         st.frame = frameNo;
         st.same = same;
+        st.errors = errs;
         return st;
       }
       same++;
     }
-    return { frame: frameNo, changed: false, same, now };
+    return { frame: frameNo, changed: false, same, now, errors: errs };
   }
 
   // ready waits until fonts and images are loaded and decoded.
@@ -251,7 +255,6 @@
       advance,
       ready,
       now: () => now,
-      takeErrors: () => errors.splice(0, errors.length),
       realNow: realPerfNow,
       frame: () => frameNo,
     }),

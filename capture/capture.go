@@ -45,6 +45,11 @@ type Config struct {
 	BatchTimeout time.Duration
 	// Logf reports what a user should know (tab restarts, retries).
 	Logf func(format string, args ...any)
+	// FailOnPageError fails a batch in whose frames the page threw an
+	// exception (not retried: the page is wrong, not the browser), so
+	// that a job records the frames and they can be rendered again once
+	// the page is fixed. Otherwise page errors are only reported.
+	FailOnPageError bool
 	// NoDedup shoots every frame, even when the page says nothing changed;
 	// it exists to verify that change detection is exact.
 	NoDedup bool
@@ -160,9 +165,8 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			}
 			continue
 		}
-		err = fmt.Errorf("capture frames %d-%d: %w", b.Start, b.End-1, err)
 		if cfg.OnFailed == nil {
-			return err
+			return fmt.Errorf("capture frames %d-%d: %w", b.Start, b.End-1, err)
 		}
 		cfg.Logf("tab %d: frames %d-%d failed for good after %d attempts: %v", id, b.Start, b.End-1, b.Attempt+1, err)
 		cfg.OnFailed(b.Range, err)
@@ -189,6 +193,25 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// PageErrorFailure is a batch failure caused by the page itself: an exception
+// thrown by its code in one of the batch's frames.
+type PageErrorFailure struct {
+	Frame   int
+	Message string
+}
+
+func (e *PageErrorFailure) Error() string {
+	return fmt.Sprintf("page error at frame %d: %s", e.Frame, e.Message)
+}
+
+// pageFailure returns the batch's error for the exceptions a step reported.
+func pageFailure(cfg Config, st Status) error {
+	if !cfg.FailOnPageError || len(st.Errors) == 0 {
+		return nil
+	}
+	return &PageErrorFailure{Frame: st.Frame, Message: st.Errors[0]}
 }
 
 // transient reports whether a failed batch is worth retrying on a new tab:
@@ -281,6 +304,9 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp *pageT
 			st, err = tab.Advance(ctx, end-1)
 		}
 		if err != nil {
+			return err
+		}
+		if err := pageFailure(cfg, st); err != nil {
 			return err
 		}
 		pending.Count += st.Same

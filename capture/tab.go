@@ -50,6 +50,10 @@ type Status struct {
 	// Same counts the unchanged frames Advance stepped before Frame.
 	Same      int  `json:"same"`
 	Animating bool `json:"animating"`
+	// Errors are the exceptions thrown by the page's timer and animation
+	// frame callbacks in the frames this call stepped through for the
+	// caller: for Seek, the target frame only; for Advance, every frame.
+	Errors []string `json:"errors"`
 }
 
 // TabOptions configures a tab.

@@ -32,6 +32,7 @@ type renderOptions struct {
 	allowNet     bool
 	noDedup      bool
 	clock        string
+	pageErrors   string
 	jobFlags     jobFlags // --job, --frames, --shard, --shards, --chunk
 	crf          int
 	preset       string
@@ -69,6 +70,7 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.DurationVar(&o.batchTimeout, "batch-timeout", 2*time.Minute, "how long one batch of frames may take before it is retried on a new tab")
 	fs.BoolVar(&o.allowNet, "allow-net", false, "let the page reach hosts other than its own (off: such requests are refused and reported)")
 	fs.StringVar(&o.clock, "clock", "", "wall-clock time the page's Date starts at, RFC 3339 (e.g. 2026-01-01T09:00:00Z); default now, and a job keeps the one it started with")
+	fs.StringVar(&o.pageErrors, "page-errors", "warn", "warn: report exceptions the page throws and go on; fail: fail the frames where the page threw (with --job they can be rendered again with --frames once the page is fixed)")
 	fs.BoolVar(&o.noDedup, "no-dedup", false, "capture every frame, even when the page reports nothing changed (slower; same output)")
 	fs.IntVar(&o.crf, "crf", 18, "H.264 constant rate factor: lower is better quality and bigger files (1-51)")
 	fs.StringVar(&o.preset, "preset", "veryfast", "x264 preset: ultrafast ... veryslow (slower is smaller, not better looking)")
@@ -191,6 +193,9 @@ func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) 
 			return render.Job{}, usagef("--duck: %v", err)
 		}
 	}
+	if o.pageErrors != "warn" && o.pageErrors != "fail" {
+		return render.Job{}, usagef("--page-errors %q: want warn or fail", o.pageErrors)
+	}
 	if o.posterFrame < 0 {
 		return render.Job{}, usagef("--poster-frame must not be negative, got %d", o.posterFrame)
 	}
@@ -201,7 +206,7 @@ func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) 
 		}
 	}
 	return render.Job{
-		Epoch: epoch, Media: media,
+		Epoch: epoch, Media: media, FailOnPageError: o.pageErrors == "fail",
 		Input: input, Duration: o.duration, FPS: o.fps, Width: o.width, Height: o.height,
 		Output: o.output, Workers: o.workers, Browser: o.browser, ReadyTimeout: o.readyTimeout,
 		BatchTimeout: o.batchTimeout, AllowNet: o.allowNet, NoDedup: o.noDedup, CRF: o.crf, Preset: o.preset,

@@ -236,3 +236,47 @@ func waitForChunk(t *testing.T, dir string, stderr *syncBuffer) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestJobFailedRangeRerun renders a page that throws in its third second
+// only: that chunk is reported failed (exit 1, with the rerun command), the
+// rest is saved; after the page is fixed, --frames renders the failed
+// frames and completes the job.
+func TestJobFailedRangeRerun(t *testing.T) {
+	requireTools(t)
+	broken := strings.Replace(animatedPage, "requestAnimationFrame(f)</script>",
+		"requestAnimationFrame(f);setTimeout(function(){throw new Error('slide three is broken')},2050)</script>", 1)
+	page := writePage(t, broken)
+	dir := filepath.Join(t.TempDir(), "job")
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	res := runCLI(t, jobArgs(page, dir, out, "--page-errors", "fail")...)
+	if res.code != 1 {
+		t.Fatalf("exit %d, want 1 (some ranges failed): %s", res.code, res.stderr)
+	}
+	for _, want := range []string{"slide three is broken", "20-29", "deckreel"} {
+		if !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr does not mention %q: %s", want, res.stderr)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("an incomplete job wrote %s", out)
+	}
+	st := runCLI(t, "status", dir)
+	if !strings.Contains(st.stdout+st.stderr, "failed") {
+		t.Errorf("status does not show the failed range: %s%s", st.stdout, st.stderr)
+	}
+	// Fix the page and render the failed frames again.
+	if err := os.WriteFile(page, []byte(animatedPage), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = runCLI(t, jobArgs(page, dir, out, "--page-errors", "fail", "--frames", "20-29")...)
+	if res.code != 0 {
+		t.Fatalf("rerun: exit %d: %s", res.code, res.stderr)
+	}
+	info, err := mediatest.ProbeVideo(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Frames != 60 {
+		t.Errorf("%d frames after the rerun, want 60", info.Frames)
+	}
+}

@@ -211,7 +211,7 @@ func TestBadInput(t *testing.T) {
 		{"absurd size", []string{"render", page, "--duration", "1s", "--size", "100000x720", "-o", out}, "out of range"},
 		{"bad size", []string{"render", page, "--duration", "1s", "--size", "big", "-o", out}, "not a size"},
 		{"no output", []string{"render", page, "--duration", "1s"}, "no output file"},
-		{"bad output format", []string{"render", page, "--duration", "1s", "-o", filepath.Join(dir, "out.avi")}, "unsupported format"},
+		{"bad output format", []string{"render", page, "--duration", "1s", "-o", filepath.Join(dir, "out.avi")}, `unknown extension ".avi"`},
 		{"output dir missing", []string{"render", page, "--duration", "1s", "-o", filepath.Join(dir, "no", "out.mp4")}, "does not exist"},
 		{"unknown flag", []string{"render", page, "--duration", "1s", "--speed", "2", "-o", out}, "flag provided but not defined: -speed"},
 		{"two inputs", []string{"render", page, page, "--duration", "1s", "-o", out}, "one input"},

@@ -76,6 +76,9 @@ type Job struct {
 	ReadyTimeout time.Duration
 	BatchTimeout time.Duration
 	AllowNet     bool
+	// FailOnPageError fails the frames in which the page throws (and, in a
+	// job, records them for a rerun) instead of only warning.
+	FailOnPageError bool
 	// NoSandbox runs Chrome without its sandbox (containers).
 	NoSandbox bool
 	// NoDedup shoots every frame instead of only the frames that change;
@@ -345,11 +348,12 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 		}
 		return capture.Run(gctx, capture.Config{
 			Browser: bopts, Pages: capPages, Workers: job.Workers,
-			BatchTimeout: job.BatchTimeout,
-			NoDedup:      job.NoDedup,
-			OnShot:       func() { shots.Add(1) },
-			OnFailed:     p.onFailed(),
-			Logf:         rep.Logf,
+			BatchTimeout:    job.BatchTimeout,
+			NoDedup:         job.NoDedup,
+			FailOnPageError: job.FailOnPageError,
+			OnShot:          func() { shots.Add(1) },
+			OnFailed:        p.onFailed(),
+			Logf:            rep.Logf,
 		}, sched, shotc)
 	})
 	done := 0 // frames written so far; OnAdvance runs on one goroutine
