@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -81,35 +82,59 @@ func sameVideo(t *testing.T, got string, want []byte) {
 	}
 }
 
+// runningJob is a job render of animatedPage started in the background and
+// past its first finished chunk.
+type runningJob struct {
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+	marker string
+	dir    string
+	out    string
+}
+
+func startJobRender(t *testing.T, ctx context.Context, page, name string) runningJob {
+	t.Helper()
+	j := runningJob{
+		marker: fmt.Sprintf("%s-%d", name, time.Now().UnixNano()),
+		dir:    filepath.Join(t.TempDir(), "job"),
+		out:    filepath.Join(t.TempDir(), "out.mp4"),
+	}
+	j.cmd, _, j.stderr = deckreel(t, ctx, j.marker, jobArgs(page, j.dir, j.out)...)
+	if err := j.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForChunk(t, j.dir, j.stderr)
+	return j
+}
+
+// resume finishes the job and checks the video against a clean render.
+func (j runningJob) resume(t *testing.T, want []byte) {
+	t.Helper()
+	res := runCLI(t, "resume", j.dir, "-o", j.out, "--progress", "plain")
+	if res.code != 0 {
+		t.Fatalf("resume: exit %d: %s", res.code, res.stderr)
+	}
+	sameVideo(t, j.out, want)
+}
+
 // TestJobSurvivesSIGKILL kills the render process outright part way and
 // resumes the job.
 func TestJobSurvivesSIGKILL(t *testing.T) {
 	requireTools(t)
 	page := writePage(t, animatedPage)
 	want := cleanJob(t, page)
-	dir := filepath.Join(t.TempDir(), "job")
-	out := filepath.Join(t.TempDir(), "out.mp4")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	marker := fmt.Sprintf("sigkill-%d", time.Now().UnixNano())
-	cmd, _, stderr := deckreel(t, ctx, marker, jobArgs(page, dir, out)...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitForChunk(t, dir, stderr)
-	cmd.Process.Kill()
-	cmd.Wait()
+	j := startJobRender(t, ctx, page, "sigkill")
+	j.cmd.Process.Kill()
+	j.cmd.Wait()
 	// A SIGKILLed deckreel cannot stop its children; they notice their
 	// pipes closing and exit on their own.
-	assertNoLeftovers(t, marker)
-	if _, err := os.Stat(out); err == nil {
-		t.Fatalf("a killed render left %s", out)
+	assertNoLeftovers(t, j.marker)
+	if _, err := os.Stat(j.out); err == nil {
+		t.Fatalf("a killed render left %s", j.out)
 	}
-	res := runCLI(t, "resume", dir, "-o", out, "--progress", "plain")
-	if res.code != 0 {
-		t.Fatalf("resume: exit %d: %s", res.code, res.stderr)
-	}
-	sameVideo(t, out, want)
+	j.resume(t, want)
 }
 
 // TestJobInterruptAndResume sends SIGINT part way: exit 130 within a few
@@ -118,31 +143,20 @@ func TestJobInterruptAndResume(t *testing.T) {
 	requireTools(t)
 	page := writePage(t, animatedPage)
 	want := cleanJob(t, page)
-	dir := filepath.Join(t.TempDir(), "job")
-	out := filepath.Join(t.TempDir(), "out.mp4")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	marker := fmt.Sprintf("jobint-%d", time.Now().UnixNano())
-	cmd, _, stderr := deckreel(t, ctx, marker, jobArgs(page, dir, out)...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitForChunk(t, dir, stderr)
+	j := startJobRender(t, ctx, page, "jobint")
 	sent := time.Now()
-	cmd.Process.Signal(syscall.SIGINT)
-	err := cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != 130 {
-		t.Errorf("exit %d (%v), want 130: %s", code, err, stderr.String())
+	j.cmd.Process.Signal(syscall.SIGINT)
+	err := j.cmd.Wait()
+	if code := j.cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit %d (%v), want 130: %s", code, err, j.stderr.String())
 	}
 	if took := time.Since(sent); took > 5*time.Second {
 		t.Errorf("took %s to stop", took)
 	}
-	assertNoLeftovers(t, marker)
-	res := runCLI(t, "resume", dir, "-o", out, "--progress", "plain")
-	if res.code != 0 {
-		t.Fatalf("resume: exit %d: %s", res.code, res.stderr)
-	}
-	sameVideo(t, out, want)
+	assertNoLeftovers(t, j.marker)
+	j.resume(t, want)
 }
 
 // TestRendererCrashRecovers kills a Chrome renderer mid-render: the run
@@ -151,16 +165,10 @@ func TestRendererCrashRecovers(t *testing.T) {
 	requireTools(t)
 	page := writePage(t, animatedPage)
 	want := cleanJob(t, page)
-	dir := filepath.Join(t.TempDir(), "job")
-	out := filepath.Join(t.TempDir(), "out.mp4")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	marker := fmt.Sprintf("crash-%d", time.Now().UnixNano())
-	cmd, _, stderr := deckreel(t, ctx, marker, jobArgs(page, dir, out)...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitForChunk(t, dir, stderr)
+	j := startJobRender(t, ctx, page, "crash")
+	cmd, stderr, marker, out := j.cmd, j.stderr, j.marker, j.out
 	// Kill every renderer of the render (Chrome may keep a spare one), so
 	// that a tab in use certainly crashes.
 	killed := 0
