@@ -197,11 +197,10 @@ type spsInfo struct {
 
 // ppsInfo is what it needs from the picture parameter set.
 type ppsInfo struct {
-	id                 uint32
-	weightedPred       bool
-	deblockingControl  bool
-	redundantPicCnt    bool
-	chromaArrayTypeNot bool // ChromaArrayType == 0 (monochrome)
+	id                uint32
+	weightedPred      bool
+	deblockingControl bool
+	redundantPicCnt   bool
 }
 
 // parseSPS reads an SPS NAL unit (header byte included).
