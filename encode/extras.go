@@ -57,3 +57,11 @@ func (o Options) withMetadata(args []string) ([]string, error) {
 	}
 	return AddMetadataInput(args, o.MetadataFile)
 }
+
+// Extras returns the input streams and output options that add sound and
+// a soft subtitle track to a video of format f, for code that builds its
+// own ffmpeg command (joining a job's chunks); chapters go in with
+// AddMetadataInput.
+func Extras(f Format, audio AudioSource, subtitlesFile string) ([]*ffmpeg.Stream, ffmpeg.KwArgs, error) {
+	return Options{Audio: audio, SubtitlesFile: subtitlesFile}.extras(f)
+}

@@ -85,3 +85,25 @@ func TestCaptionSidecars(t *testing.T) {
 		}
 	}
 }
+
+// TestJobKeepsSound renders the narrated demo deck as a job: the chunks are
+// video only, and the joined video gets the whole deck's sound, subtitle
+// track and chapters.
+func TestJobKeepsSound(t *testing.T) {
+	requireTools(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "demo.mp4")
+	res := runCLI(t, "demo", "--size", "320x180", "--job", filepath.Join(dir, "job"), "-o", out, "--progress", "none")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	probe, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_type:chapter=start_time", "-of", "csv=p=0", out).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"video", "audio", "subtitle", "4.500000"} {
+		if !strings.Contains(string(probe), want) {
+			t.Errorf("the joined job video lacks %s: %s", want, probe)
+		}
+	}
+}

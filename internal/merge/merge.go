@@ -11,7 +11,10 @@ import (
 	"strings"
 	"time"
 
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/deckreel/deckreel/encode"
 )
 
 // Part is one chunk video and the number of frames it must have.
@@ -33,6 +36,11 @@ type Options struct {
 	FFmpeg, FFprobe string
 	// Probes bounds how many parts are probed at once; zero means 4.
 	Probes int
+	// Audio, SubtitlesFile and MetadataFile, if set, add the whole
+	// video's sound, a soft subtitle track and the chapters to the joined
+	// file (see encode.Options).
+	Audio                       encode.AudioSource
+	SubtitlesFile, MetadataFile string
 	// Stderr, if set, receives ffmpeg's error log.
 	Stderr io.Writer
 }
@@ -176,10 +184,12 @@ func Join(ctx context.Context, o Options) error {
 		return fmt.Errorf("merge into %s: write the list of parts: %w", o.Output, err)
 	}
 
+	args, err := joinArgs(o, list.Name(), tmpPath)
+	if err != nil {
+		return fmt.Errorf("merge into %s: %w", o.Output, err)
+	}
 	var stderr strings.Builder
-	cmd := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
-		"-f", "concat", "-safe", "0", "-i", "file:"+list.Name(),
-		"-map", "0:v:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", "-y", "file:"+tmpPath)
+	cmd := exec.CommandContext(ctx, ffmpeg, args...)
 	cmd.Stderr = &stderr
 	if o.Stderr != nil {
 		cmd.Stderr = io.MultiWriter(&stderr, o.Stderr)
@@ -263,4 +273,35 @@ func syncPath(path string) error {
 		err = cerr
 	}
 	return err
+}
+
+// joinArgs is the ffmpeg command that joins the parts listed in list into
+// tmp without re-encoding the video, adding the sound, the subtitle track
+// and the chapters of the whole video when o has them.
+func joinArgs(o Options, list, tmp string) ([]string, error) {
+	if o.Audio == nil && o.SubtitlesFile == "" && o.MetadataFile == "" {
+		return []string{"-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
+			"-f", "concat", "-safe", "0", "-i", "file:" + list,
+			"-map", "0:v:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", "-y", "file:" + tmp}, nil
+	}
+	mp4, err := encode.FormatFor(tmp, "mp4")
+	if err != nil {
+		return nil, err
+	}
+	extra, out, err := encode.Extras(mp4, o.Audio, o.SubtitlesFile)
+	if err != nil {
+		return nil, err
+	}
+	out["c:v"] = "copy"
+	out["movflags"] = "+faststart"
+	out["f"] = "mp4"
+	video := ffmpeg.Input("file:"+list, ffmpeg.KwArgs{"f": "concat", "safe": 0}).Video()
+	args := ffmpeg.Output(append([]*ffmpeg.Stream{video}, extra...), "file:"+tmp, out).
+		GlobalArgs("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error").
+		OverWriteOutput().
+		GetArgs()
+	if o.MetadataFile != "" {
+		return encode.AddMetadataInput(args, o.MetadataFile)
+	}
+	return args, nil
 }

@@ -239,8 +239,18 @@ func RunJob(ctx context.Context, j Job, o JobOptions) (Result, error) {
 	}
 	res.Output = ""
 	if !sharded {
-		if err := mergeJob(ctx, p.job, j.Output); err != nil {
+		// The whole video's sound, captions and chapters go in as the
+		// chunks are joined.
+		md, err := prepareMedia(ctx, j.Deck, j.Media, j.FPS, j.Frames(), j.Output)
+		if err != nil {
 			return res, err
+		}
+		defer md.close()
+		if err := mergeJob(ctx, p.job, j.Output, md); err != nil {
+			return res, err
+		}
+		if err := md.commitSidecars(); err != nil {
+			return res, fmt.Errorf("write captions or chapters next to %s: %w", j.Output, err)
 		}
 		res.Output = j.Output
 	}
@@ -316,7 +326,7 @@ func inputHash(j Job, dir string) (string, error) {
 }
 
 // mergeJob joins the chunks of a complete job into output.
-func mergeJob(ctx context.Context, jb *job.Job, output string) error {
+func mergeJob(ctx context.Context, jb *job.Job, output string, md *media) error {
 	todo, err := jb.Todo(jb.All())
 	if err != nil {
 		return err
@@ -330,7 +340,11 @@ func mergeJob(ctx context.Context, jb *job.Job, output string) error {
 	for i := range parts {
 		parts[i] = merge.Part{Path: jb.ChunkPath(i), Frames: jb.ChunkRange(i).Len()}
 	}
-	return merge.Join(ctx, merge.Options{Parts: parts, Width: s.Width, Height: s.Height, FPS: s.FPS, Output: output})
+	mo := merge.Options{Parts: parts, Width: s.Width, Height: s.Height, FPS: s.FPS, Output: output}
+	if md != nil {
+		mo.Audio, mo.SubtitlesFile, mo.MetadataFile = md.audio, md.subtitles, md.metadata
+	}
+	return merge.Join(ctx, mo)
 }
 
 // MergeJob joins the chunks of the job in dir into output (the job's own
@@ -350,7 +364,7 @@ func MergeJob(ctx context.Context, dir, output string) (string, error) {
 	if st, err := os.Stat(filepath.Dir(output)); err != nil || !st.IsDir() {
 		return "", inputErrorf("output %s: directory %s does not exist", output, filepath.Dir(output))
 	}
-	return output, mergeJob(ctx, jb, output)
+	return output, mergeJob(ctx, jb, output, nil)
 }
 
 // rerunCommand is the command that renders what a run left undone.

@@ -317,10 +317,12 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 		Frames: total,
 	}
 	md.apply(&encOpts, job.Media)
-	if p != nil && (encOpts.Audio != nil || encOpts.SubtitlesFile != "" || encOpts.BurnFile != "" || encOpts.MetadataFile != "") {
-		// Chunks are joined without re-encoding; the sound, captions and
-		// chapters of the whole video are not carried into them yet.
-		warn("--job: sound, embedded or burnt-in captions and chapters are left out of job renders for now")
+	if p != nil {
+		// Chunks are video only: the sound, subtitle track and chapters of
+		// the whole video are added when the chunks are joined (RunJob).
+		if encOpts.BurnFile != "" {
+			warn("--job: burnt-in captions are left out of job renders for now")
+		}
 		encOpts.Audio, encOpts.SubtitlesFile, encOpts.BurnFile, encOpts.MetadataFile = nil, "", "", ""
 	}
 	var (
