@@ -232,11 +232,17 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 	if job.Media.Transparent {
 		pixFmt, background = "rgba", color.Transparent
 	}
+	// The encoder's options, built once: they are checked against the
+	// format here, before Chrome starts, and used to start ffmpeg later.
+	encOpts := encode.Options{
+		Width: job.Width, Height: job.Height, FPS: job.FPS,
+		PixFmt: pixFmt, CRF: job.CRF, Preset: job.Preset, Output: job.Output,
+		Frames: total,
+	}
+	md.apply(&encOpts, job.Media)
 	// Options that do not fit the format are refused before Chrome starts.
 	if f, err := encode.FormatFor(job.Output, job.Media.Format); err == nil {
-		check := encode.Options{Width: job.Width, Height: job.Height, FPS: job.FPS, PixFmt: pixFmt, Output: job.Output, Frames: total, CRF: job.CRF}
-		md.apply(&check, job.Media)
-		if err := f.Check(check.FormatOptions()); err != nil {
+		if err := f.Check(encOpts.FormatOptions()); err != nil {
 			return Result{}, &InputError{Err: err}
 		}
 		if p != nil && f.Name != "mp4" {
@@ -311,12 +317,6 @@ func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 		return Result{}, fmt.Errorf("plan batches: %w", err)
 	}
 
-	encOpts := encode.Options{
-		Width: job.Width, Height: job.Height, FPS: job.FPS,
-		PixFmt: pixFmt, CRF: job.CRF, Preset: job.Preset, Output: job.Output,
-		Frames: total,
-	}
-	md.apply(&encOpts, job.Media)
 	if p != nil {
 		// Chunks are video only: the sound, subtitle track and chapters of
 		// the whole video are added when the chunks are joined (RunJob).
