@@ -90,6 +90,11 @@ type Slide struct {
 	File       string        // the file the slide comes from, and its line
 	Line       int
 	Source     Source // the page that shows the slide
+
+	// text is the slide's first line of visible text without markup, for
+	// ChapterTitle; "" when the slide has none or it is not known (pages,
+	// images and URLs are not read for text).
+	text string
 }
 
 // Step is one state the video shows: a slide, or a slide with one more

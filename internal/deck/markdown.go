@@ -463,6 +463,7 @@ func newMarkdown() goldmark.Markdown {
 type renderedSlide struct {
 	html    template.HTML
 	title   string
+	text    string // the first line of visible text (see firstText)
 	steps   int // 1 + the number of build steps
 	layout  string
 	images  []imageRef
@@ -512,6 +513,8 @@ func renderSlide(md goldmark.Markdown, content string, firstLine int, build bool
 		}
 		return ast.WalkContinue, nil
 	})
+
+	out.text = firstText(doc, src)
 
 	// Assign steps: blocks after the k-th fragment marker appear at step k;
 	// in a build slide each item of a top-level list is a step of its own.
@@ -664,6 +667,73 @@ func plainText(n ast.Node, src []byte) string {
 		return ast.WalkContinue, nil
 	})
 	return strings.TrimSpace(b.String())
+}
+
+// firstText is the first line of visible text of a slide's document
+// without markup: the text of its first block that has any (a heading,
+// paragraph, list item, table cell, code block or raw HTML) up to its first
+// hard line break; soft breaks are spaces, as the page shows them. Images
+// are not text: their alt text is only seen when they fail to load.
+func firstText(doc ast.Node, src []byte) string {
+	var found string
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || n.Type() != ast.TypeBlock {
+			return ast.WalkContinue, nil
+		}
+		switch v := n.(type) {
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			for i := 0; i < v.Lines().Len() && found == ""; i++ {
+				seg := v.Lines().At(i)
+				found = strings.TrimSpace(string(seg.Value(src)))
+			}
+		case *ast.HTMLBlock:
+			var b bytes.Buffer
+			for i := 0; i < v.Lines().Len(); i++ {
+				seg := v.Lines().At(i)
+				b.Write(seg.Value(src))
+			}
+			found = htmlText(b.Bytes())
+		default:
+			if c := n.FirstChild(); c == nil || c.Type() != ast.TypeInline {
+				return ast.WalkContinue, nil // a container: look inside
+			}
+			found = firstLine(n, src)
+		}
+		if found != "" {
+			return ast.WalkStop, nil
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	return found
+}
+
+// firstLine is the text of a block's inlines up to the first hard line
+// break, spaces collapsed.
+func firstLine(block ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(block, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch v := c.(type) {
+		case *ast.Image:
+			return ast.WalkSkipChildren, nil
+		case *ast.AutoLink:
+			b.Write(v.Label(src))
+		case *ast.Text:
+			b.Write(v.Value(src))
+			if v.HardLineBreak() {
+				return ast.WalkStop, nil
+			}
+			if v.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(v.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // inlineOffset is the byte offset of an inline node: its first text, or the

@@ -336,7 +336,7 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 		}
 		s := Slide{
 			Title: set.title, Notes: sc.notes, Background: set.background, Audio: set.audio,
-			File: o.file, Line: rs.line, Duration: defDur, Transition: defTrans,
+			File: o.file, Line: rs.line, Duration: defDur, Transition: defTrans, text: r.text,
 		}
 		if s.Title == "" {
 			s.Title = r.title

@@ -188,7 +188,7 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 		if rs.stacked {
 			idx += "." + strconv.Itoa(rs.v+1)
 		}
-		s := Slide{Title: sectionTitle(rs.el), Notes: sectionNotes(rs.el), File: o.file, Line: rs.line}
+		s := Slide{Title: sectionTitle(rs.el), Notes: sectionNotes(rs.el), File: o.file, Line: rs.line, text: textOf(rs.el)}
 		for _, a := range []string{"data-background-color", "data-background-image", "data-background", "data-background-gradient"} {
 			if v, ok := attr(rs.el, a); ok && s.Background == "" {
 				s.Background = v
@@ -506,6 +506,16 @@ func htmlTitle(src []byte) string {
 		return textOf(t)
 	}
 	return ""
+}
+
+// htmlText is the visible text of a piece of HTML (see textOf): "" for
+// markup without text, such as a comment or an <img>.
+func htmlText(src []byte) string {
+	doc, err := html.Parse(bytes.NewReader(src))
+	if err != nil {
+		return ""
+	}
+	return textOf(doc)
 }
 
 // injectHead inserts snippet at the start of the document's head, before
