@@ -56,10 +56,6 @@ type Config struct {
 	// OnCaptured is called with the number of frames a finished batch
 	// stands for, for progress.
 	OnCaptured func(frames int)
-	// OnFailed, if set, is told about a batch that failed for good; capture
-	// then sends a Skip shot for its frames and goes on with the rest. If
-	// it is nil, such a batch ends the whole capture with its error.
-	OnFailed func(r pool.Range, err error)
 	// OnShot is called for every image taken (a distinct frame), from the
 	// worker goroutines.
 	OnShot func()
@@ -165,13 +161,12 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			}
 			continue
 		}
-		if cfg.OnFailed == nil {
-			return fmt.Errorf("capture frames %d-%d: %w", b.Start, b.End-1, err)
-		}
+		// A batch that failed for good travels on as a hole carrying its
+		// error: the sink decides whether the render can go on without
+		// those frames (a job fails their chunks) or must stop.
 		cfg.Logf("tab %d: frames %d-%d failed for good after %d attempts: %v", id, b.Start, b.End-1, b.Attempt+1, err)
-		cfg.OnFailed(b.Range, err)
 		select {
-		case out <- frames.Shot{Index: b.Start, Count: b.Len(), Skip: true}:
+		case out <- frames.Shot{Index: b.Start, Count: b.Len(), Err: err}:
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -43,11 +43,11 @@ func (c *composer) add(f frame, emit func(frame) error) error {
 	}
 	i1 := i0 + f.count // the page frames [i0, i1)
 	out := c.tl.outStart[k]
-	if f.skip {
+	if f.err != nil {
 		if i0 < s.TransitionFrames || i1 > s.Frames {
 			return fmt.Errorf("%s of page %d never came, and a transition needs them", span(f.index, f.count), k+1)
 		}
-		return emit(frame{index: out + i0, count: f.count, skip: true})
+		return emit(frame{index: out + i0, count: f.count, err: f.err})
 	}
 	if !f.rgba && (i0 < s.TransitionFrames || i1 > s.Frames) {
 		return fmt.Errorf("internal error: %s take part in a transition but were not kept in RGBA", span(f.index, f.count))

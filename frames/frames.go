@@ -16,18 +16,32 @@ import (
 // change). Image is PNG or JPEG bytes; Run only reads it, and the sender must
 // not change it after sending.
 //
-// A Shot with Skip set is a hole, not an image: its Count frames will never
-// come (a range whose capture failed for good and that the caller chose to
-// leave out of the video). Run writes nothing for them and moves past them,
-// so the video is shorter by Count frames. Holes are sent in-band, on the
-// same channel as the images, so that the reorder step learns about them in
+// A Shot with Err set is a hole, not an image: its Count frames will never
+// come, because their capture failed for good with Err. Run hands the hole
+// to the sink in frame order (see [HoleSink]); a sink that cannot take holes
+// fails the render with Err. Holes travel this one way, in-band on the same
+// channel as the images, so that the reorder step learns about them in
 // order and is woken by them: a hole reported any other way could leave Run
-// waiting for frames that never come while the window behind it fills up.
+// waiting for frames that never come while the window behind it fills up,
+// and the sink would have to merge two streams of news.
 type Shot struct {
 	Index, Count int
 	Image        []byte
-	Skip         bool
+	Err          error
 }
+
+// HoleSink is a FrameSink that can go on past frames that never came (a
+// render job fails the chunks they belong to and renders the others). Run
+// calls Hole in frame order, from the goroutine that calls WriteFrame,
+// after writing every frame before the hole; count is in output frames.
+// A sink that is not a HoleSink ends the render at the first hole.
+type HoleSink interface {
+	FrameSink
+	Hole(count int, err error) error
+}
+
+// Range is a half-open range of frame indices [Start, End).
+type Range struct{ Start, End int }
 
 // FrameSink receives the frames, in order. Run calls WriteFrame from one
 // goroutine only, strictly in frame order; pix holds one frame in the
@@ -99,6 +113,12 @@ type Config struct {
 
 	// Start is the index of the first frame; frames before it never come.
 	Start int
+
+	// Ranges, if set, are the only frames that come: sorted, disjoint,
+	// non-empty, within [Start, End). The frames between them (the chunks
+	// a job already has) are neither waited for nor written. Nil means
+	// every frame from Start.
+	Ranges []Range
 
 	// End, if greater than Start, is the index after the last frame. Run
 	// then rejects shots at or past End and reports a [MissingFrameError]
@@ -218,6 +238,19 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.End != 0 && c.End <= c.Start {
 		return c, fmt.Errorf("frames: end %d is not after start %d", c.End, c.Start)
+	}
+	for i, r := range c.Ranges {
+		switch {
+		case r.End <= r.Start:
+			return c, fmt.Errorf("frames: range %d (%d-%d) is empty", i, r.Start, r.End)
+		case i == 0 && r.Start < c.Start, i > 0 && r.Start < c.Ranges[i-1].End:
+			return c, fmt.Errorf("frames: ranges are not sorted and disjoint at %d-%d", r.Start, r.End)
+		case c.End > 0 && r.End > c.End:
+			return c, fmt.Errorf("frames: range %d-%d is past the end %d", r.Start, r.End, c.End)
+		}
+	}
+	if len(c.Ranges) > 0 {
+		c.Start = c.Ranges[0].Start
 	}
 	if c.Background == nil {
 		c.Background = color.Black

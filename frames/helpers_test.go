@@ -79,7 +79,25 @@ type recordingSink struct {
 	failErr   error // returned by that call
 }
 
-var errSinkBroken = errors.New("sink broken")
+var (
+	errSinkBroken = errors.New("sink broken")
+	errHole       = errors.New("tab crashed")
+)
+
+// Hole records a hole as a written run with the id hole, so tests see where
+// in the order the sink learnt of it.
+func (s *recordingSink) Hole(count int, err error) error {
+	if !errors.Is(err, errHole) {
+		return fmt.Errorf("hole with error %v", err)
+	}
+	s.calls = append(s.calls, written{id: hole, count: count})
+	return nil
+}
+
+// plainSink is a sink that cannot take holes.
+type plainSink struct{ recordingSink }
+
+func (s *plainSink) Hole() {} // not a HoleSink: another signature
 
 func (s *recordingSink) WriteFrame(pix []byte, count int) error {
 	if len(pix) != s.frameSize {
@@ -128,7 +146,7 @@ func runShots(t *testing.T, cfg Config, shots []Shot, sink FrameSink) ([]int, er
 // shotSpec describes a shot in a test table: an image id (or a hole) and a
 // frame count; indices follow from the order of the specs.
 type shotSpec struct {
-	id    int // image id; -1 for a hole (Skip)
+	id    int // image id; -1 for a hole (a shot with Err)
 	count int
 }
 
@@ -143,7 +161,7 @@ func makeShots(t *testing.T, start int, specs []shotSpec) []Shot {
 	for _, sp := range specs {
 		s := Shot{Index: index, Count: sp.count}
 		if sp.id == hole {
-			s.Skip = true
+			s.Err = errHole
 		} else {
 			if pngs[sp.id] == nil {
 				pngs[sp.id] = encodePNG(t, solid(4, 3, idColor(sp.id), false))

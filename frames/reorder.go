@@ -23,6 +23,7 @@ type reorder struct {
 	onAdvance func(pos int)
 	pool      *bufferPool
 	end       int       // 0 if unknown
+	ranges    []Range   // the frames that come; nil: all from next
 	compose   *composer // capture frames in order -> output frames
 
 	next    int        // the first frame not yet taken out of waiting
@@ -44,6 +45,7 @@ func newReorder(cfg Config, sink FrameSink, pool *bufferPool) *reorder {
 		onAdvance: cfg.OnAdvance,
 		pool:      pool,
 		end:       cfg.End,
+		ranges:    cfg.Ranges,
 		next:      cfg.Start,
 		compose:   newComposer(cfg, pool),
 	}
@@ -90,6 +92,7 @@ func (r *reorder) add(f frame) error {
 			return fmt.Errorf("shot of %s: %w (overlaps frames up to %d)", span(f.index, f.count), errOverlap, r.next-1)
 		}
 		r.next += f.count
+		r.skipGap()
 		if err := r.take(f); err != nil {
 			return err
 		}
@@ -98,6 +101,17 @@ func (r *reorder) add(f frame) error {
 		r.onAdvance(r.next)
 	}
 	return nil
+}
+
+// skipGap moves next past the gap between two ranges when it has reached
+// the end of one: the frames of the gap never come.
+func (r *reorder) skipGap() {
+	for len(r.ranges) > 0 && r.next >= r.ranges[0].End {
+		r.ranges = r.ranges[1:]
+		if len(r.ranges) > 0 && r.next < r.ranges[0].Start {
+			r.next = r.ranges[0].Start
+		}
+	}
 }
 
 // take passes f, the next capture frame in order, through the composer,
@@ -111,9 +125,19 @@ func (r *reorder) take(f frame) error {
 // same image, or writes the held run and holds f instead.
 func (r *reorder) merge(f frame) error {
 	switch {
-	case f.skip:
-		// Nothing to write. The frames on either side of a hole are
-		// neighbours in the video, so the held run stays open.
+	case f.err != nil:
+		// Everything before the hole is written first, so the sink learns
+		// of it in order.
+		if err := r.flush(); err != nil {
+			return err
+		}
+		hs, ok := r.sink.(HoleSink)
+		if !ok {
+			return fmt.Errorf("capture %s: %w", span(f.index, f.count), f.err)
+		}
+		if err := hs.Hole(f.count, f.err); err != nil {
+			return fmt.Errorf("hole of %s: %w", span(f.index, f.count), err)
+		}
 	case r.held != nil && !r.held.blended && !f.blended && r.held.hash == f.hash:
 		r.held.count += f.count
 		r.pool.put(f.pix)

@@ -88,7 +88,7 @@ func TestRunMergesIdenticalShots(t *testing.T) {
 		{"counts add up", []shotSpec{{a, 2}, {a, 5}, {b, 1}, {b, 3}}, []written{{a, 7}, {b, 4}}},
 		{"only neighbours merge", []shotSpec{{a, 1}, {b, 1}, {a, 1}}, []written{{a, 1}, {b, 1}, {a, 1}}},
 		{"runs", []shotSpec{{a, 1}, {a, 1}, {b, 1}, {c, 1}, {c, 2}, {c, 1}, {a, 1}}, []written{{a, 2}, {b, 1}, {c, 4}, {a, 1}}},
-		{"across a hole", []shotSpec{{a, 2}, {hole, 3}, {a, 1}, {b, 1}}, []written{{a, 3}, {b, 1}}},
+		{"a hole ends a run", []shotSpec{{a, 2}, {hole, 3}, {a, 1}, {b, 1}}, []written{{a, 2}, {hole, 3}, {a, 1}, {b, 1}}},
 		{"single", []shotSpec{{b, 9}}, []written{{b, 9}}},
 	}
 	for _, tt := range tests {
@@ -111,6 +111,54 @@ func TestRunMergesIdenticalShots(t *testing.T) {
 	}
 }
 
+// TestRunHoleFailsPlainSink: a sink that cannot take holes ends the render
+// at the first one, with the hole's cause.
+func TestRunHoleFailsPlainSink(t *testing.T) {
+	shots := makeShots(t, 0, []shotSpec{{1, 2}, {hole, 3}, {2, 1}})
+	sink := &plainSink{recordingSink{frameSize: 4 * 3 * 4}}
+	_, err := runShots(t, tinyConfig(2), shots, sink)
+	if !errors.Is(err, errHole) || !strings.Contains(err.Error(), "capture frames 2-4") {
+		t.Fatalf("Run = %v, want the hole's error naming frames 2-4", err)
+	}
+	if !slices.Equal(sink.calls, []written{{1, 2}}) {
+		t.Errorf("sink got %v, want the frames before the hole only", sink.calls)
+	}
+}
+
+// TestRunRanges: with Ranges, the frames between them are neither waited
+// for nor written, and OnAdvance jumps over them.
+func TestRunRanges(t *testing.T) {
+	img := func(id int) []byte { return encodePNG(t, solid(4, 3, idColor(id), false)) }
+	a, b := img(1), img(2)
+	shots := []Shot{
+		{Index: 10, Count: 2, Image: a}, {Index: 12, Count: 1, Image: b},
+		{Index: 20, Count: 1, Image: b}, {Index: 21, Count: 2, Err: errHole},
+		{Index: 30, Count: 1, Image: a},
+	}
+	cfg := tinyConfig(1)
+	cfg.Ranges = []Range{{10, 13}, {20, 23}, {30, 31}}
+	cfg.End = 31
+	sink := &recordingSink{frameSize: 4 * 3 * 4}
+	advances, err := runShots(t, cfg, shots, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []written{{1, 2}, {2, 2}, {hole, 2}, {1, 1}}; !slices.Equal(sink.calls, want) {
+		t.Errorf("sink got %v, want %v", sink.calls, want)
+	}
+	if want := []int{12, 20, 21, 30, 31}; !slices.Equal(advances, want) {
+		t.Errorf("OnAdvance got %v, want %v", advances, want)
+	}
+	// A missing frame inside a range is still missing.
+	cfg.Ranges = []Range{{10, 13}, {20, 24}}
+	cfg.End = 24
+	_, err = runShots(t, cfg, shots[:4], &recordingSink{frameSize: 4 * 3 * 4})
+	var missing *MissingFrameError
+	if !errors.As(err, &missing) || missing.Index != 23 {
+		t.Errorf("Run with frame 23 missing = %v, want a MissingFrameError at 23", err)
+	}
+}
+
 func TestRunSkipsHoles(t *testing.T) {
 	tests := []struct {
 		name         string
@@ -122,25 +170,26 @@ func TestRunSkipsHoles(t *testing.T) {
 		{
 			name:         "failed range in the middle",
 			specs:        []shotSpec{{1, 1}, {2, 1}, {hole, 10}, {3, 1}},
-			want:         []written{{1, 1}, {2, 1}, {3, 1}},
+			want:         []written{{1, 1}, {2, 1}, {hole, 10}, {3, 1}},
 			wantAdvances: []int{1, 2, 12, 13},
 		},
 		{
 			name:         "at the start",
 			specs:        []shotSpec{{hole, 5}, {1, 2}},
-			want:         []written{{1, 2}},
+			want:         []written{{hole, 5}, {1, 2}},
 			wantAdvances: []int{5, 7},
 		},
 		{
 			name:         "at the end, with End set",
 			specs:        []shotSpec{{1, 2}, {hole, 4}},
 			end:          true,
-			want:         []written{{1, 2}},
+			want:         []written{{1, 2}, {hole, 4}},
 			wantAdvances: []int{2, 6},
 		},
 		{
 			name:         "nothing but holes",
 			specs:        []shotSpec{{hole, 3}, {hole, 3}},
+			want:         []written{{hole, 3}, {hole, 3}},
 			end:          true,
 			wantAdvances: []int{3, 6},
 		},
@@ -200,7 +249,7 @@ func TestRunMissingFrame(t *testing.T) {
 			var shots []Shot
 			for _, r := range tt.ranges {
 				if r[1] < 0 {
-					shots = append(shots, Shot{Index: r[0], Count: -r[1], Skip: true})
+					shots = append(shots, Shot{Index: r[0], Count: -r[1], Err: errHole})
 				} else {
 					shots = append(shots, Shot{Index: r[0], Count: r[1], Image: img})
 				}
@@ -270,9 +319,9 @@ func TestRunRejectsBadShots(t *testing.T) {
 			wantMsg: "decode shot of frame 0: empty image",
 		},
 		{
-			name:    "skip with an image",
-			shots:   []Shot{{Index: 0, Count: 1, Image: img, Skip: true}},
-			wantMsg: "skip of frame 0 carries an image",
+			name:    "hole with an image",
+			shots:   []Shot{{Index: 0, Count: 1, Image: img, Err: errHole}},
+			wantMsg: "hole of frame 0 carries an image",
 		},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,9 @@
 package frames
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Blend names how the frames of a transition between two segments are
 // mixed. The names are the deck transition names.
@@ -192,3 +195,42 @@ func (t *Timeline) needsRGBA(n, count int) bool {
 }
 
 func overlaps(a0, a1, b0, b1 int) bool { return a0 < b1 && b0 < a1 && b0 < b1 }
+
+// CaptureRanges returns the capture frames needed to make the output
+// frames out (sorted, disjoint): each output frame's own page frame and,
+// in a transition, the previous page's tail frame blended under it. The
+// result is sorted and disjoint, and no range spans two pages, so a batch
+// of it never does either. A nil *Timeline returns out.
+func (t *Timeline) CaptureRanges(out []Range) []Range {
+	if t == nil {
+		return out
+	}
+	perPage := make([][]Range, len(t.segs))
+	for _, r := range out {
+		for k, s := range t.segs {
+			a, b := max(r.Start, t.outStart[k]), min(r.End, t.outStart[k+1])
+			if a >= b {
+				continue
+			}
+			i0, i1 := a-t.outStart[k], b-t.outStart[k]
+			if i0 < s.TransitionFrames {
+				tail := t.capStart[k-1] + t.segs[k-1].Frames
+				perPage[k-1] = append(perPage[k-1], Range{tail + i0, tail + min(i1, s.TransitionFrames)})
+			}
+			perPage[k] = append(perPage[k], Range{t.capStart[k] + i0, t.capStart[k] + i1})
+		}
+	}
+	var rs []Range
+	for _, page := range perPage {
+		slices.SortFunc(page, func(a, b Range) int { return a.Start - b.Start })
+		first := len(rs)
+		for _, r := range page {
+			if n := len(rs); n > first && r.Start <= rs[n-1].End {
+				rs[n-1].End = max(rs[n-1].End, r.End)
+				continue
+			}
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}

@@ -242,3 +242,37 @@ func absDiff(a, b uint8) uint8 {
 	}
 	return b - a
 }
+
+// TestCaptureRanges: the capture frames of some output frames are their
+// own pages' frames plus the tails their transitions blend, never a range
+// across two pages.
+func TestCaptureRanges(t *testing.T) {
+	// Page 1: 10 frames + 4 tail; page 2: 10 frames, a 4-frame fade in, 0
+	// tail. Capture frames: page 1 is 0-13, page 2 is 14-23.
+	tl, err := NewTimeline([]Segment{
+		{Frames: 10, TailFrames: 4},
+		{Frames: 10, TransitionFrames: 4, Blend: Fade},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		out  []Range
+		want []Range
+	}{
+		{"everything", []Range{{0, 20}}, []Range{{0, 14}, {14, 24}}},
+		{"page 1 alone", []Range{{0, 10}}, []Range{{0, 10}}},
+		{"the transition", []Range{{10, 14}}, []Range{{10, 14}, {14, 18}}},
+		{"half the transition", []Range{{12, 16}}, []Range{{12, 14}, {16, 20}}},
+		{"after the transition", []Range{{14, 20}}, []Range{{18, 24}}},
+		{"two pieces", []Range{{0, 3}, {11, 12}}, []Range{{0, 3}, {11, 12}, {15, 16}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tl.CaptureRanges(tt.out); !slices.Equal(got, tt.want) {
+				t.Errorf("CaptureRanges(%v) = %v, want %v", tt.out, got, tt.want)
+			}
+		})
+	}
+}

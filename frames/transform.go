@@ -18,7 +18,7 @@ import (
 // frame is a transformed shot on its way from a worker to the reorder step.
 type frame struct {
 	index, count int
-	skip         bool   // a hole: no pixels, nothing to write
+	err          error  // a hole: no pixels, the frames failed with err
 	hash         uint64 // of the encoded image, to merge identical neighbours
 	pix          []byte // one frame in the output format; from the pool or the decoder
 	// rgba is set for capture frames that take part in a transition: pix
@@ -94,13 +94,13 @@ func (t *transformer) run(ctx context.Context, seed maphash.Seed, in <-chan Shot
 
 // transform decodes s and converts it to one output frame.
 func (t *transformer) transform(seed maphash.Seed, s Shot) (frame, error) {
-	f := frame{index: s.Index, count: s.Count, skip: s.Skip}
+	f := frame{index: s.Index, count: s.Count, err: s.Err}
 	if s.Count < 1 {
 		return f, fmt.Errorf("shot of frame %d: count %d, want at least 1", s.Index, s.Count)
 	}
-	if s.Skip {
+	if s.Err != nil {
 		if s.Image != nil {
-			return f, fmt.Errorf("skip of %s carries an image", span(s.Index, s.Count))
+			return f, fmt.Errorf("hole of %s carries an image", span(s.Index, s.Count))
 		}
 		return f, nil
 	}

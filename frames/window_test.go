@@ -17,7 +17,7 @@ import (
 func TestRunUnderWindow(t *testing.T) {
 	const a, b, c = 1, 2, 3
 	specs := []shotSpec{{a, 1}, {a, 1}, {a, 2}, {b, 1}, {c, 1}, {c, 1}, {hole, 2}, {c, 1}, {a, 1}, {b, 3}, {b, 1}}
-	want := []written{{a, 4}, {b, 1}, {c, 3}, {a, 1}, {b, 4}}
+	want := []written{{a, 4}, {b, 1}, {c, 2}, {hole, 2}, {c, 1}, {a, 1}, {b, 4}}
 	for _, window := range []int{1, 2, 3, 8} {
 		t.Run(fmt.Sprintf("window=%d", window), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {

@@ -43,7 +43,7 @@ Flags:
 		// chapters, and its speaker notes as a subtitle track.
 		opts.captions = "embed"
 	}
-	job, err := opts.job(sampleDeckFile, stderr)
+	req, err := opts.request(sampleDeckFile, stderr)
 	if err != nil {
 		return err
 	}
@@ -57,18 +57,18 @@ Flags:
 	// The sample asks for 1920x1080 itself; -o keeps its default, not the
 	// deck's.
 	set["o"] = true
-	if err := opts.applyDeck(&job, d, set); err != nil {
+	if err := opts.applyDeck(&req, d, set); err != nil {
 		return err
 	}
 	// The tree the deck's pages are served from; it also names the input
 	// of a job.
-	job.FS = assets.SampleDeck()
+	req.FS = assets.SampleDeck()
 	jo, ok, err := opts.jobFlags.options(opts.fps, os.Getenv)
 	if err != nil {
 		return err
 	}
 	if ok {
-		return runJobRender(ctx, job, jo, stdout)
+		return runJobRender(ctx, req, jo, stdout)
 	}
-	return runRender(ctx, job, stdout)
+	return runRender(ctx, req, stdout)
 }

@@ -73,17 +73,17 @@ func (o *jobFlags) parseShard(getenv func(string) string) (job.Shard, error) {
 }
 
 // runJobRender runs a render with a job directory and reports it.
-func runJobRender(ctx context.Context, j render.Job, o render.JobOptions, stdout io.Writer) error {
-	res, err := render.RunJob(ctx, j, o)
+func runJobRender(ctx context.Context, req render.Request, o render.JobOptions, stdout io.Writer) error {
+	res, err := render.RunJob(ctx, req, o)
 	if err != nil {
 		return err
 	}
 	switch {
 	case res.Output != "":
-		fmt.Fprintf(stdout, "wrote %s (job %s): %d frames rendered in this run, in %s\n",
-			res.Output, o.Dir, res.Frames, res.Elapsed.Round(time.Millisecond))
+		fmt.Fprintf(stdout, "wrote %s (job %s): %d frames rendered in this run, %d of %d chunks reused, in %s\n",
+			res.Output, o.Dir, res.Frames, res.Reused, res.Chunks, res.Elapsed.Round(time.Millisecond))
 	default:
-		fmt.Fprintf(stdout, "shard %s of job %s done: %d frames rendered in this run, in %s; join the shards with 'deckreel merge %s -o out.mp4'\n",
+		fmt.Fprintf(stdout, "shard %s of job %s done: %d frames rendered in this run, in %s; join the shards with 'deckreel merge %s'\n",
 			o.Shard, o.Dir, res.Frames, res.Elapsed.Round(time.Millisecond), o.Dir)
 	}
 	return nil

@@ -135,28 +135,28 @@ func (o *renderOptions) loadDeck(input string) (*deck.Deck, error) {
 	return d, nil
 }
 
-// applyDeck makes job render d: the deck's own settings (size, fps, output,
+// applyDeck makes req render d: the deck's own settings (size, fps, output,
 // crf, preset) apply unless the flag was given (set holds the flags given).
-func (o *renderOptions) applyDeck(job *render.Job, d *deck.Deck, set map[string]bool) error {
+func (o *renderOptions) applyDeck(req *render.Request, d *deck.Deck, set map[string]bool) error {
 	if set["duration"] {
 		return &render.InputError{Err: render.ErrDeckDuration}
 	}
-	job.Deck, job.Duration = d, 0
+	req.Deck, req.Duration, req.DeckOptions = d, 0, o.deckOptions()
 	if d.Width > 0 && !set["size"] {
-		job.Width, job.Height = d.Width, d.Height
+		req.Width, req.Height = d.Width, d.Height
 	}
 	if d.FPS > 0 && !set["fps"] {
-		job.FPS = d.FPS
+		req.FPS = d.FPS
 	}
 	if d.Output != "" && !set["o"] && !set["output"] {
 		// Relative to the working directory, as -o is.
-		job.Output = filepath.FromSlash(d.Output)
+		req.Output = filepath.FromSlash(d.Output)
 	}
 	if d.CRF > 0 && !set["crf"] {
-		job.CRF = d.CRF
+		req.CRF = d.CRF
 	}
 	if d.Preset != "" && !set["preset"] {
-		job.Preset = d.Preset
+		req.Preset = d.Preset
 	}
 	return nil
 }
@@ -172,13 +172,13 @@ func flagsSet(fs *flag.FlagSet) map[string]bool {
 	return set
 }
 
-func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) {
+func (o *renderOptions) request(input string, stderr io.Writer) (render.Request, error) {
 	mode, err := progress.ParseMode(o.progress)
 	if err != nil {
-		return render.Job{}, usagef("--progress: %v", err)
+		return render.Request{}, usagef("--progress: %v", err)
 	}
 	if o.crf < 1 || o.crf > 51 {
-		return render.Job{}, usagef("--crf must be between 1 and 51, got %d", o.crf)
+		return render.Request{}, usagef("--crf must be between 1 and 51, got %d", o.crf)
 	}
 	media := render.Media{
 		Format: o.format, Codec: o.codec, Transparent: o.transparent, VFR: o.vfr,
@@ -187,25 +187,25 @@ func (o *renderOptions) job(input string, stderr io.Writer) (render.Job, error) 
 	}
 	if o.music != "" {
 		if media.MusicVolume, err = soundtrack.ParseGain(o.musicVolume); err != nil {
-			return render.Job{}, usagef("--music-volume: %v", err)
+			return render.Request{}, usagef("--music-volume: %v", err)
 		}
 		if media.Duck, err = soundtrack.ParseGain(o.duck); err != nil {
-			return render.Job{}, usagef("--duck: %v", err)
+			return render.Request{}, usagef("--duck: %v", err)
 		}
 	}
 	if o.pageErrors != "warn" && o.pageErrors != "fail" {
-		return render.Job{}, usagef("--page-errors %q: want warn or fail", o.pageErrors)
+		return render.Request{}, usagef("--page-errors %q: want warn or fail", o.pageErrors)
 	}
 	if o.posterFrame < 0 {
-		return render.Job{}, usagef("--poster-frame must not be negative, got %d", o.posterFrame)
+		return render.Request{}, usagef("--poster-frame must not be negative, got %d", o.posterFrame)
 	}
 	var epoch time.Time
 	if o.clock != "" {
 		if epoch, err = time.Parse(time.RFC3339, o.clock); err != nil {
-			return render.Job{}, usagef("--clock %q: want an RFC 3339 time such as 2026-01-01T09:00:00Z", o.clock)
+			return render.Request{}, usagef("--clock %q: want an RFC 3339 time such as 2026-01-01T09:00:00Z", o.clock)
 		}
 	}
-	return render.Job{
+	return render.Request{
 		Epoch: epoch, Media: media, FailOnPageError: o.pageErrors == "fail",
 		Input: input, Duration: o.duration, FPS: o.fps, Width: o.width, Height: o.height,
 		Output: o.output, Workers: o.workers, Browser: o.browser, ReadyTimeout: o.readyTimeout,
@@ -247,7 +247,7 @@ Flags:
 		return usagef("render takes one input (a page, a directory or a URL), got %d (see 'deckreel render --help')", len(pos))
 	}
 	set := flagsSet(fs)
-	job, err := opts.job(pos[0], stderr)
+	req, err := opts.request(pos[0], stderr)
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ Flags:
 	}
 	if d != nil {
 		defer d.Close()
-		if err := opts.applyDeck(&job, d, set); err != nil {
+		if err := opts.applyDeck(&req, d, set); err != nil {
 			return err
 		}
 	} else if !set["duration"] {
@@ -268,28 +268,28 @@ Flags:
 		return err
 	}
 	if ok {
-		return runJobRender(ctx, job, jo, stdout)
+		return runJobRender(ctx, req, jo, stdout)
 	}
-	return runRender(ctx, job, stdout)
+	return runRender(ctx, req, stdout)
 }
 
-func runRender(ctx context.Context, job render.Job, stdout io.Writer) error {
-	res, err := render.Run(ctx, job)
+func runRender(ctx context.Context, req render.Request, stdout io.Writer) error {
+	res, err := render.Run(ctx, req)
 	if err != nil {
 		return err
 	}
-	if job.Progress == progress.ModeJSON {
+	if req.Progress == progress.ModeJSON {
 		// Machines read the result as the last JSON line on stdout.
 		return json.NewEncoder(stdout).Encode(map[string]any{
 			"event": "result", "output": res.Output, "frames": res.Frames, "shots": res.Shots,
 			"elapsed_seconds": res.Elapsed.Seconds(), "warnings": res.Warnings,
 		})
 	}
-	dur := job.Duration
-	if job.Deck != nil {
-		dur = job.Deck.Duration()
+	dur := req.Duration
+	if req.Deck != nil {
+		dur = req.Deck.Duration()
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d frames (%s at %d fps, %dx%d), %d captured, in %s\n",
-		res.Output, res.Frames, dur, job.FPS, job.Width, job.Height, res.Shots, res.Elapsed.Round(time.Millisecond))
+		res.Output, res.Frames, dur, req.FPS, req.Width, req.Height, res.Shots, res.Elapsed.Round(time.Millisecond))
 	return nil
 }

@@ -75,7 +75,10 @@ func runResume(ctx context.Context, dir string, o resumeOptions, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	j := render.JobFromSettings(jb.Settings())
+	j, err := render.RequestFromJob(jb)
+	if err != nil {
+		return &render.InputError{Err: err}
+	}
 	if o.output != "" {
 		j.Output = o.output
 	}

@@ -64,6 +64,7 @@ type statusJSON struct {
 	Done         countJSON      `json:"done"`
 	Failed       countJSON      `json:"failed"`
 	Pending      countJSON      `json:"pending"`
+	Damaged      int            `json:"damaged_chunks"`
 	Ranges       []rangeJSON    `json:"ranges"`
 	Locks        []job.LockInfo `json:"locks"`
 	Next         string         `json:"next"`
@@ -83,6 +84,7 @@ type rangeJSON struct {
 	Rerun      bool           `json:"rerun,omitempty"`
 	Attempts   int            `json:"attempts,omitempty"`
 	Error      string         `json:"error,omitempty"`
+	Damage     string         `json:"damage,omitempty"`
 }
 
 func writeStatusJSON(w io.Writer, st job.Status) error {
@@ -92,6 +94,7 @@ func writeStatusJSON(w io.Writer, st job.Status) error {
 		Done:    countJSON{st.Done, st.DoneFrames},
 		Failed:  countJSON{st.Failed, st.FailedFrames},
 		Pending: countJSON{st.Pending, st.PendingFrames},
+		Damaged: st.Damaged,
 		Ranges:  []rangeJSON{},
 		Locks:   st.Locks,
 		Next:    nextCommand(st),
@@ -105,6 +108,7 @@ func writeStatusJSON(w io.Writer, st job.Status) error {
 		if r.Failure != nil {
 			rj.Attempts, rj.Error = r.Failure.Attempts, r.Failure.Error
 		}
+		rj.Damage = r.Damage
 		out.Ranges = append(out.Ranges, rj)
 	}
 	enc := json.NewEncoder(w)
@@ -118,7 +122,7 @@ func writeStatusText(w io.Writer, st job.Status) {
 	fmt.Fprintf(w, "  input    %s\n", s.Input)
 	fmt.Fprintf(w, "  video    %dx%d at %d fps, %d frames (%s), %s crf %d preset %s\n", s.Width, s.Height, s.FPS, s.Frames,
 		(time.Duration(s.Frames) * time.Second / time.Duration(s.FPS)).Round(time.Millisecond), s.Codec, s.CRF, s.Preset)
-	fmt.Fprintf(w, "  chunks   %d of %d frames (%s each)\n", len(st.Chunks), s.ChunkFrames,
+	fmt.Fprintf(w, "  chunks   %d, at slide boundaries and at most %d frames (%s) each\n", len(st.Chunks), s.ChunkFrames,
 		time.Duration(s.ChunkFrames)*time.Second/time.Duration(s.FPS))
 	if s.Output != "" {
 		fmt.Fprintf(w, "  output   %s\n", s.Output)
@@ -133,10 +137,17 @@ func writeStatusText(w io.Writer, st job.Status) {
 		if f := r.Failure; f != nil {
 			line += fmt.Sprintf(": %s (%s)", oneLine(f.Error), plural(f.Attempts, "attempt"))
 		}
+		if r.Damage != "" {
+			line += ": " + r.Damage + "; rendered again by the next run"
+		}
 		fmt.Fprintln(w, line)
 	}
-	fmt.Fprintf(w, "\n%d of %d chunks done (%d%%), %d failed, %d pending\n",
-		st.Done, len(st.Chunks), 100*st.DoneFrames/max(1, st.Settings.Frames), st.Failed, st.Pending)
+	fmt.Fprintf(w, "\n%d of %d chunks done (%d%%), %d failed, %d pending", st.Done, len(st.Chunks),
+		100*st.DoneFrames/max(1, st.Settings.Frames), st.Failed, st.Pending)
+	if st.Damaged > 0 {
+		fmt.Fprintf(w, " (%d of them damaged)", st.Damaged)
+	}
+	fmt.Fprintln(w)
 	for _, l := range st.Locks {
 		what := "rendering"
 		if l.Stale {
@@ -151,11 +162,10 @@ func writeStatusText(w io.Writer, st job.Status) {
 // nextCommand is what to run to finish the job.
 func nextCommand(st job.Status) string {
 	if st.Done == len(st.Chunks) {
-		out := "-o out.mp4"
 		if st.Settings.Output != "" {
-			out = "-o " + st.Settings.Output
+			return "deckreel merge " + st.Dir
 		}
-		return fmt.Sprintf("deckreel merge %s %s", st.Dir, out)
+		return fmt.Sprintf("deckreel merge %s -o out.mp4", st.Dir)
 	}
 	return "deckreel resume " + st.Dir
 }

@@ -17,14 +17,26 @@ import (
 // ChunkState is what a chunk's files say about it.
 type ChunkState string
 
-// The chunk states. A chunk is done when its video exists and it is not
-// marked for a rerun; failed when its last attempt failed and it has no
-// video (or is marked for a rerun); pending otherwise.
+// The chunk states. A chunk is done when its video exists, its done record
+// (written by [Job.MarkDone]) says the video has the size it has now, and it
+// is not marked for a rerun; damaged when its video exists but is not the
+// one that was finished (truncated, replaced, or never recorded); failed
+// when its last attempt failed and it is not done; pending otherwise. Only
+// done chunks are joined: the others are rendered by the next run.
 const (
 	StatePending ChunkState = "pending"
 	StateDone    ChunkState = "done"
 	StateFailed  ChunkState = "failed"
+	StateDamaged ChunkState = "damaged"
 )
+
+// doneRecord is what NNNN.done.json holds: what the chunk's video was when
+// it was finished, so that a video cut short or swapped later is noticed
+// without decoding it.
+type doneRecord struct {
+	Frames int   `json:"frames"`
+	Size   int64 `json:"size"`
+}
 
 // Span is a half-open range of chunk indices [Start, End).
 type Span struct{ Start, End int }
@@ -44,7 +56,7 @@ func (s Span) String() string {
 }
 
 // All returns the span of every chunk of the job.
-func (j *Job) All() Span { return Span{0, j.st.Chunks} }
+func (j *Job) All() Span { return Span{0, j.Chunks()} }
 
 // Failure is what a failed chunk's NNNNN.failed.json holds.
 type Failure struct {
@@ -62,8 +74,11 @@ type ChunkStatus struct {
 	State ChunkState `json:"state"`
 	// Rerun is set when the chunk was chosen for a rerun (--frames) and
 	// has not been rendered again since.
-	Rerun    bool      `json:"rerun,omitempty"`
-	Failure  *Failure  `json:"failure,omitempty"`
+	Rerun   bool     `json:"rerun,omitempty"`
+	Failure *Failure `json:"failure,omitempty"`
+	// Damage says why a damaged chunk's video is not trusted.
+	Damage   string    `json:"damage,omitempty"`
+	Key      string    `json:"key"`
 	Modified time.Time `json:"modified,omitzero"` // of the video, when done
 }
 
@@ -83,32 +98,61 @@ func (j *Job) list() (files, error) {
 	return m, nil
 }
 
-// chunkStatus derives chunk i's status from a listing. The failure record
-// is read only for chunks that are not done.
+// chunkStatus derives chunk i's status from a listing. The done record is
+// read for chunks with a video, the failure record only for chunks that are
+// not done.
 func (j *Job) chunkStatus(i int, fl files) ChunkStatus {
 	r := j.ChunkRange(i)
-	cs := ChunkStatus{Chunk: i, Start: r.Start, End: r.End, State: StatePending}
-	_, video := fl[filepath.Base(j.ChunkPath(i))]
+	cs := ChunkStatus{Chunk: i, Start: r.Start, End: r.End, State: StatePending, Key: j.st.Plan[i].Key}
+	video := fl[filepath.Base(j.ChunkPath(i))]
 	_, cs.Rerun = fl[filepath.Base(j.rerunPath(i))]
-	if video && !cs.Rerun {
-		cs.State = StateDone
-		if e := fl[filepath.Base(j.ChunkPath(i))]; e != nil {
-			if info, err := e.Info(); err == nil {
-				cs.Modified = info.ModTime().UTC()
-			}
+	if video != nil && !cs.Rerun {
+		info, err := video.Info()
+		if err == nil {
+			cs.Modified = info.ModTime().UTC()
+			cs.Damage = j.checkDone(i, info.Size())
+		} else {
+			cs.Damage = err.Error()
 		}
-		return cs
+		if cs.Damage == "" {
+			cs.State = StateDone
+			return cs
+		}
+		cs.State = StateDamaged
 	}
 	if _, ok := fl[filepath.Base(j.failedPath(i))]; ok {
 		f, err := j.readFailure(i)
 		if err != nil {
 			f = &Failure{Error: err.Error()}
 		}
-		if f != nil {
+		if f != nil && cs.State != StateDamaged {
 			cs.State, cs.Failure = StateFailed, f
 		}
 	}
 	return cs
+}
+
+// checkDone compares chunk i's done record with its video's size and
+// returns what is wrong, or "".
+func (j *Job) checkDone(i int, size int64) string {
+	data, err := os.ReadFile(j.donePath(i))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "the video has no done record (it was not finished by deckreel, or deckreel stopped right after writing it)"
+	}
+	if err != nil {
+		return fmt.Sprintf("read the done record: %v", err)
+	}
+	var d doneRecord
+	if err := json.Unmarshal(data, &d); err != nil {
+		return fmt.Sprintf("the done record is damaged: %v", err)
+	}
+	switch {
+	case d.Size != size:
+		return fmt.Sprintf("the video has %d bytes, %d when it was finished (cut short or replaced)", size, d.Size)
+	case d.Frames != j.ChunkRange(i).Len():
+		return fmt.Sprintf("the video was finished with %d frames, the chunk has %d", d.Frames, j.ChunkRange(i).Len())
+	}
+	return ""
 }
 
 func (j *Job) readFailure(i int) (*Failure, error) {
@@ -170,19 +214,29 @@ func (j *Job) Ranges(chunks []int) []pool.Range {
 
 func (j *Job) clip(s Span) Span {
 	s.Start = max(s.Start, 0)
-	s.End = min(s.End, j.st.Chunks)
+	s.End = min(s.End, j.Chunks())
 	if s.End < s.Start {
 		s.End = s.Start
 	}
 	return s
 }
 
-// MarkDone records that chunk i's video is in place: it clears the chunk's
-// failure record and rerun marker. Call it after the video has been synced
-// and renamed to [Job.ChunkPath]; a crash between the two leaves a chunk
-// that a resume renders once more, which is harmless.
+// MarkDone records that chunk i's video is in place: it writes the chunk's
+// done record (the video's size and frames) and clears its failure record
+// and rerun marker. Call it after the video has been synced and renamed to
+// [Job.ChunkPath] and checked to have the chunk's frames; a crash between
+// the two leaves a chunk without a record, which counts as damaged and is
+// rendered once more, which is harmless.
 func (j *Job) MarkDone(i int) error {
-	if _, err := os.Stat(j.ChunkPath(i)); err != nil {
+	info, err := os.Stat(j.ChunkPath(i))
+	if err != nil {
+		return fmt.Errorf("mark chunk %d done: %w", i, err)
+	}
+	data, err := json.Marshal(doneRecord{Frames: j.ChunkRange(i).Len(), Size: info.Size()})
+	if err != nil {
+		return fmt.Errorf("mark chunk %d done: %w", i, err)
+	}
+	if err := writeFileAtomic(j.donePath(i), append(data, '\n')); err != nil {
 		return fmt.Errorf("mark chunk %d done: %w", i, err)
 	}
 	if err := removeDurable(j.rerunPath(i)); err != nil {
@@ -219,8 +273,8 @@ func (j *Job) MarkFailed(i int, cause error) error {
 // as not done (so a merge refuses to use them) until then.
 func (j *Job) MarkRerun(chunks []int) error {
 	for _, c := range chunks {
-		if c < 0 || c >= j.st.Chunks {
-			return fmt.Errorf("mark chunk %d for a rerun: the job has chunks 0-%d", c, j.st.Chunks-1)
+		if c < 0 || c >= j.Chunks() {
+			return fmt.Errorf("mark chunk %d for a rerun: the job has chunks 0-%d", c, j.Chunks()-1)
 		}
 		if err := writeFileAtomic(j.rerunPath(c), nil); err != nil {
 			return fmt.Errorf("mark chunk %d for a rerun: %w", c, err)
@@ -237,8 +291,9 @@ type Status struct {
 	InputHash    string        `json:"input_hash"`
 	Created      time.Time     `json:"created"`
 	Chunks       []ChunkStatus `json:"chunks"`
-	// Counts of chunks by state, and of their frames.
-	Done, Failed, Pending                   int `json:"-"`
+	// Counts of chunks by state, and of their frames (damaged chunks count
+	// as pending too: they are rendered again).
+	Done, Failed, Pending, Damaged          int `json:"-"`
 	DoneFrames, FailedFrames, PendingFrames int `json:"-"`
 	// Locks are the renders holding (or having left) a lock on chunks.
 	Locks []LockInfo `json:"locks,omitempty"`
@@ -254,7 +309,7 @@ func (j *Job) Status() (Status, error) {
 	st := Status{
 		Dir: j.dir, Settings: j.st.Settings, SettingsHash: j.st.SettingsHash,
 		InputHash: j.st.InputHash, Created: j.st.Created,
-		Chunks: make([]ChunkStatus, j.st.Chunks),
+		Chunks: make([]ChunkStatus, j.Chunks()),
 	}
 	for i := range st.Chunks {
 		cs := j.chunkStatus(i, fl)
@@ -267,6 +322,10 @@ func (j *Job) Status() (Status, error) {
 		case StateFailed:
 			st.Failed++
 			st.FailedFrames += n
+		case StateDamaged:
+			st.Damaged++
+			st.Pending++
+			st.PendingFrames += n
 		default:
 			st.Pending++
 			st.PendingFrames += n
@@ -283,13 +342,13 @@ func (s Status) Runs() []Run {
 	for _, c := range s.Chunks {
 		if n := len(runs); n > 0 {
 			r := &runs[n-1]
-			if r.State == c.State && r.Rerun == c.Rerun && r.Chunks.End == c.Chunk && sameFailure(r.Failure, c.Failure) {
+			if r.State == c.State && r.Rerun == c.Rerun && r.Chunks.End == c.Chunk && sameFailure(r.Failure, c.Failure) && r.Damage == c.Damage {
 				r.Chunks.End, r.Frames.End = c.Chunk+1, c.End
 				continue
 			}
 		}
 		runs = append(runs, Run{State: c.State, Rerun: c.Rerun, Chunks: Span{c.Chunk, c.Chunk + 1},
-			Frames: pool.Range{Start: c.Start, End: c.End}, Failure: c.Failure})
+			Frames: pool.Range{Start: c.Start, End: c.End}, Failure: c.Failure, Damage: c.Damage})
 	}
 	return runs
 }
@@ -301,6 +360,7 @@ type Run struct {
 	Chunks  Span
 	Frames  pool.Range
 	Failure *Failure // of the first chunk, for failed runs
+	Damage  string   // why the chunks are damaged, for damaged runs
 }
 
 func sameFailure(a, b *Failure) bool {

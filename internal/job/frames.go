@@ -81,14 +81,14 @@ type Selection struct {
 // Rounded reports whether the chunks cover more frames than were asked for.
 func (s Selection) Rounded() bool { return !slices.Equal(s.Asked, s.Frames) }
 
-// Note says, for the user, what will be rendered: "frames 120-239 are
-// rendered as 0-299 (whole chunks of 300 frames)".
-func (s Selection) Note(chunkFrames int) string {
+// Note says, for the user, what will be rendered: "rendering frames
+// 120-239 again as frames 0-299: a job re-renders whole chunks".
+func (s Selection) Note() string {
 	if !s.Rounded() {
 		return fmt.Sprintf("rendering frames %s again", FrameList(s.Frames))
 	}
-	return fmt.Sprintf("rendering frames %s again as frames %s: a job re-renders whole chunks of %d frames",
-		FrameList(s.Asked), FrameList(s.Frames), chunkFrames)
+	return fmt.Sprintf("rendering frames %s again as frames %s: a job re-renders whole chunks",
+		FrameList(s.Asked), FrameList(s.Frames))
 }
 
 // Select parses a --frames list (see [ParseFrames]), rounds it out to whole

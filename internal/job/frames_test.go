@@ -65,8 +65,8 @@ func TestSelect(t *testing.T) {
 	if !sel.Rounded() {
 		t.Error("Rounded = false")
 	}
-	wantNote := "rendering frames 120-239,600-659,2999 again as frames 0-299,600-899,2700-2999: a job re-renders whole chunks of 300 frames"
-	if got := sel.Note(300); got != wantNote {
+	wantNote := "rendering frames 120-239,600-659,2999 again as frames 0-299,600-899,2700-2999: a job re-renders whole chunks"
+	if got := sel.Note(); got != wantNote {
 		t.Errorf("Note = %q\nwant   %q", got, wantNote)
 	}
 	if got := states(t, j); got != ".D.DDDDDD." {
@@ -74,7 +74,7 @@ func TestSelect(t *testing.T) {
 	}
 
 	exact, err := j.Select("300-599")
-	if err != nil || exact.Rounded() || exact.Note(300) != "rendering frames 300-599 again" {
+	if err != nil || exact.Rounded() || exact.Note() != "rendering frames 300-599 again" {
 		t.Errorf("Select(300-599) = %+v, %v", exact, err)
 	}
 

@@ -3,6 +3,7 @@ package job
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ func testSettings() Settings {
 
 func newJob(t *testing.T, s Settings) *Job {
 	t.Helper()
-	j, err := Create(t.TempDir(), s, "in-1")
+	j, err := Create(t.TempDir(), s, Revision{InputHash: "in-1"})
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
@@ -33,7 +34,7 @@ func newJob(t *testing.T, s Settings) *Job {
 func TestCreateOpen(t *testing.T) {
 	dir := t.TempDir()
 	s := testSettings()
-	j, err := Create(dir, s, "in-1")
+	j, err := Create(dir, s, Revision{InputHash: "in-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestCreateOpen(t *testing.T) {
 	if err := o.Check(s, "in-1"); err != nil {
 		t.Errorf("Check with the same settings: %v", err)
 	}
-	if _, err := Create(dir, s, "in-1"); !errors.Is(err, fs.ErrExist) {
+	if _, err := Create(dir, s, Revision{InputHash: "in-1"}); !errors.Is(err, fs.ErrExist) {
 		t.Errorf("second Create: %v, want fs.ErrExist", err)
 	}
 	if _, err := Open(t.TempDir()); !errors.Is(err, ErrNoJob) {
@@ -101,14 +102,13 @@ func TestCreateValidation(t *testing.T) {
 		{"no input", func(s *Settings) { s.Input = "" }, "no input"},
 		{"no frames", func(s *Settings) { s.Frames = 0 }, "at least one"},
 		{"bad size", func(s *Settings) { s.Width = 0 }, "not positive"},
-		{"chunk not whole microseconds", func(s *Settings) { s.ChunkFrames = 7 }, "whole number of microseconds"},
 		{"negative chunk", func(s *Settings) { s.ChunkFrames = -3 }, "must be positive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := testSettings()
 			tt.change(&s)
-			_, err := Create(t.TempDir(), s, "x")
+			_, err := Create(t.TempDir(), s, Revision{InputHash: "x"})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Create: %v, want an error containing %q", err, tt.want)
 			}
@@ -117,7 +117,7 @@ func TestCreateValidation(t *testing.T) {
 	// 25 fps: a frame is 40 ms, so any chunk size is exact.
 	s := testSettings()
 	s.FPS, s.ChunkFrames = 25, 7
-	if _, err := Create(t.TempDir(), s, "x"); err != nil {
+	if _, err := Create(t.TempDir(), s, Revision{InputHash: "x"}); err != nil {
 		t.Errorf("7 frames at 25 fps: %v", err)
 	}
 }
@@ -182,7 +182,7 @@ func TestOpenOrCreateRace(t *testing.T) {
 	)
 	for range n {
 		wg.Go(func() {
-			j, c, err := OpenOrCreate(dir, s, "in-1")
+			j, c, err := OpenOrCreate(dir, s, Revision{InputHash: "in-1"})
 			if err != nil {
 				t.Errorf("OpenOrCreate: %v", err)
 				return
@@ -199,7 +199,7 @@ func TestOpenOrCreateRace(t *testing.T) {
 	if created != 1 || len(epochs) != 1 {
 		t.Errorf("%d racers created the job and saw %d epochs; want exactly 1 and 1", created, len(epochs))
 	}
-	if _, _, err := OpenOrCreate(dir, testSettingsSized(1280, 720), "in-1"); err == nil {
+	if _, _, err := OpenOrCreate(dir, testSettingsSized(1280, 720), Revision{InputHash: "in-1"}); err == nil {
 		t.Error("OpenOrCreate with another size: no error")
 	}
 }
@@ -215,7 +215,7 @@ func testSettingsSized(w, h int) Settings {
 // confuse Open, and a crash before the rename leaves the old state.
 func TestCrashLeftovers(t *testing.T) {
 	dir := t.TempDir()
-	j, err := Create(dir, testSettings(), "in-1")
+	j, err := Create(dir, testSettings(), Revision{InputHash: "in-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,11 +256,11 @@ func TestCrashLeftovers(t *testing.T) {
 		t.Errorf("status with leftovers: %d done, %d failed, %d pending; want 0, 0, 4", st.Done, st.Failed, st.Pending)
 	}
 	// A real update still works, and Lock clears the encoder's leftover.
-	if err := j.AcceptInput("in-3"); err != nil {
+	if _, err := j.Revise(Revision{InputHash: "in-3"}); err != nil {
 		t.Fatal(err)
 	}
 	if o, err := Open(dir); err != nil || o.InputHash() != "in-3" {
-		t.Errorf("after AcceptInput: %v, hash %q", err, o.InputHash())
+		t.Errorf("after Revise: %v, hash %q", err, o.InputHash())
 	}
 	l, err := j.Lock(j.All())
 	if err != nil {
@@ -282,18 +282,23 @@ func TestOpenDamaged(t *testing.T) {
 		{name: "not json", raw: "{", want: "damaged"},
 		{name: "hash", change: func(s *state) { s.Settings.Width = 640 }, want: "do not match their hash"},
 		{name: "version", change: func(s *state) { s.Version = 99 }, want: "layout version 99"},
-		{name: "chunks", change: func(s *state) { s.Chunks = 3 }, want: "3 chunks for 1000 frames"},
+		{name: "plan short", change: func(s *state) { s.Plan = s.Plan[:3] }, want: "end at frame 900, want 1000"},
+		{name: "plan gap", change: func(s *state) { s.Plan[1].Start++ }, want: "chunk 1 starts at frame 301, want 300"},
+		{name: "plan key", change: func(s *state) { s.Plan[2].Key = "../x" }, want: "bad key"},
+		{name: "plan dup", change: func(s *state) { s.Plan[2].Key = s.Plan[1].Key }, want: "same key"},
+		{name: "source outside", change: func(s *state) { s.Source = "../elsewhere" }, want: "not inside the job"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			j, err := Create(dir, testSettings(), "in-1")
+			j, err := Create(dir, testSettings(), Revision{InputHash: "in-1"})
 			if err != nil {
 				t.Fatal(err)
 			}
 			data := []byte(tt.raw)
 			if tt.change != nil {
 				st := j.st
+				st.Plan = append([]Chunk(nil), st.Plan...)
 				tt.change(&st)
 				data, _ = json.Marshal(st)
 			}
@@ -325,5 +330,137 @@ func TestSettingsHash(t *testing.T) {
 		if a.Hash() != h {
 			t.Fatal("hash of Extra is not stable")
 		}
+	}
+}
+
+func TestCutPlan(t *testing.T) {
+	key := func(s, e int) string { return fmt.Sprintf("k%d-%d", s, e) }
+	tests := []struct {
+		name         string
+		frames, size int
+		cuts         []int
+		want         [][2]int
+	}{
+		{"no cuts", 100, 40, nil, [][2]int{{0, 33}, {33, 66}, {66, 100}}},
+		{"slides", 120, 300, []int{60, 75}, [][2]int{{0, 60}, {60, 75}, {75, 120}}},
+		{"long slide split evenly", 100, 30, []int{10}, [][2]int{{0, 10}, {10, 40}, {40, 70}, {70, 100}}},
+		{"repeats and ends ignored", 50, 0, []int{0, 20, 20, 50, 70, -3}, [][2]int{{0, 20}, {20, 50}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := CutPlan(tt.frames, tt.size, tt.cuts, key)
+			if err := checkPlan(plan, tt.frames); err != nil {
+				t.Fatal(err)
+			}
+			var got [][2]int
+			for _, c := range plan {
+				got = append(got, [2]int{c.Start, c.End})
+				if c.Key != key(c.Start, c.End) {
+					t.Errorf("chunk %v has key %s", c, c.Key)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("CutPlan = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestReviseReusesKeys: a new revision keeps the videos of the chunks whose
+// keys it shares with the old plan, and renders the rest.
+func TestReviseReusesKeys(t *testing.T) {
+	dir := t.TempDir()
+	s := testSettings()
+	plan := func(keys ...string) []Chunk {
+		var p []Chunk
+		for i, k := range keys {
+			p = append(p, Chunk{Start: i * 250, End: (i + 1) * 250, Key: k})
+		}
+		return p
+	}
+	j, err := Create(dir, s, Revision{InputHash: "in-1", Plan: plan("a", "b", "c", "d")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		if err := os.WriteFile(j.ChunkPath(i), []byte("video "+fmt.Sprint(i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := j.MarkDone(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reused, err := j.Revise(Revision{InputHash: "in-2", Plan: plan("a", "x", "c", "y")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reused != 2 {
+		t.Errorf("reused %d chunks, want 2", reused)
+	}
+	todo, _ := j.Todo(j.All())
+	if fmt.Sprint(todo) != "[1 3]" {
+		t.Errorf("todo after the edit = %v, want [1 3]", todo)
+	}
+	o, err := Open(dir)
+	if err != nil || o.InputHash() != "in-2" || o.Plan()[1].Key != "x" {
+		t.Fatalf("reopened: %v %+v", err, o)
+	}
+	// Going back to the first revision finds every video again.
+	if reused, _ := j.Revise(Revision{InputHash: "in-1", Plan: plan("a", "b", "c", "d")}); reused != 4 {
+		t.Errorf("back to the first revision: %d reused, want 4", reused)
+	}
+}
+
+// TestDamagedChunk: a chunk video that is cut short after it was finished,
+// or that deckreel never recorded, is not done: it is rendered again.
+func TestDamagedChunk(t *testing.T) {
+	j := newJob(t, testSettings())
+	for i := range 3 {
+		if err := os.WriteFile(j.ChunkPath(i), []byte("a whole chunk video"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 2 {
+		if err := j.MarkDone(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Truncate(j.ChunkPath(1), 5); err != nil {
+		t.Fatal(err)
+	}
+	st, err := j.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ChunkState{StateDone, StateDamaged, StateDamaged, StatePending}
+	for i, w := range want {
+		if st.Chunks[i].State != w {
+			t.Errorf("chunk %d is %s (%s), want %s", i, st.Chunks[i].State, st.Chunks[i].Damage, w)
+		}
+	}
+	if !strings.Contains(st.Chunks[1].Damage, "cut short") {
+		t.Errorf("damage of the truncated chunk: %q", st.Chunks[1].Damage)
+	}
+	if st.Damaged != 2 || st.Done != 1 {
+		t.Errorf("counts: %d done, %d damaged", st.Done, st.Damaged)
+	}
+	if todo, _ := j.Todo(j.All()); fmt.Sprint(todo) != "[1 2 3]" {
+		t.Errorf("todo = %v, want [1 2 3]", todo)
+	}
+}
+
+// TestCreateRefusesStrayChunks: chunks without a job.json belong to a job
+// whose state is lost; a new job must not adopt them.
+func TestCreateRefusesStrayChunks(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "chunks"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "chunks", "00000.mp4"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Create(dir, testSettings(), Revision{InputHash: "in-1"})
+	if !errors.Is(err, ErrStrayChunks) {
+		t.Fatalf("Create over stray chunks: %v, want ErrStrayChunks", err)
 	}
 }

@@ -163,7 +163,7 @@ func (j *Job) readLocks(staleAfter time.Duration) ([]LockInfo, error) {
 			// Lock files are written atomically, so this is not a
 			// half-written one; treat what cannot be read as abandoned
 			// rather than block the job forever.
-			li = LockInfo{Chunks: Span{0, j.st.Chunks}, Stale: true}
+			li = LockInfo{Chunks: j.All(), Stale: true}
 		}
 		li.path = path
 		if fi, err := os.Stat(path); err == nil {
@@ -179,20 +179,25 @@ func (j *Job) readLocks(staleAfter time.Duration) ([]LockInfo, error) {
 
 // removeTemps removes the temporary files that encoders of the chunks in
 // span left behind when their process died (encode names them
-// ".NNNNN.mp4.<anything>"). Only call it with the span locked.
+// ".<key>.mp4.<anything>"). Only call it with the span locked.
 func (j *Job) removeTemps(span Span) {
 	dir := filepath.Join(j.dir, chunkDir)
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
+	span = j.clip(span)
+	keys := make(map[string]bool, span.Len())
+	for i := span.Start; i < span.End; i++ {
+		keys[j.st.Plan[i].Key] = true
+	}
 	for _, e := range ents {
 		name := e.Name()
 		if !strings.HasPrefix(name, ".") {
 			continue
 		}
-		var c int
-		if _, err := fmt.Sscanf(name, ".%05d.", &c); err != nil || c < span.Start || c >= span.End {
+		key, _, ok := strings.Cut(name[1:], ".")
+		if !ok || !keys[key] {
 			continue
 		}
 		_ = os.Remove(filepath.Join(dir, name))

@@ -50,12 +50,10 @@ type Settings struct {
 	// name and value. They are compared like the fields.
 	Extra map[string]string `json:"extra,omitempty"`
 
-	// ChunkFrames is the number of frames per chunk (the last may be
-	// shorter). Zero in a request to Create means [DefaultChunkSeconds] of
-	// video, and in a request to Check means "whatever the job has". It
-	// must be a multiple of FPS/gcd(FPS, 10^6), that is, a chunk must last a
-	// whole number of microseconds, the resolution at which ffmpeg's concat
-	// demuxer adds up chunk durations; any whole number of seconds does.
+	// ChunkFrames is the longest a chunk may be, in frames; a plan cut at
+	// slide boundaries has shorter chunks too. Zero in a request to Create
+	// means [DefaultChunkSeconds] of video, and in a request to Check means
+	// "whatever the job has".
 	ChunkFrames int `json:"chunk_frames"`
 
 	// Output is the video the job's merge writes by default. It does not
@@ -94,9 +92,6 @@ func (s Settings) validate() error {
 		return fmt.Errorf("%d frames: a job needs at least one", s.Frames)
 	case s.ChunkFrames <= 0:
 		return fmt.Errorf("chunk of %d frames: must be positive", s.ChunkFrames)
-	case (int64(s.ChunkFrames)*1_000_000)%int64(s.FPS) != 0:
-		return fmt.Errorf("chunk of %d frames at %d fps does not last a whole number of microseconds, so chunks would not join exactly (use a whole number of seconds, e.g. %d frames)",
-			s.ChunkFrames, s.FPS, DefaultChunkSeconds*s.FPS)
 	}
 	return nil
 }

@@ -21,16 +21,15 @@ type Encoder interface {
 	Abort() error
 }
 
-// StartFunc starts an encoder writing a chunk of frames frames to path.
-// ctx bounds the encode: when it ends, the encoder must stop (and
-// WriteFrame return).
-type StartFunc func(ctx context.Context, path string, frames int) (Encoder, error)
+// StartFunc starts an encoder writing the chunk of frames r to path. ctx
+// bounds the encode: when it ends, the encoder must stop (and WriteFrame
+// return).
+type StartFunc func(ctx context.Context, path string, r pool.Range) (Encoder, error)
 
 // WriterConfig configures a [ChunkWriter].
 type WriterConfig struct {
 	// Chunks are the chunks to render, sorted, without repeats. The frames
-	// the writer receives are exactly theirs, in order, minus the holes
-	// reported with [ChunkWriter.Hole].
+	// the writer receives (as frames or holes) are exactly theirs, in order.
 	Chunks []int
 	// Start starts the encoder of one chunk.
 	Start StartFunc
@@ -59,14 +58,15 @@ type WriteResult struct {
 // is given into one file per chunk, starting an encoder at each chunk's
 // first frame and finishing it (in the background) at its last, and
 // records each chunk as done or failed in the job. A chunk fails when some
-// of its frames could not be captured (a hole) or its encoder failed; the
-// writer then drops the rest of that chunk's frames and goes on with the
-// next chunk, so one bad slide costs only its chunks.
+// of its frames could not be captured (a hole, see [ChunkWriter.Hole]) or
+// its encoder failed; the writer then drops the rest of that chunk's frames
+// and goes on with the next chunk, so one bad slide costs only its chunks.
 //
-// WriteFrame is called from one goroutine, in frame order (it is a
-// frames.FrameSink); Hole may be called from any. The caller must end with
-// Close (after the last frame) or Abort, which wait for the chunks being
-// finished.
+// WriteFrame and Hole are called from one goroutine, in frame order (it is
+// a frames.HoleSink): together they cover exactly the frames of the
+// chunks, which follow each other without the gaps between them. The
+// caller must end with Close (after the last frame) or Abort, which wait
+// for the chunks being finished.
 type ChunkWriter struct {
 	job  *Job
 	ctx  context.Context
@@ -82,14 +82,8 @@ type ChunkWriter struct {
 	failure error // why the chunk being written failed; nil while it is fine
 	closing *errgroup.Group
 
-	mu     sync.Mutex
-	holes  []hole // sorted by start, disjoint
+	mu     sync.Mutex // guards result, written by the closing goroutines
 	result WriteResult
-}
-
-type hole struct {
-	pool.Range
-	err error
 }
 
 // NewChunkWriter returns a writer for the given chunks of j. ctx is the
@@ -118,54 +112,35 @@ func NewChunkWriter(ctx context.Context, j *Job, cfg WriterConfig) (*ChunkWriter
 	return w, nil
 }
 
-// Hole reports that frames r will never arrive (their capture failed for
-// good): the chunks they belong to fail with err. It must be called before
-// the frames stage learns of the hole (before the Skip shot is sent), so
-// that the writer knows of it by the time frames after it arrive.
-func (w *ChunkWriter) Hole(r pool.Range, err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	i, _ := slices.BinarySearchFunc(w.holes, r.Start, func(h hole, s int) int { return h.Start - s })
-	w.holes = slices.Insert(w.holes, i, hole{r, err})
-	// Merge overlaps, so that lookups can assume disjoint holes.
-	merged := w.holes[:1]
-	for _, h := range w.holes[1:] {
-		last := &merged[len(merged)-1]
-		if h.Start <= last.End {
-			last.End = max(last.End, h.End)
-			continue
-		}
-		merged = append(merged, h)
-	}
-	w.holes = merged
-}
-
-// holeAt returns the hole containing frame f, if any, and otherwise the
-// start of the next hole after f (or -1).
-func (w *ChunkWriter) holeAt(f int) (h hole, in bool, next int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	i := holeIndex(w.holes, f)
-	if i < len(w.holes) && w.holes[i].Start <= f {
-		return w.holes[i], true, -1
-	}
-	if i < len(w.holes) {
-		return hole{}, false, w.holes[i].Start
-	}
-	return hole{}, false, -1
-}
-
-// holeIndex returns the index of the first hole that ends after f.
-func holeIndex(hs []hole, f int) int {
-	i, _ := slices.BinarySearchFunc(hs, f+1, func(h hole, t int) int { return h.End - t })
-	return i
-}
-
 // WriteFrame writes pix as the next count frames (see frames.FrameSink).
-// A run of identical frames may span a hole or several chunks; the writer
-// splits it. It returns an error only for frames past the last chunk or
-// when ctx has ended: a failed chunk is recorded, not returned.
+// A run of identical frames may span several chunks; the writer splits it.
+// It returns an error only for frames past the last chunk or when ctx has
+// ended: a failed chunk is recorded, not returned.
 func (w *ChunkWriter) WriteFrame(pix []byte, count int) error {
+	return w.advance(count, func(n int) error {
+		if err := w.startEncoder(); err != nil {
+			return err
+		}
+		if err := w.enc.WriteFrame(pix, n); err != nil {
+			return fmt.Errorf("encode chunk %d: %w", w.chunk(), err)
+		}
+		return nil
+	})
+}
+
+// Hole reports that the next count frames will never come: their capture
+// failed for good with err. The chunks they belong to fail with it (see
+// frames.HoleSink).
+func (w *ChunkWriter) Hole(count int, err error) error {
+	return w.advance(count, func(n int) error {
+		return fmt.Errorf("capture frames %d-%d: %w", w.pos, w.pos+n-1, err)
+	})
+}
+
+// advance moves the writer over the next count frames, a chunk at a time:
+// for each piece, write is called unless the chunk has already failed, and
+// an error it returns fails the chunk. Each chunk is finished at its end.
+func (w *ChunkWriter) advance(count int, write func(n int) error) error {
 	for count > 0 {
 		if err := w.ctx.Err(); err != nil {
 			return err
@@ -173,47 +148,23 @@ func (w *ChunkWriter) WriteFrame(pix []byte, count int) error {
 		if w.ci >= len(w.cfg.Chunks) {
 			return fmt.Errorf("chunk writer: %d frames past the last chunk", count)
 		}
-		n, err := w.step(count, func(n int) error {
-			if err := w.enc.WriteFrame(pix, n); err != nil {
-				return fmt.Errorf("encode chunk %d: %w", w.chunk(), err)
+		r := w.job.ChunkRange(w.chunk())
+		n := min(count, r.End-w.pos)
+		if w.failure == nil {
+			if err := write(n); err != nil {
+				if w.ctx.Err() != nil {
+					return w.ctx.Err()
+				}
+				w.fail(err)
 			}
-			return nil
-		})
-		if err != nil {
+		}
+		w.pos += n
+		count -= n
+		if err := w.endOfChunk(r); err != nil {
 			return err
 		}
-		count -= n
 	}
 	return nil
-}
-
-// step moves the writer through the current chunk: past a hole at pos
-// (returning 0 frames used), or over up to count frames, which it hands to
-// write unless the chunk has failed. It finishes the chunk at its end.
-func (w *ChunkWriter) step(count int, write func(n int) error) (int, error) {
-	r := w.job.ChunkRange(w.chunk())
-	h, in, next := w.holeAt(w.pos)
-	if in {
-		w.fail(fmt.Errorf("capture frames %d-%d: %w", max(h.Start, r.Start), min(h.End, r.End)-1, h.err))
-		w.pos = min(h.End, r.End)
-		return 0, w.endOfChunk(r)
-	}
-	n := min(count, r.End-w.pos)
-	if next >= 0 {
-		n = min(n, next-w.pos)
-	}
-	if w.failure == nil {
-		if err := w.startEncoder(); err != nil {
-			w.fail(err)
-		} else if err := write(n); err != nil {
-			if w.ctx.Err() != nil {
-				return 0, w.ctx.Err()
-			}
-			w.fail(err)
-		}
-	}
-	w.pos += n
-	return n, w.endOfChunk(r)
 }
 
 func (w *ChunkWriter) chunk() int { return w.cfg.Chunks[w.ci] }
@@ -228,7 +179,7 @@ func (w *ChunkWriter) startEncoder() error {
 	// from the render's, and cancelled with it only until then.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(w.ctx))
 	stop := context.AfterFunc(w.ctx, cancel)
-	enc, err := w.cfg.Start(ctx, w.job.ChunkPath(w.chunk()), w.job.ChunkRange(w.chunk()).Len())
+	enc, err := w.cfg.Start(ctx, w.job.ChunkPath(w.chunk()), w.job.ChunkRange(w.chunk()))
 	if err != nil {
 		stop()
 		cancel()
@@ -312,21 +263,14 @@ func (w *ChunkWriter) recordFailure(c int, r pool.Range, err error) error {
 	return nil
 }
 
-// Close is called after the last frame: it fails the chunks that the holes
-// at the end cover, waits for every chunk being finished and returns what
-// was rendered. Frames that never arrived and were not reported as holes
-// are an error (the frames stage ended early), and so is a failure to
-// record a chunk's state.
+// Close is called after the last frame: it waits for every chunk being
+// finished and returns what was rendered. Frames that never arrived are an
+// error (the frames stage ended early), and so is a failure to record a
+// chunk's state.
 func (w *ChunkWriter) Close() (WriteResult, error) {
 	var err error
-	for w.ci < len(w.cfg.Chunks) && err == nil {
-		if _, in, _ := w.holeAt(w.pos); !in {
-			err = fmt.Errorf("chunk writer: frame %d (chunk %d) never arrived", w.pos, w.chunk())
-			break
-		}
-		_, err = w.step(0, nil)
-	}
-	if err != nil {
+	if w.ci < len(w.cfg.Chunks) {
+		err = fmt.Errorf("chunk writer: frame %d (chunk %d) never arrived", w.pos, w.chunk())
 		w.abortEncoder()
 	}
 	return w.wait(err)

@@ -1,6 +1,8 @@
 package job
 
 import (
+	"github.com/deckreel/deckreel/internal/pool"
+
 	"context"
 	"errors"
 	"fmt"
@@ -11,8 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/deckreel/deckreel/internal/pool"
 )
 
 // fakeEncoders starts fake encoders that record the frames (the first byte
@@ -32,7 +32,8 @@ type fakeEncoder struct {
 	path string
 }
 
-func (f *fakeEncoders) start(ctx context.Context, path string, frames int) (Encoder, error) {
+func (f *fakeEncoders) start(ctx context.Context, path string, r pool.Range) (Encoder, error) {
+	_ = r
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	name := filepath.Base(path)
@@ -158,16 +159,19 @@ func TestChunkWriterHoles(t *testing.T) {
 	}
 	boom := errors.New("page error: boom")
 	// Frames 5-6 (in chunk 1) and 11-12 (across chunks 2 and 3) failed,
-	// and 18-19 (the end of chunk 4, the last frames).
-	w.Hole(pool.Range{Start: 11, End: 13}, boom)
-	w.Hole(pool.Range{Start: 5, End: 7}, boom)
-	w.Hole(pool.Range{Start: 18, End: 20}, boom)
-	write(t, w,
-		[2]int{0, 4},               // chunk 0
-		[2]int{4, 1}, [2]int{7, 1}, // chunk 1, around its hole
-		[2]int{8, 3}, [2]int{13, 3}, // chunks 2 and 3
-		[2]int{16, 1}, [2]int{17, 1}, // chunk 4, before its hole
-	)
+	// and 18-19 (the end of chunk 4, the last frames); the holes come in
+	// order, between the frames.
+	hole := func(n int) {
+		if err := w.Hole(n, boom); err != nil {
+			t.Fatalf("Hole(%d): %v", n, err)
+		}
+	}
+	write(t, w, [2]int{0, 4}, [2]int{4, 1}) // chunk 0, and chunk 1 up to its hole
+	hole(2)
+	write(t, w, [2]int{7, 1}, [2]int{8, 3}) // the rest of chunk 1, chunk 2 up to its hole
+	hole(2)
+	write(t, w, [2]int{13, 3}, [2]int{16, 1}, [2]int{17, 1}) // chunks 3 and 4
+	hole(2)
 	res, err := w.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -293,12 +297,12 @@ func TestNewChunkWriterValidates(t *testing.T) {
 func ExampleChunkWriter() {
 	dir, _ := os.MkdirTemp("", "job")
 	defer os.RemoveAll(dir)
-	j, _ := Create(dir, Settings{Input: "deck", Width: 16, Height: 16, FPS: 2, Frames: 6, ChunkFrames: 2}, "h")
+	j, _ := Create(dir, Settings{Input: "deck", Width: 16, Height: 16, FPS: 2, Frames: 6, ChunkFrames: 2}, Revision{InputHash: "h"})
 	var fe fakeEncoders
 	w, _ := NewChunkWriter(context.Background(), j, WriterConfig{Chunks: []int{0, 1, 2}, Start: fe.start})
-	w.Hole(pool.Range{Start: 3, End: 4}, errors.New("tab crashed"))
-	_ = w.WriteFrame([]byte{0}, 3) // frames 0-2
-	_ = w.WriteFrame([]byte{4}, 2) // frames 4-5: frame 3 is the hole
+	_ = w.WriteFrame([]byte{0}, 3)           // frames 0-2
+	_ = w.Hole(1, errors.New("tab crashed")) // frame 3 never came
+	_ = w.WriteFrame([]byte{4}, 2)           // frames 4-5
 	res, _ := w.Close()
 	fmt.Println("done", res.Done)
 	for _, f := range res.Failed {

@@ -30,7 +30,7 @@ func TestFrameAccuracy(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "accuracy.mp4")
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
-			job := Job{
+			job := Request{
 				Input: "testdata/accuracy.html", Duration: 3 * time.Second, FPS: fps,
 				Width: 640, Height: 360, Output: out, Workers: 2, Progress: "none",
 				Browser: tc.browser,

@@ -51,7 +51,7 @@ func renderDeck(t *testing.T, d *deck.Deck, w, h, fps, frames int, probes []prob
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	out := filepath.Join(t.TempDir(), "deck.mp4")
-	res, err := Run(ctx, Job{Input: d.Path, Deck: d, FPS: fps, Width: w, Height: h, Output: out, Workers: 2, Progress: "none"})
+	res, err := Run(ctx, Request{Input: d.Path, Deck: d, FPS: fps, Width: w, Height: h, Output: out, Workers: 2, Progress: "none"})
 	if err != nil {
 		t.Fatalf("render: %v", err)
 	}

@@ -19,7 +19,7 @@ func TestDedupIsExact(t *testing.T) {
 	dir := t.TempDir()
 	render := func(name string, noDedup bool) ([][]byte, Result) {
 		out := filepath.Join(dir, name)
-		res, err := Run(ctx, Job{
+		res, err := Run(ctx, Request{
 			Input: "testdata/stillmove.html", Duration: 3 * time.Second, FPS: 30,
 			Width: 320, Height: 240, Output: out, Workers: 2, Progress: "none", NoDedup: noDedup,
 			Epoch: time.Unix(1700000000, 0),

@@ -2,15 +2,22 @@ package render
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/deckreel/deckreel/assets"
 	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/frames"
+	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
 	"github.com/deckreel/deckreel/internal/merge"
 	"github.com/deckreel/deckreel/internal/pool"
@@ -18,23 +25,22 @@ import (
 
 // JobOptions make a render keep its state in a job directory (render
 // --job, resume), so that an interrupted or partly failed render can be
-// finished later, and one render can be split into shards.
+// finished later, one render can be split into shards, and an edited deck
+// re-renders only the chunks whose content changed.
 type JobOptions struct {
 	// Dir is the job directory. It is created if it holds no job.
 	Dir string
 	// Frames, if set, is a --frames list: those frames, rounded out to
-	// whole chunks, are rendered again even if they are done. A changed
-	// input is then accepted: the caller vouches that only those frames
-	// changed.
+	// whole chunks, are rendered again even if they are done.
 	Frames string
 	// Shard, if Count > 0, renders only that shard's chunks and leaves the
 	// merge to `deckreel merge`.
 	Shard job.Shard
-	// ChunkFrames is the chunk size of a new job; zero means
+	// ChunkFrames is the longest chunk of a new job; zero means
 	// job.DefaultChunkSeconds of video.
 	ChunkFrames int
-	// Resume requires the job to exist (the caller took the settings from
-	// it with JobFromSettings).
+	// Resume renders the job as it is recorded: the request comes from
+	// [RequestFromJob], and the job's snapshot of its input is rendered.
 	Resume bool
 }
 
@@ -60,167 +66,218 @@ func (e *IncompleteError) Error() string {
 	return b.String()
 }
 
-// JobSettings returns the settings of j that shape its pixels, for a job.
-// A zero Epoch stays zero: a new job picks now, an existing one keeps its
-// own.
-func JobSettings(j Job) job.Settings {
-	input := j.Input
-	if !isURL(input) && j.FS == nil {
+// The names under which a job records the options of a request that have
+// no field in job.Settings: the flags' names, so a mismatch names the flag.
+const (
+	extraKind          = "input"      // the deck kind; "" for a page
+	extraEntry         = "entry"      // the deck or page inside the snapshot's tree
+	extraInputType     = "input-type" // --input-type
+	extraTheme         = "theme"      // --theme
+	extraSlideDuration = "slide-duration"
+	extraKeepControls  = "keep-controls"
+	extraFormat        = "format"
+	extraCodec         = "codec"
+	extraMusic         = "music"
+	extraMusicVolume   = "music-volume"
+	extraDuck          = "duck"
+	extraMusicLoop     = "music-loop"
+	extraCaptions      = "captions"
+	extraChapters      = "chapters"
+	extraPoster        = "poster"
+	extraPosterFrame   = "poster-frame"
+	extraPageErrors    = "page-errors"
+)
+
+// Snapshot names of the loose files a request reads.
+const (
+	snapTheme = "theme.css"
+	snapMusic = "music"
+)
+
+// jobSettings returns what a job records of req: everything that decides
+// the video. A zero Epoch stays zero (a new job picks now, an existing one
+// keeps its own).
+func jobSettings(req Request) job.Settings {
+	input := req.Input
+	if !isURL(input) && req.FS == nil {
 		if abs, err := filepath.Abs(input); err == nil {
 			input = abs
 		}
 	}
-	output := j.Output
+	if req.FS != nil {
+		input = "embedded:" + input
+	}
+	output := req.Output
 	if output != "" {
 		if abs, err := filepath.Abs(output); err == nil {
 			output = abs
 		}
 	}
-	crf, preset := j.CRF, j.Preset
+	crf, preset := req.CRF, req.Preset
 	if crf == 0 {
 		crf = encode.DefaultCRF
 	}
 	if preset == "" {
 		preset = encode.DefaultPreset
 	}
+	x := map[string]string{}
+	set := func(k, v string) {
+		if v != "" {
+			x[k] = v
+		}
+	}
+	if req.Deck != nil {
+		set(extraKind, string(req.Deck.Kind))
+	}
+	set(extraEntry, snapshotEntry(req))
+	o := req.DeckOptions
+	set(extraInputType, string(o.InputType))
+	set(extraTheme, absIfFile(o.Theme))
+	if o.SlideDuration != 0 {
+		set(extraSlideDuration, o.SlideDuration.String())
+	}
+	if o.KeepControls {
+		set(extraKeepControls, "true")
+	}
+	m := req.Media
+	set(extraFormat, m.Format)
+	set(extraCodec, m.Codec)
+	if m.Music != "" {
+		set(extraMusic, absPath(m.Music))
+		set(extraMusicVolume, strconv.FormatFloat(m.MusicVolume, 'g', -1, 64))
+		set(extraDuck, strconv.FormatFloat(m.Duck, 'g', -1, 64))
+		set(extraMusicLoop, strconv.FormatBool(m.MusicLoop))
+	}
+	set(extraCaptions, m.Captions)
+	set(extraChapters, m.Chapters)
+	if m.Poster != "" {
+		set(extraPoster, absPath(m.Poster))
+		set(extraPosterFrame, strconv.Itoa(m.PosterFrame))
+	}
+	if req.FailOnPageError {
+		set(extraPageErrors, "fail")
+	}
 	return job.Settings{
-		Input: input, Width: j.Width, Height: j.Height, FPS: j.FPS, Frames: j.Frames(),
+		Input: input, Width: req.Width, Height: req.Height, FPS: req.FPS, Frames: req.Frames(),
 		Codec: encode.DefaultCodec, PixFmt: "yuv420p", CRF: crf, Preset: preset,
-		Epoch: j.Epoch, AllowNet: j.AllowNet, Output: output,
+		Epoch: req.Epoch, AllowNet: req.AllowNet, Output: output, Extra: x,
 	}
 }
 
-// JobFromSettings returns a render of s, for resume: the caller adds what
-// does not shape pixels (workers, browser, progress).
-func JobFromSettings(s job.Settings) Job {
-	return Job{
+// RequestFromJob returns the request the job in jb records, for resume and
+// merge: the caller adds what does not shape the video (workers, browser,
+// progress) and may change the output. Its Input names the original input;
+// the job renders its snapshot of it.
+func RequestFromJob(jb *job.Job) (Request, error) {
+	s := jb.Settings()
+	x := s.Extra
+	req := Request{
 		Input: s.Input, Width: s.Width, Height: s.Height, FPS: s.FPS,
 		// Frames() rounds duration × fps, which gives Frames back exactly.
 		Duration: time.Duration(s.Frames) * time.Second / time.Duration(s.FPS),
 		CRF:      s.CRF, Preset: s.Preset, Epoch: s.Epoch, AllowNet: s.AllowNet, Output: s.Output,
+		FailOnPageError: x[extraPageErrors] == "fail",
 	}
-}
-
-func isURL(s string) bool {
-	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
-}
-
-// jobPlan is what one run of a job does: the chunks it renders and the
-// writer that encodes them. A nil *jobPlan is a render without a job.
-type jobPlan struct {
-	job    *job.Job
-	opts   JobOptions
-	span   job.Span // the chunks this run is responsible for
-	todo   []int    // the chunks it renders, sorted
-	writer *job.ChunkWriter
-	result job.WriteResult
-}
-
-// ranges returns the frames to capture.
-func (p *jobPlan) ranges(total int) []pool.Range {
-	if p == nil {
-		return []pool.Range{{Start: 0, End: total}}
+	if strings.HasPrefix(req.Input, "embedded:") {
+		req.Input = strings.TrimPrefix(req.Input, "embedded:")
 	}
-	return p.job.Ranges(p.todo)
-}
-
-// frameSpan returns frames.Config's Start and End: the first frame to
-// capture and the one after the last.
-func (p *jobPlan) frameSpan(total int) (start, end int) {
-	rs := p.ranges(total)
-	return rs[0].Start, rs[len(rs)-1].End
-}
-
-// onFailed returns what capture calls for a batch that failed for good: in
-// a job, its chunks fail and the render goes on; without a job there is no
-// way to finish the video, so capture stops (nil).
-func (p *jobPlan) onFailed() func(pool.Range, error) {
-	if p == nil {
-		return nil
-	}
-	return p.writer.Hole
-}
-
-// sendGaps sends a Skip shot for every gap between the ranges to capture
-// (the chunks that are done), so that the frames stage moves past them. It
-// must run on the goroutine that then runs capture.Run with the same
-// channel, before it (capture.Run closes the channel when it returns), and
-// the frames stage must be running: the skips are held in its reorder
-// buffer, which costs a few bytes each.
-func (p *jobPlan) sendGaps(ctx context.Context, out chan<- frames.Shot) error {
-	if p == nil {
-		return nil
-	}
-	rs := p.ranges(0)
-	for i := 1; i < len(rs); i++ {
-		gap := frames.Shot{Index: rs[i-1].End, Count: rs[i].Start - rs[i-1].End, Skip: true}
-		select {
-		case out <- gap:
-		case <-ctx.Done():
-			return ctx.Err()
+	req.DeckOptions = deck.Options{InputType: deck.Kind(x[extraInputType]), Theme: x[extraTheme], KeepControls: x[extraKeepControls] == "true"}
+	var err error
+	if v := x[extraSlideDuration]; v != "" {
+		if req.DeckOptions.SlideDuration, err = time.ParseDuration(v); err != nil {
+			return Request{}, fmt.Errorf("job %s: %s %q: %w", jb.Dir(), extraSlideDuration, v, err)
 		}
+	}
+	m := Media{Format: x[extraFormat], Codec: x[extraCodec], Music: x[extraMusic], Captions: x[extraCaptions], Chapters: x[extraChapters], Poster: x[extraPoster]}
+	if m.Music != "" {
+		m.MusicLoop = x[extraMusicLoop] == "true"
+		if m.MusicVolume, err = strconv.ParseFloat(x[extraMusicVolume], 64); err == nil {
+			m.Duck, err = strconv.ParseFloat(x[extraDuck], 64)
+		}
+		if err != nil {
+			return Request{}, fmt.Errorf("job %s: music settings: %w", jb.Dir(), err)
+		}
+	}
+	if m.Poster != "" {
+		if m.PosterFrame, err = strconv.Atoi(x[extraPosterFrame]); err != nil {
+			return Request{}, fmt.Errorf("job %s: %s: %w", jb.Dir(), extraPosterFrame, err)
+		}
+	}
+	req.Media = m
+	return req, nil
+}
+
+// checkJobRequest refuses what a job cannot render (its chunks are H.264
+// MP4 at a constant frame rate, joined without re-encoding).
+func checkJobRequest(req Request) error {
+	f, err := encode.FormatFor(req.Output, req.Media.Format)
+	if err != nil {
+		return &InputError{Err: err}
+	}
+	switch {
+	case f.Name != "mp4":
+		return inputErrorf("--job writes MP4 chunks; %s output is not supported with --job", f.Title)
+	case req.Media.Codec != "" && req.Media.Codec != "h264":
+		return inputErrorf("--job encodes H.264; --codec %s is not supported with --job", req.Media.Codec)
+	case req.Media.VFR:
+		return inputErrorf("--job joins constant frame rate chunks; --vfr is not supported with --job")
+	case req.Media.Transparent:
+		return inputErrorf("--job writes MP4, which has no alpha; --transparent is not supported with --job")
 	}
 	return nil
 }
 
-// newWriter returns the frame sink of a job render: a chunk writer that
-// starts an encoder with opts for each chunk. opts.Output and opts.Frames
-// are set per chunk.
-func (p *jobPlan) newWriter(ctx context.Context, opts encode.Options, logf func(string, ...any)) (*job.ChunkWriter, error) {
-	w, err := job.NewChunkWriter(ctx, p.job, job.WriterConfig{
-		Chunks: p.todo,
-		Start: func(ctx context.Context, path string, frames int) (job.Encoder, error) {
-			o := opts
-			o.Output, o.Frames = path, frames
-			return encode.Start(ctx, o)
-		},
-		Logf: logf,
-	})
-	if err != nil {
-		return nil, err
-	}
-	p.writer = w
-	return w, nil
-}
-
-// RunJob renders j into the job directory o.Dir: it creates the job or
-// checks that j matches it, renders the chunks that are not done (or those
-// of o.Frames, or of o.Shard), and, when every chunk is done and this is
-// not a shard, joins them into j.Output. It returns an *InputError for bad
-// input or a job that does not match, an *IncompleteError when chunks
-// failed (the rest is saved), and the context's error when cancelled (the
-// finished chunks are saved; chunks complete when the signal came are
-// finished first, which takes ffmpeg a moment).
-func RunJob(ctx context.Context, j Job, o JobOptions) (Result, error) {
+// RunJob renders req into the job directory o.Dir: it snapshots the input
+// into the job (so every chunk, in every process, renders the same
+// version), creates the job or checks that req matches it, renders the
+// chunks that are not done (or those of o.Frames, or of o.Shard), and,
+// when every chunk is done and this is not a shard, joins them into
+// req.Output with the whole video's sound, subtitles and chapters. An
+// edited input is a new revision of the job: chunks whose content key did
+// not change are kept.
+//
+// It returns an *InputError for bad input or a job that does not match, an
+// *IncompleteError when chunks failed (the rest is saved), and the
+// context's error when cancelled (the finished chunks are saved; chunks
+// complete when the signal came are finished first, which takes ffmpeg a
+// moment).
+func RunJob(ctx context.Context, req Request, o JobOptions) (Result, error) {
 	start := time.Now()
 	sharded := o.Shard.Count > 0
 	if o.Frames != "" && sharded {
 		return Result{}, inputErrorf("--frames cannot be combined with a shard: rerun frames in one process")
 	}
-	v := j
-	if v.Output == "" && sharded {
-		v.Output = filepath.Join(os.TempDir(), "shard.mp4") // shards do not write the output
+	if req.Output == "" && sharded {
+		req.Output = filepath.Join(os.TempDir(), "shard.mp4") // shards do not write the output
 	}
-	if err := v.Validate(); err != nil {
+	if err := req.Validate(); err != nil {
 		return Result{}, err
 	}
-	// Chunks are output frames; a deck of several pages captures more
-	// frames than it outputs (the tails its transitions blend), which
-	// chunks cannot say yet. A deck of one page is one page like any other.
-	if n, err := deckSegments(j); err != nil {
+	if err := checkJobRequest(req); err != nil {
 		return Result{}, err
-	} else if n > 1 {
-		return Result{}, inputErrorf("--job with a multi-source manifest is not supported yet (its %d pages are composited); render it without --job", n)
 	}
-	p, lock, err := openPlan(j, o)
+	if err := checkOutsideJob(req.Output, o.Dir); err != nil {
+		return Result{}, err
+	}
+	r, err := openRun(req, o)
 	if err != nil {
 		return Result{}, err
 	}
-	defer lock.Unlock()
-	j.Epoch = p.job.Settings().Epoch
-	var res Result
-	if len(p.todo) > 0 {
-		res, err = runPipeline(ctx, j, p)
+	defer r.close()
+	jb := r.job
+	res := Result{Reused: r.reused, Chunks: jb.Chunks()}
+	if req.Stderr != nil && !o.Resume {
+		fmt.Fprintf(req.Stderr, "deckreel: job %s: reused %d of %d chunks\n", o.Dir, r.reused, jb.Chunks())
+	}
+	var done job.WriteResult
+	if len(r.todo) > 0 {
+		p, err := prepare(ctx, r.req, jb.Ranges(r.todo))
+		if err != nil {
+			return Result{}, err
+		}
+		out := &chunkOutput{plan: p, job: jb, todo: r.todo}
+		rr, err := p.runStages(ctx, out)
+		p.close()
 		var ie *InputError
 		switch {
 		case err == nil:
@@ -229,104 +286,402 @@ func RunJob(ctx context.Context, j Job, o JobOptions) (Result, error) {
 		default:
 			return res, fmt.Errorf("%w\n(the finished chunks are saved; continue with: %s)", err, rerunCommand(o))
 		}
+		res.Shots, res.Mode, res.Warnings = rr.Shots, rr.Mode, rr.Warnings
+		done = out.result
 	}
-	if len(p.result.Failed) > 0 {
-		return res, &IncompleteError{Dir: o.Dir, Failed: p.result.Failed, Command: rerunCommand(o)}
+	if len(done.Failed) > 0 {
+		return res, &IncompleteError{Dir: o.Dir, Failed: done.Failed, Command: rerunCommand(o)}
 	}
-	res.Frames = 0
-	for _, c := range p.result.Done {
-		res.Frames += p.job.ChunkRange(c).Len()
+	for _, c := range done.Done {
+		res.Frames += jb.ChunkRange(c).Len()
 	}
-	res.Output = ""
 	if !sharded {
-		// The whole video's sound, captions and chapters go in as the
-		// chunks are joined.
-		md, err := prepareMedia(ctx, j.Deck, j.Media, j.FPS, j.Frames(), j.Output)
-		if err != nil {
+		if err := finishJob(ctx, jb, r.req); err != nil {
 			return res, err
 		}
-		defer md.close()
-		if err := mergeJob(ctx, p.job, j.Output, md); err != nil {
-			return res, err
-		}
-		if err := md.commitSidecars(); err != nil {
-			return res, fmt.Errorf("write captions or chapters next to %s: %w", j.Output, err)
-		}
-		res.Output = j.Output
+		res.Output = req.Output
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
 
-// openPlan opens or creates the job, locks the chunks this run is
-// responsible for, applies --frames and works out the chunks to render. The
-// caller must release the lock.
-func openPlan(j Job, o JobOptions) (*jobPlan, *job.Lock, error) {
-	settings := JobSettings(j)
-	settings.ChunkFrames = o.ChunkFrames
-	hash, err := inputHash(j, o.Dir)
-	if err != nil {
-		return nil, nil, &InputError{Err: err}
+// checkOutsideJob refuses an output inside the job directory, where a
+// later job run would take it for job state.
+func checkOutsideJob(output, dir string) error {
+	o, err1 := filepath.Abs(output)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return nil
 	}
-	var jb *job.Job
-	if o.Resume {
-		jb, err = job.Open(o.Dir)
-		if err == nil {
-			err = jb.Check(settings, hash)
+	if rel, err := filepath.Rel(d, o); err == nil && filepath.IsLocal(rel) {
+		return inputErrorf("output %s is inside the job directory %s: write it elsewhere", output, dir)
+	}
+	return nil
+}
+
+// jobRun is one run of a job: the job, the request that renders its
+// snapshot, and the chunks this run renders, locked.
+type jobRun struct {
+	job    *job.Job
+	req    Request // renders the snapshot
+	todo   []int
+	reused int
+	lock   *job.Lock
+}
+
+func (r *jobRun) close() {
+	if r.req.Deck != nil {
+		_ = r.req.Deck.Close()
+	}
+	if r.lock != nil {
+		_ = r.lock.Unlock()
+	}
+}
+
+// openRun opens or creates the job of o.Dir for req and works out what
+// this run renders: it snapshots the input, revises the job when the input
+// changed, locks the chunks this run is responsible for, applies --frames
+// and lists the chunks to render. The caller must close the run.
+func openRun(req Request, o JobOptions) (_ *jobRun, err error) {
+	r := &jobRun{}
+	defer func() {
+		if err != nil {
+			r.close()
 		}
-	} else {
-		jb, _, err = job.OpenOrCreate(o.Dir, settings, hash)
+	}()
+	if o.Resume {
+		if r.job, err = job.Open(o.Dir); err != nil {
+			return nil, &InputError{Err: err}
+		}
+		if r.req, err = snapshotRequest(req, r.job); err != nil {
+			return nil, err
+		}
+	} else if err := r.openForRequest(req, o); err != nil {
+		return nil, err
 	}
-	var me *job.MismatchError
-	inputChanged := errors.As(err, &me) && len(me.Settings) == 0 && o.Frames != ""
-	switch {
-	case inputChanged:
-		// A changed input with --frames: the rerun of those frames is
-		// what brings the job up to date.
-	case errors.As(err, &me), errors.Is(err, job.ErrNoJob):
-		return nil, nil, &InputError{Err: err}
-	case err != nil:
-		return nil, nil, err
-	}
-	p := &jobPlan{job: jb, opts: o, span: jb.All()}
+	span := r.job.All()
 	if o.Shard.Count > 0 {
-		p.span = o.Shard.Span(jb.Chunks())
+		span = o.Shard.Span(r.job.Chunks())
 	}
-	lock, err := jb.Lock(p.span)
-	if err != nil {
-		return nil, nil, err
+	if r.lock, err = r.job.Lock(span); err != nil {
+		return nil, err
 	}
 	if o.Frames != "" {
-		sel, err := jb.Select(o.Frames)
+		sel, err := r.job.Select(o.Frames)
 		if err != nil {
-			return nil, nil, errors.Join(&InputError{Err: err}, lock.Unlock())
+			return nil, &InputError{Err: err}
 		}
-		if j.Stderr != nil {
-			fmt.Fprintf(j.Stderr, "deckreel: %s\n", sel.Note(jb.Settings().ChunkFrames))
-		}
-	}
-	if inputChanged {
-		if err := jb.AcceptInput(hash); err != nil {
-			return nil, nil, errors.Join(err, lock.Unlock())
+		if req.Stderr != nil {
+			fmt.Fprintf(req.Stderr, "deckreel: %s\n", sel.Note())
 		}
 	}
-	if p.todo, err = jb.Todo(p.span); err != nil {
-		return nil, nil, errors.Join(err, lock.Unlock())
+	if r.todo, err = r.job.Todo(span); err != nil {
+		return nil, err
 	}
-	return p, lock, nil
+	if o.Resume {
+		r.reused = r.job.Chunks() - len(r.todo)
+	}
+	return r, nil
 }
 
-// inputHash hashes the input of j, leaving out the job directory and the
-// output when they are inside a deck directory.
-func inputHash(j Job, dir string) (string, error) {
-	if j.FS != nil {
-		return "embedded:" + j.Input, nil // the binary's own sample
+// openForRequest is openRun for a render --job: the job is created for
+// req, or req must match it; an input whose content changed becomes the
+// job's new revision.
+func (r *jobRun) openForRequest(req Request, o JobOptions) error {
+	want := jobSettings(req)
+	want.ChunkFrames = o.ChunkFrames
+	for attempt := 0; ; attempt++ {
+		s := want
+		existing, err := job.Open(o.Dir)
+		switch {
+		case errors.Is(err, job.ErrNoJob):
+			existing = nil
+			if s.Epoch.IsZero() {
+				s.Epoch = time.Now().UTC()
+			}
+			if s.ChunkFrames == 0 {
+				s.ChunkFrames = job.DefaultChunkSeconds * s.FPS
+			}
+		case err != nil:
+			return &InputError{Err: err}
+		default:
+			have := existing.Settings()
+			if s.Epoch.IsZero() {
+				s.Epoch = have.Epoch
+			}
+			if s.ChunkFrames == 0 {
+				s.ChunkFrames = have.ChunkFrames
+			}
+			if req.Deck != nil {
+				// A deck's length follows its slides: an edit may change it.
+				s.Frames = have.Frames
+			}
+			var me *job.MismatchError
+			if err := existing.Check(s, existing.InputHash()); errors.As(err, &me) {
+				return &InputError{Err: err}
+			} else if err != nil {
+				return err
+			}
+			s = have
+		}
+		hash, source, err := job.Snapshot(o.Dir, jobSources(req, o.Dir))
+		if err != nil {
+			return &InputError{Err: fmt.Errorf("job %s: %w", o.Dir, err)}
+		}
+		r.job = existing
+		if r.req, err = snapshotRequestAt(req, s, filepath.Join(o.Dir, source)); err != nil {
+			return err
+		}
+		rev := job.Revision{InputHash: hash, Source: source, Frames: r.req.Frames()}
+		s.Frames = rev.Frames
+		if rev.Plan, err = chunkPlan(r.req, s); err != nil {
+			return err
+		}
+		if existing == nil {
+			r.job, err = job.Create(o.Dir, s, rev)
+			if errors.Is(err, fs.ErrExist) && attempt == 0 {
+				// Another shard created it first: join it, with its epoch.
+				if r.req.Deck != nil {
+					_ = r.req.Deck.Close()
+					r.req.Deck = nil
+				}
+				continue
+			}
+			if errors.Is(err, job.ErrStrayChunks) {
+				return &InputError{Err: err}
+			}
+			return err
+		}
+		if hash == existing.InputHash() {
+			todo, err := existing.Todo(existing.All())
+			r.reused = existing.Chunks() - len(todo)
+			return err
+		}
+		r.reused, err = existing.Revise(rev)
+		return err
 	}
-	return job.HashInput(j.Input, dir, j.Output)
 }
 
-// mergeJob joins the chunks of a complete job into output.
-func mergeJob(ctx context.Context, jb *job.Job, output string, md *media) error {
+// snapshotEntry is the name of req's deck or page inside its tree: "." for
+// a directory, the file's name for a file, the path in FS for an embedded
+// input; "" for a URL.
+func snapshotEntry(req Request) string {
+	switch {
+	case req.FS != nil:
+		return req.Input
+	case isURL(req.Input):
+		return ""
+	}
+	if st, err := os.Stat(req.Input); err == nil && st.IsDir() {
+		return "."
+	}
+	return filepath.Base(req.Input)
+}
+
+// jobSources is what a job of req snapshots: the directory of its deck or
+// page (without the job directory and the outputs), a theme's CSS file and
+// the music.
+func jobSources(req Request, dir string) job.Sources {
+	src := job.Sources{Files: map[string]string{}, Salt: jobSettings(req).Extra[extraEntry]}
+	if t := req.DeckOptions.Theme; isFile(t) {
+		src.Files[snapTheme] = t
+	}
+	if req.Media.Music != "" {
+		src.Files[snapMusic+filepath.Ext(req.Media.Music)] = req.Media.Music
+	}
+	switch {
+	case req.FS != nil:
+		src.Tree = req.FS
+		return src
+	case isURL(req.Input):
+		src.Salt = "url\x00" + req.Input
+		return src
+	}
+	root := req.Input
+	if st, err := os.Stat(root); err != nil || !st.IsDir() {
+		root = filepath.Dir(root)
+	}
+	src.Tree = os.DirFS(root)
+	skip := []string{dir, req.Output, req.Media.Poster}
+	prefix := strings.TrimSuffix(absPath(req.Output), filepath.Ext(req.Output)) + "."
+	src.Skip = func(name string) bool {
+		p := filepath.Join(absPath(root), filepath.FromSlash(name))
+		for _, s := range skip {
+			if s != "" && p == absPath(s) {
+				return true
+			}
+		}
+		return strings.HasPrefix(p, prefix) // the output's captions and chapters
+	}
+	return src
+}
+
+// snapshotRequest returns the request that renders jb's current snapshot.
+func snapshotRequest(req Request, jb *job.Job) (Request, error) {
+	return snapshotRequestAt(req, jb.Settings(), jb.Source())
+}
+
+// snapshotRequestAt returns req rewritten to render the snapshot at source
+// (a job's Source, a directory), recorded with settings s: the input, the
+// deck (loaded again from the copy), the theme and the music all come from
+// the snapshot. The caller must close the request's deck.
+func snapshotRequestAt(req Request, s job.Settings, source string) (Request, error) {
+	x := s.Extra
+	out := req
+	out.FS, out.Deck = nil, nil
+	if source == "" {
+		return out, nil // a URL: nothing was copied
+	}
+	files := job.FilesDir(source)
+	if isFile(req.DeckOptions.Theme) {
+		out.DeckOptions.Theme = filepath.Join(files, snapTheme)
+	}
+	if req.Media.Music != "" {
+		out.Media.Music = filepath.Join(files, snapMusic+filepath.Ext(req.Media.Music))
+	}
+	out.Input = filepath.Join(job.TreeDir(source), filepath.FromSlash(x[extraEntry]))
+	if x[extraKind] == "" {
+		return out, nil
+	}
+	d, err := deck.Load(out.Input, out.DeckOptions)
+	if err != nil {
+		return Request{}, &InputError{Err: fmt.Errorf("load the job's copy of the deck: %w", err)}
+	}
+	out.Deck, out.Duration = d, 0
+	return out, nil
+}
+
+// buildKey is what deckreel itself contributes to every chunk key: the
+// scripts and themes it puts into pages, and the commit it was built from
+// (when the build recorded one), since a new build may draw pages
+// differently and its chunks must not be mixed with an older build's.
+func buildKey() string {
+	parts := []string{assets.TimeControlScript(0), assets.DeckBaseCSS(), assets.DeckTemplate(),
+		assets.DeckPlayer(), assets.ImageTemplate(), assets.RevealDriver()}
+	for _, t := range assets.DeckThemes() {
+		css, _ := assets.DeckTheme(t)
+		parts = append(parts, t, css)
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+				parts = append(parts, s.Key+"="+s.Value)
+			}
+		}
+	}
+	return chunkKey(parts...)
+}
+
+// chunkPlan cuts the video of req (rendering a snapshot) into chunks and
+// keys each by what decides its pixels. A page is cut every ChunkFrames
+// frames, each chunk keyed by the whole input. A deck is cut at every
+// slide's start and at the end of its transition in, and long slides into
+// pieces of at most ChunkFrames: a chunk then shows one slide, or one
+// transition between two, and its key hashes the deck's shared sources
+// (theme, assets), the timeline, the settings, and the sources of just
+// those slides. So an edit of one slide's text changes the keys of its own
+// chunks and of the transition out of it, and no others.
+func chunkPlan(req Request, s job.Settings) ([]job.Chunk, error) {
+	base := s
+	base.Frames, base.ChunkFrames, base.Output = 0, 0, ""
+	baseKey := chunkKey(buildKey(), base.Hash())
+	total, fps := s.Frames, s.FPS
+	d := req.Deck
+	if d == nil {
+		inputKey := s.Input
+		if x := s.Extra[extraEntry]; x != "" {
+			inputKey = hashFiles(req.Input) // the snapshot's page and its directory
+		}
+		return job.FixedPlan(total, s.ChunkFrames, func(a, b int) string {
+			return chunkKey(baseKey, inputKey, strconv.Itoa(a), strconv.Itoa(b))
+		}), nil
+	}
+	starts, end := slideTimes(d, fps)
+	if end != total {
+		return nil, fmt.Errorf("internal error: the deck has %d frames, the job %d", end, total)
+	}
+	type slideSpan struct{ start, end, transition int }
+	spans := make([]slideSpan, len(d.Slides))
+	var cuts []int
+	for i, sl := range d.Slides {
+		e := end
+		if i+1 < len(starts) {
+			e = starts[i+1]
+		}
+		tf := 0
+		if i > 0 {
+			tf = min(sl.Transition.Frames(fps), e-starts[i])
+		}
+		spans[i] = slideSpan{starts[i], e, tf}
+		cuts = append(cuts, starts[i], starts[i]+tf)
+	}
+	timeline := timelineKey(d)
+	shared, err := d.SharedKey()
+	if err != nil {
+		return nil, &InputError{Err: err}
+	}
+	captionsKey := ""
+	if req.Media.Captions == encode.CaptionsBurn {
+		captionsKey = notesKey(d)
+	}
+	return job.CutPlan(total, s.ChunkFrames, cuts, func(a, b int) string {
+		parts := []string{baseKey, shared, timeline, captionsKey, strconv.Itoa(a), strconv.Itoa(b)}
+		for i, sp := range spans {
+			if sp.start < b && a < sp.end {
+				parts = append(parts, d.Slides[i].Key)
+			}
+			// The transition into slide i shows slide i-1 too.
+			if i > 0 && sp.start < b && a < sp.start+sp.transition {
+				parts = append(parts, "under:"+d.Slides[i-1].Key)
+			}
+		}
+		return chunkKey(parts...)
+	}), nil
+}
+
+// chunkKey hashes parts into a key (32 hex digits: 128 bits).
+func chunkKey(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s\x00", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// timelineKey hashes the deck's steps: when each starts, how long it lasts
+// and how it enters, which decide what every frame shows.
+func timelineKey(d *deck.Deck) string {
+	var b strings.Builder
+	for _, st := range d.Steps {
+		fmt.Fprintf(&b, "%d|%s|%d|%d|%s|%d\n", st.Slide, st.Index, st.Start, st.Duration, st.Transition.Kind, st.Transition.Duration)
+	}
+	return chunkKey(b.String())
+}
+
+// notesKey hashes the speaker notes, which burnt-in captions draw.
+func notesKey(d *deck.Deck) string {
+	var parts []string
+	for _, s := range d.Slides {
+		parts = append(parts, s.Notes)
+	}
+	return chunkKey(parts...)
+}
+
+// hashFiles hashes a page input of a snapshot: its directory's files.
+func hashFiles(page string) string {
+	h, err := job.HashInput(filepath.Dir(page))
+	if err != nil {
+		return "unhashable:" + page
+	}
+	return h
+}
+
+// finishJob joins the chunks of the complete job jb into req.Output, with
+// the whole video's sound, subtitle track and chapters, then writes the
+// sidecar files and the poster. req renders the job's snapshot (see
+// snapshotRequest), so that render --job, resume and merge all join the
+// same file.
+func finishJob(ctx context.Context, jb *job.Job, req Request) error {
 	todo, err := jb.Todo(jb.All())
 	if err != nil {
 		return err
@@ -335,36 +690,112 @@ func mergeJob(ctx context.Context, jb *job.Job, output string, md *media) error 
 		return fmt.Errorf("job %s: %d chunks are not done (frames %s); see 'deckreel status %s'",
 			jb.Dir(), len(todo), job.FrameList(jb.Ranges(todo)), jb.Dir())
 	}
+	format, err := encode.FormatFor(req.Output, req.Media.Format)
+	if err != nil {
+		return &InputError{Err: err}
+	}
 	s := jb.Settings()
+	md, err := prepareMedia(ctx, req.Deck, req.Media, s.FPS, s.Frames, req.Output, format)
+	if err != nil {
+		return err
+	}
+	defer md.close()
 	parts := make([]merge.Part, jb.Chunks())
 	for i := range parts {
 		parts[i] = merge.Part{Path: jb.ChunkPath(i), Frames: jb.ChunkRange(i).Len()}
 	}
-	mo := merge.Options{Parts: parts, Width: s.Width, Height: s.Height, FPS: s.FPS, Output: output}
-	if md != nil {
-		mo.Audio, mo.SubtitlesFile, mo.MetadataFile = md.audio, md.subtitles, md.metadata
+	mo := merge.Options{Parts: parts, Width: s.Width, Height: s.Height, FPS: s.FPS, Output: req.Output,
+		Audio: md.audio, SubtitlesFile: md.subtitles, MetadataFile: md.metadata}
+	if err := merge.Join(ctx, mo); err != nil {
+		return err
 	}
-	return merge.Join(ctx, mo)
+	if err := md.commitSidecars(); err != nil {
+		return fmt.Errorf("write captions or chapters next to %s: %w", req.Output, err)
+	}
+	return writePoster(ctx, req)
 }
 
 // MergeJob joins the chunks of the job in dir into output (the job's own
-// output if empty), after checking that every chunk is done and that the
-// chunk videos match the job and each other. It is `deckreel merge`.
+// output if empty), with the sound, subtitles and chapters the job
+// records, after checking that every chunk is done and that the chunk
+// videos match the job and each other. It is `deckreel merge`.
 func MergeJob(ctx context.Context, dir, output string) (string, error) {
 	jb, err := job.Open(dir)
 	if err != nil {
 		return "", &InputError{Err: err}
 	}
-	if output == "" {
-		output = jb.Settings().Output
+	req, err := RequestFromJob(jb)
+	if err != nil {
+		return "", &InputError{Err: err}
 	}
-	if output == "" {
+	if output != "" {
+		req.Output = output
+	}
+	if req.Output == "" {
 		return "", inputErrorf("job %s has no output file: pass -o out.mp4", dir)
 	}
-	if st, err := os.Stat(filepath.Dir(output)); err != nil || !st.IsDir() {
-		return "", inputErrorf("output %s: directory %s does not exist", output, filepath.Dir(output))
+	if err := req.Validate(); err != nil {
+		return "", err
 	}
-	return output, mergeJob(ctx, jb, output, nil)
+	if err := checkOutsideJob(req.Output, dir); err != nil {
+		return "", err
+	}
+	sreq, err := snapshotRequest(req, jb)
+	if err != nil {
+		return "", err
+	}
+	if sreq.Deck != nil {
+		defer sreq.Deck.Close()
+	}
+	return req.Output, finishJob(ctx, jb, sreq)
+}
+
+// chunkOutput is the chunks of a job: one encoder per chunk, each chunk
+// kept as soon as it is complete, and a failed batch fails only its chunks.
+type chunkOutput struct {
+	plan   *plan
+	job    *job.Job
+	todo   []int
+	writer *job.ChunkWriter
+	result job.WriteResult
+}
+
+func (o *chunkOutput) sink(ctx context.Context) (frames.FrameSink, error) {
+	p := o.plan
+	opts := p.encoder
+	// Chunks are video only: the whole video's sound, subtitle track and
+	// chapters go in when the chunks are joined (finishJob). Burnt-in
+	// captions are burnt into each chunk, shifted to its own time.
+	opts.Audio, opts.SubtitlesFile, opts.MetadataFile, opts.BurnFile = nil, "", "", ""
+	w, err := job.NewChunkWriter(ctx, o.job, job.WriterConfig{
+		Chunks: o.todo,
+		Start: func(ctx context.Context, path string, r pool.Range) (job.Encoder, error) {
+			co := opts
+			co.Output, co.Frames = path, r.Len()
+			burn, err := p.media.burnFile(r.Start, r.End, p.req.FPS)
+			if err != nil {
+				return nil, fmt.Errorf("captions of frames %d-%d: %w", r.Start, r.End-1, err)
+			}
+			co.BurnFile = burn
+			return encode.Start(ctx, co)
+		},
+		Logf: p.rep.Logf,
+	})
+	if err != nil {
+		return nil, err
+	}
+	o.writer = w
+	return w, nil
+}
+
+func (o *chunkOutput) finish(_ context.Context, err error) error {
+	var cerr error
+	if err != nil {
+		o.result, cerr = o.writer.Abort() // keeps the chunks that were complete
+	} else {
+		o.result, cerr = o.writer.Close()
+	}
+	return errors.Join(err, cerr)
 }
 
 // rerunCommand is the command that renders what a run left undone.
@@ -386,15 +817,26 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// framesBefore returns how many of the frames to capture come before pos,
-// for progress: the gaps between ranges (done chunks) do not count.
-func (p *jobPlan) framesBefore(pos int) int {
-	if p == nil {
-		return pos
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// isFile reports whether a --theme value names a CSS file rather than a
+// built-in theme.
+func isFile(theme string) bool {
+	return theme != "" && theme != "light" && theme != "dark"
+}
+
+func absIfFile(theme string) string {
+	if isFile(theme) {
+		return absPath(theme)
 	}
-	n := 0
-	for _, r := range p.ranges(0) {
-		n += max(0, min(pos, r.End)-r.Start)
+	return theme
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
 	}
-	return n
+	return p
 }

@@ -14,9 +14,9 @@ import (
 )
 
 // jobRender is a 2 s render of the accuracy page at 10 fps (20 frames).
-func jobRender(t *testing.T, out string) Job {
+func jobRender(t *testing.T, out string) Request {
 	t.Helper()
-	return Job{
+	return Request{
 		Input: "testdata/accuracy.html", Duration: 2 * time.Second, FPS: 10, Width: 320, Height: 180,
 		Output: out, Workers: 2, Epoch: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
 	}
@@ -50,7 +50,7 @@ func TestJobResumeAndShards(t *testing.T) {
 		go func() {
 			defer stop()
 			for rctx.Err() == nil {
-				if _, err := os.Stat(filepath.Join(jdir, "chunks", "00000.mp4")); err == nil {
+				if done, _ := filepath.Glob(filepath.Join(jdir, "chunks", "*.done.json")); len(done) > 0 {
 					return
 				}
 				time.Sleep(5 * time.Millisecond)
@@ -69,7 +69,10 @@ func TestJobResumeAndShards(t *testing.T) {
 			t.Fatalf("after the interruption %d of %d chunks are left; want some done and some not", len(todo), jb.Chunks())
 		}
 		// Resume takes everything from the job: no size, no epoch.
-		r := JobFromSettings(jb.Settings())
+		r, err := RequestFromJob(jb)
+		if err != nil {
+			t.Fatal(err)
+		}
 		r.Workers = 2
 		res, err := RunJob(ctx, r, JobOptions{Dir: jdir, Resume: true})
 		if err != nil {

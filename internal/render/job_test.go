@@ -2,73 +2,56 @@ package render
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
-	"slices"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/deckreel/deckreel/frames"
+	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
-	"github.com/deckreel/deckreel/internal/pool"
 )
 
+// TestJobSettingsRoundTrip: what a job records of a request gives the
+// request back, so resume and merge render what render --job asked for.
 func TestJobSettingsRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	music := filepath.Join(dir, "m.ogg")
 	for _, fps := range []int{1, 7, 24, 30, 60, 240} {
 		for _, frames := range []int{1, 2, 299, 300, 1001, 86400} {
-			s := job.Settings{Input: "/deck", Width: 640, Height: 360, FPS: fps, Frames: frames, CRF: 18, Preset: "veryfast"}
-			j := JobFromSettings(s)
-			if got := j.Frames(); got != frames {
-				t.Fatalf("%d frames at %d fps: JobFromSettings gives %s, which is %d frames", frames, fps, j.Duration, got)
+			req := Request{
+				Input: "/deck", Width: 640, Height: 360, FPS: fps, CRF: 18, Preset: "veryfast",
+				Duration: time.Duration(frames) * time.Second / time.Duration(fps), Output: "/out/v.mp4",
+				Epoch:       time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+				DeckOptions: deck.Options{Theme: "dark", SlideDuration: 1500 * time.Millisecond, KeepControls: true, InputType: deck.Markdown},
+				Media: Media{Captions: "embed", Chapters: "txt", Music: music, MusicVolume: 0.3, Duck: 0.25, MusicLoop: true,
+					Poster: "/out/p.png", PosterFrame: 1},
+				FailOnPageError: true,
 			}
-			back := JobSettings(j)
-			back.Codec, back.PixFmt = "", ""
-			if back.Hash() != s.Hash() {
-				t.Fatalf("round trip changed the settings: %+v, want %+v", back, s)
+			s := jobSettings(req)
+			s.ChunkFrames = 10 * fps
+			jb, err := job.Create(filepath.Join(dir, "j", time.Now().Format("150405.000000000")), s, job.Revision{InputHash: "h"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := RequestFromJob(jb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := back.Frames(); got != frames {
+				t.Fatalf("%d frames at %d fps: the job gives %s, which is %d frames", frames, fps, back.Duration, got)
+			}
+			if back.Media != req.Media || !reflect.DeepEqual(back.DeckOptions, req.DeckOptions) || back.FailOnPageError != req.FailOnPageError {
+				t.Fatalf("round trip changed the request:\n%+v %+v\nwant\n%+v %+v", back.Media, back.DeckOptions, req.Media, req.DeckOptions)
+			}
+			again := jobSettings(back)
+			again.ChunkFrames = s.ChunkFrames
+			if again.Hash() != jb.Settings().Hash() {
+				t.Fatalf("round trip changed the settings: %+v, want %+v", again, jb.Settings())
 			}
 		}
-	}
-}
-
-func TestJobPlanRanges(t *testing.T) {
-	jb, err := job.Create(t.TempDir(), job.Settings{Input: "/deck", Width: 16, Height: 16, FPS: 10, Frames: 95, ChunkFrames: 10}, "h")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &jobPlan{job: jb, todo: []int{1, 2, 5, 9}}
-	if got, want := p.ranges(95), []pool.Range{{Start: 10, End: 30}, {Start: 50, End: 60}, {Start: 90, End: 95}}; !slices.Equal(got, want) {
-		t.Errorf("ranges = %v, want %v", got, want)
-	}
-	if first, end := p.frameSpan(95); first != 10 || end != 95 {
-		t.Errorf("frameSpan = %d, %d; want 10, 95", first, end)
-	}
-	for pos, want := range map[int]int{0: 0, 10: 0, 25: 15, 30: 20, 45: 20, 55: 25, 95: 35} {
-		if got := p.framesBefore(pos); got != want {
-			t.Errorf("framesBefore(%d) = %d, want %d", pos, got, want)
-		}
-	}
-	out := make(chan frames.Shot, 10)
-	if err := p.sendGaps(context.Background(), out); err != nil {
-		t.Fatal(err)
-	}
-	close(out)
-	var gaps []frames.Shot
-	for s := range out {
-		gaps = append(gaps, s)
-	}
-	if want := []frames.Shot{{Index: 30, Count: 20, Skip: true}, {Index: 60, Count: 30, Skip: true}}; !slices.EqualFunc(gaps, want, func(a, b frames.Shot) bool {
-		return a.Index == b.Index && a.Count == b.Count && a.Skip == b.Skip
-	}) {
-		t.Errorf("gaps = %+v, want %+v", gaps, want)
-	}
-
-	// Without a plan: the whole video.
-	var none *jobPlan
-	if got := none.ranges(95); !slices.Equal(got, []pool.Range{{Start: 0, End: 95}}) || none.framesBefore(42) != 42 {
-		t.Errorf("nil plan: ranges %v", got)
-	}
-	if err := none.sendGaps(context.Background(), nil); err != nil {
-		t.Errorf("nil plan sendGaps: %v", err)
 	}
 }
 
@@ -88,19 +71,73 @@ func TestRerunCommand(t *testing.T) {
 	}
 }
 
+// TestRunJobRefusesBadOptions: what a job cannot do is refused before
+// anything is written, with an *InputError (exit 2, never retried).
 func TestRunJobRefusesBadOptions(t *testing.T) {
 	dir := t.TempDir()
 	page := filepath.Join(dir, "x.html")
 	if err := os.WriteFile(page, []byte("<p>x</p>"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	j := Job{Input: page, Duration: time.Second, FPS: 10, Width: 16, Height: 16, Output: filepath.Join(dir, "out.mp4")}
-	_, err := RunJob(context.Background(), j, JobOptions{Dir: t.TempDir(), Frames: "1-2", Shard: job.Shard{Index: 0, Count: 2}})
-	if _, ok := err.(*InputError); !ok {
-		t.Errorf("--frames with a shard: %v, want an *InputError", err)
+	base := Request{Input: page, Duration: time.Second, FPS: 10, Width: 16, Height: 16, Output: filepath.Join(dir, "out.mp4")}
+	jobDir := filepath.Join(dir, "job")
+	tests := []struct {
+		name   string
+		change func(*Request, *JobOptions)
+		want   string
+	}{
+		{"frames with a shard", func(_ *Request, o *JobOptions) { o.Frames, o.Shard = "1-2", job.Shard{Index: 0, Count: 2} }, "--frames cannot be combined"},
+		{"resume of nothing", func(_ *Request, o *JobOptions) { o.Resume = true }, "no job.json"},
+		{"preset", func(r *Request, _ *JobOptions) { r.Preset = "ludicrous" }, "unknown libx264 preset"},
+		{"codec", func(r *Request, _ *JobOptions) { r.Media.Codec = "h265" }, "--codec h265 is not supported with --job"},
+		{"webm", func(r *Request, _ *JobOptions) { r.Output = filepath.Join(dir, "out.webm") }, "not supported with --job"},
+		{"vfr", func(r *Request, _ *JobOptions) { r.Media.VFR = true }, "--vfr"},
+		{"poster frame", func(r *Request, _ *JobOptions) { r.Media.Poster, r.Media.PosterFrame = filepath.Join(dir, "p.png"), 10 }, "--poster-frame 10"},
+		{"output is a directory", func(r *Request, _ *JobOptions) { r.Output = dir }, "is a directory"},
+		{"output inside the job", func(r *Request, _ *JobOptions) { r.Output = filepath.Join(jobDir, "out.mp4") }, "inside the job directory"},
+		{"crf", func(r *Request, _ *JobOptions) { r.CRF = 60 }, "--crf"},
 	}
-	_, err = RunJob(context.Background(), j, JobOptions{Dir: t.TempDir(), Resume: true})
-	if _, ok := err.(*InputError); !ok {
-		t.Errorf("resume of a missing job: %v, want an *InputError", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := os.RemoveAll(jobDir); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(jobDir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			r, o := base, JobOptions{Dir: jobDir}
+			tt.change(&r, &o)
+			_, err := RunJob(context.Background(), r, o)
+			var ie *InputError
+			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("RunJob = %v, want an *InputError containing %q", err, tt.want)
+			}
+			if ents, _ := os.ReadDir(jobDir); len(ents) != 0 {
+				t.Errorf("the refused run wrote into the job directory: %v", ents)
+			}
+		})
+	}
+}
+
+// TestRunJobRefusesStrayChunks: a directory with chunks but no job.json is
+// not adopted.
+func TestRunJobRefusesStrayChunks(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "x.html")
+	if err := os.WriteFile(page, []byte("<p>x</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	jobDir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(jobDir, "chunks"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(jobDir, "chunks", "0123abcd.mp4"), []byte("old video"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req := Request{Input: page, Duration: time.Second, FPS: 10, Width: 16, Height: 16, Output: filepath.Join(dir, "out.mp4")}
+	_, err := RunJob(context.Background(), req, JobOptions{Dir: jobDir})
+	var ie *InputError
+	if !errors.As(err, &ie) || !errors.Is(err, job.ErrStrayChunks) {
+		t.Fatalf("RunJob over stray chunks = %v, want an *InputError wrapping ErrStrayChunks", err)
 	}
 }

@@ -56,9 +56,12 @@ type media struct {
 	audio     encode.AudioSource
 	subtitles string // SRT to embed
 	burn      string // SRT to burn
-	metadata  string // FFMETADATA
-	sidecars  []sidecar
-	dir       string
+	// cues are the captions as split, for burning them into the chunks
+	// of a job (each chunk gets the cues of its own time, shifted).
+	cues     []captions.Cue
+	metadata string // FFMETADATA
+	sidecars []sidecar
+	dir      string
 }
 
 type sidecar struct{ tmp, final string }
@@ -88,7 +91,7 @@ func frameTime(n, fps int) time.Duration {
 // prepareMedia builds the soundtrack, captions and chapters of a render. d
 // is nil for a plain page, which has no notes, titles or narration; music
 // still applies.
-func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, output string) (_ *media, err error) {
+func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, output string, format encode.Format) (_ *media, err error) {
 	out := &media{}
 	defer func() {
 		if err != nil {
@@ -119,7 +122,7 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 			if s.Notes != "" {
 				cues = append(cues, captions.Cue{Start: from, End: to, Text: s.Notes})
 			}
-			chapters = append(chapters, captions.Chapter{Start: from, End: to, Title: s.Title})
+			chapters = append(chapters, captions.Chapter{Start: from, End: to, Title: chapterTitle(s, i+1)})
 			if s.Audio == "" {
 				continue
 			}
@@ -155,6 +158,7 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 		if err != nil {
 			return nil, err
 		}
+		out.cues = split
 		srt := filepath.Join(out.dir, "captions.srt")
 		if err := writeWith(srt, func(w io.Writer) error { return captions.WriteSRT(w, split) }); err != nil {
 			return nil, err
@@ -179,7 +183,7 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 
 	if len(chapters) > 0 {
 		merged := captions.MergeChapters(chapters)
-		if f, err := encode.FormatFor(output, m.Format); err == nil && f.Chapters {
+		if format.Chapters {
 			out.metadata = filepath.Join(out.dir, "chapters.ffmeta")
 			if err := writeWith(out.metadata, func(w io.Writer) error { return captions.WriteFFMetadata(w, title, merged) }); err != nil {
 				return nil, err
@@ -199,6 +203,35 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 		return nil, &InputError{Err: fmt.Errorf("--chapters %q: want txt", m.Chapters)}
 	}
 	return out, nil
+}
+
+// chapterTitle names slide n's chapter: its title, or for a slide without
+// a heading its first line of text, or "Slide n".
+func chapterTitle(s deck.Slide, n int) string {
+	return s.ChapterTitle(n)
+}
+
+// burnFile writes the captions to burn into a chunk of frames [start,
+// end) as an SRT file in the media directory: the cues that overlap the
+// chunk, clipped to it and shifted so the chunk starts at 0, as its
+// encoder counts time. It returns "" when nothing is burnt.
+func (m *media) burnFile(start, end, fps int) (string, error) {
+	if m == nil || m.burn == "" {
+		return "", nil
+	}
+	from, to := frameTime(start, fps), frameTime(end, fps)
+	var cues []captions.Cue
+	for _, c := range m.cues {
+		if c.End <= from || c.Start >= to {
+			continue
+		}
+		cues = append(cues, captions.Cue{Start: max(c.Start, from) - from, End: min(c.End, to) - from, Text: c.Text})
+	}
+	path := filepath.Join(m.dir, fmt.Sprintf("burn-%07d.srt", start))
+	if err := writeWith(path, func(w io.Writer) error { return captions.WriteSRT(w, cues) }); err != nil {
+		return "", err
+	}
+	return path, nil
 }
 
 // extractAudio copies a slide's audio file out of the deck's file tree

@@ -30,19 +30,19 @@ type pages struct {
 
 // resolvePages serves job's input: the page of a plain render, or every
 // segment's page of a deck. The caller must call close.
-func resolvePages(ctx context.Context, job Job, onBlock func(string)) (pages, error) {
-	if job.Deck == nil {
-		in, err := resolveInput(ctx, job, onBlock)
+func resolvePages(ctx context.Context, req Request, onBlock func(string)) (pages, error) {
+	if req.Deck == nil {
+		in, err := resolveInput(ctx, req, onBlock)
 		if err != nil {
 			return pages{}, err
 		}
 		return pages{urls: []string{in.url}, proxy: in.proxy, bypass: in.bypass, close: in.close}, nil
 	}
-	segs, err := job.Deck.Segments(job.FPS)
+	segs, err := req.Deck.Segments(req.FPS)
 	if err != nil {
 		return pages{}, &InputError{Err: err}
 	}
-	return servePages(ctx, segs, job.FPS, onBlock)
+	return servePages(ctx, segs, req.FPS, onBlock)
 }
 
 // servePages starts one loopback server per distinct tree of segs (pages of
@@ -141,18 +141,4 @@ func sameFS(a, b fs.FS) bool {
 // escapePath escapes each element of a slash path for a URL.
 func escapePath(p string) string {
 	return (&url.URL{Path: p}).EscapedPath()
-}
-
-// deckSegments returns how many segments the deck of job has at its frame
-// rate; 1 for a page.
-func deckSegments(job Job) (int, error) {
-	if job.Deck == nil {
-		return 1, nil
-	}
-	segs, err := job.Deck.Segments(job.FPS)
-	if err != nil {
-		// A segment shorter than a frame at this rate: the deck's problem.
-		return 0, &InputError{Err: err}
-	}
-	return len(segs), nil
 }

@@ -1,7 +1,15 @@
-// Package render runs one render job: it resolves the input, starts Chrome,
-// ffmpeg and the loopback server, and wires the three stages (capture,
-// frames, encode) inside one errgroup so that the first failure or a cancel
-// stops them all and no partial output replaces a good file.
+// Package render runs one render: it resolves the request into a plan,
+// starts Chrome, ffmpeg and the loopback server, and wires the three stages
+// (capture, frames, encode) inside one errgroup so that the first failure
+// or a cancel stops them all and no partial output replaces a good file.
+//
+// A render goes through three steps: prepare resolves the request once
+// (output format, encoder options, sound and captions, pages, browser)
+// into a plan that everything after reads; runStages captures, transforms
+// and encodes the frames of the plan's output; the output then finishes
+// (the whole video is renamed into place, or the chunks of a job are kept
+// and joined). The two outputs, [videoOutput] and [chunkOutput], are the
+// only difference between a plain render and a job.
 package render
 
 import (
@@ -11,7 +19,6 @@ import (
 	"image/color"
 	"io"
 	"io/fs"
-	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -26,124 +33,9 @@ import (
 	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/frames"
-	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/pool"
 	"github.com/deckreel/deckreel/internal/progress"
 )
-
-// InputError is bad input or bad usage: the CLI exits 2 for it.
-type InputError struct{ Err error }
-
-func (e *InputError) Error() string { return e.Err.Error() }
-func (e *InputError) Unwrap() error { return e.Err }
-
-func inputErrorf(format string, args ...any) error {
-	return &InputError{Err: fmt.Errorf(format, args...)}
-}
-
-// Limits on what a render may ask for; past them the request is a mistake.
-const (
-	MaxDuration = 24 * time.Hour
-	MaxFPS      = 240
-	MinSide     = 16
-	MaxSide     = 7680
-)
-
-// Job is everything one render needs.
-type Job struct {
-	// Input is a local .html file or directory, or an http(s) URL. With
-	// Deck set it only names the deck (for a job's settings).
-	Input string
-	// Media are the output format and what the video carries besides its
-	// pictures: sound, captions, chapters, a poster.
-	Media Media
-	// Deck, when set, is rendered instead of Input: each of its segments is
-	// captured from its own page and the transitions between them are
-	// composited. The deck times itself: Duration must be zero (or the
-	// deck's duration). The caller closes the deck after Run returns.
-	Deck *deck.Deck
-	// FS, when set, is served instead of Input's directory and Input is a
-	// path inside it (the embedded sample).
-	FS       fs.FS
-	Duration time.Duration
-	FPS      int
-	Width    int
-	Height   int
-	Output   string
-
-	Workers      int
-	Browser      string // auto, headless-shell, chromium or a path
-	ReadyTimeout time.Duration
-	BatchTimeout time.Duration
-	AllowNet     bool
-	// FailOnPageError fails the frames in which the page throws (and, in a
-	// job, records them for a rerun) instead of only warning.
-	FailOnPageError bool
-	// NoSandbox runs Chrome without its sandbox (containers).
-	NoSandbox bool
-	// NoDedup shoots every frame instead of only the frames that change;
-	// the output is the same, only slower. It exists to verify that.
-	NoDedup bool
-	CRF     int
-	Preset  string
-
-	Progress progress.Mode
-	// Stderr receives progress and warnings.
-	Stderr io.Writer
-	// Epoch is the wall-clock time virtual time 0 stands for; the zero value
-	// means now.
-	Epoch time.Time
-}
-
-// Frames is the number of output frames: duration × fps, rounded to the
-// nearest frame (for a deck, the deck's frames at fps).
-func (j Job) Frames() int {
-	if j.Deck != nil {
-		return j.Deck.Frames(j.FPS)
-	}
-	return int(math.Round(j.Duration.Seconds() * float64(j.FPS)))
-}
-
-// ErrDeckDuration is the problem of a deck render given a duration.
-var ErrDeckDuration = errors.New("decks time themselves; remove --duration or use --slide-duration")
-
-// Validate checks the job and returns an *InputError describing the first
-// problem.
-func (j Job) Validate() error {
-	if j.Deck != nil {
-		if j.Duration != 0 && j.Duration != j.Deck.Duration() {
-			return &InputError{Err: ErrDeckDuration}
-		}
-		j.Duration = j.Deck.Duration()
-	}
-	switch {
-	case j.Duration <= 0:
-		return inputErrorf("--duration must be positive, got %s", j.Duration)
-	case j.Duration > MaxDuration:
-		return inputErrorf("--duration %s is longer than the %s limit", j.Duration, MaxDuration)
-	case j.FPS < 1 || j.FPS > MaxFPS:
-		return inputErrorf("--fps must be between 1 and %d, got %d", MaxFPS, j.FPS)
-	case j.Width < MinSide || j.Height < MinSide || j.Width > MaxSide || j.Height > MaxSide:
-		return inputErrorf("--size %dx%d is out of range: each side must be between %d and %d pixels", j.Width, j.Height, MinSide, MaxSide)
-	case j.Width%2 != 0 || j.Height%2 != 0:
-		return inputErrorf("--size %dx%d: H.264 video with yuv420p colour needs an even width and height (try %dx%d)", j.Width, j.Height, j.Width&^1, j.Height&^1)
-	case j.Frames() < 1:
-		return inputErrorf("--duration %s at %d fps is less than one frame", j.Duration, j.FPS)
-	case j.Output == "":
-		return inputErrorf("no output file: pass -o out.mp4")
-	case j.Workers < 0:
-		return inputErrorf("--workers must be positive, got %d", j.Workers)
-	}
-	if _, err := encode.FormatFor(j.Output, j.Media.Format); err != nil {
-		return &InputError{Err: err}
-	}
-	if dir := filepath.Dir(filepath.Clean(j.Output)); dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return inputErrorf("output %s: directory %s does not exist", j.Output, dir)
-		}
-	}
-	return nil
-}
 
 // Result describes a finished render.
 type Result struct {
@@ -155,279 +47,371 @@ type Result struct {
 	Elapsed  time.Duration
 	Mode     capture.Mode
 	Warnings []string
+	// Reused and Chunks, for a job, are how many of its chunks were kept
+	// from earlier runs and how many it has.
+	Reused, Chunks int
 }
 
-// Run renders the job. It returns an *InputError for bad input, the
-// context's error when cancelled, and otherwise the first stage error.
-func Run(ctx context.Context, job Job) (Result, error) {
-	if err := job.Validate(); err != nil {
+// Run renders the request into req.Output. It returns an *InputError for
+// bad input, the context's error when cancelled, and otherwise the first
+// stage error.
+func Run(ctx context.Context, req Request) (Result, error) {
+	if err := req.Validate(); err != nil {
 		return Result{}, err
 	}
-	return runPipeline(ctx, job, nil)
-}
-
-// runPipeline renders job, which has been validated: every frame into
-// job.Output when p is nil, otherwise the chunks of p into their chunk
-// files (see RunJob), in which case what was rendered is in p.result.
-func runPipeline(ctx context.Context, job Job, p *jobPlan) (Result, error) {
 	start := time.Now()
-	if job.Stderr == nil {
-		job.Stderr = io.Discard
-	}
-	if job.Epoch.IsZero() {
-		job.Epoch = time.Now()
-	}
-	if job.ReadyTimeout <= 0 {
-		job.ReadyTimeout = 30 * time.Second
-	}
-	if job.Workers == 0 {
-		job.Workers = DefaultWorkers()
-	}
-	total := job.Frames()
-	first, end := p.frameSpan(total)
-	rep := progress.New(job.Stderr, job.Progress, p.framesBefore(end))
-	defer rep.Finish()
-
-	var (
-		warnMu   sync.Mutex
-		warnings []string
-		seen     = map[string]bool{}
-	)
-	warn := func(format string, args ...any) {
-		msg := fmt.Sprintf(format, args...)
-		warnMu.Lock()
-		defer warnMu.Unlock()
-		if seen[msg] {
-			return
-		}
-		seen[msg] = true
-		warnings = append(warnings, msg)
-		rep.Logf("warning: %s", msg)
-	}
-
-	if job.Deck != nil {
-		for _, w := range job.Deck.Warnings {
-			warn("%s", w)
-		}
-	}
-	in, err := resolvePages(ctx, job, func(host string) {
-		warn("blocked a request to %s: network access is off (pass --allow-net to permit it)", host)
-	})
+	p, err := prepare(ctx, req, nil)
 	if err != nil {
 		return Result{}, err
 	}
-	defer in.close()
-	if p != nil && in.timeline != nil {
-		return Result{}, inputErrorf("--job with a multi-source manifest is not supported yet")
+	defer p.close()
+	out := &videoOutput{plan: p}
+	res, err := p.runStages(ctx, out)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Output, res.Frames, res.Elapsed = req.Output, p.frames, time.Since(start)
+	return res, nil
+}
+
+// output is where the frames of a render go: the whole video, or the
+// chunks of a job.
+type output interface {
+	// sink starts the encoder(s) for the frames the plan renders.
+	sink(ctx context.Context) (frames.FrameSink, error)
+	// finish completes the output after the stages ended with err (nil
+	// when every frame was written) and returns the render's error.
+	finish(ctx context.Context, err error) error
+}
+
+// plan is a request resolved once: every value the stages and outputs need
+// is derived here, in one place, and read everywhere else.
+type plan struct {
+	req     Request
+	frames  int // output frames of the whole video
+	format  encode.Format
+	encoder encode.Options // of the whole video, sound and captions included
+	pixFmt  frames.Format
+	bg      color.Color
+	media   *media
+	pages   pages
+	// ranges are the output frames this render writes, sorted and
+	// disjoint (the whole video, or a job's chunks to do); capture are the
+	// capture frames they need, none spanning two pages.
+	ranges, capture []pool.Range
+	browser         capture.BrowserOptions
+	rep             *progress.Reporter
+	warns           *warnings
+}
+
+// close releases what prepare started, in reverse.
+func (p *plan) close() {
+	p.pages.close()
+	p.media.close()
+	p.rep.Finish()
+}
+
+// warnings collects the distinct warnings of a render and reports each once.
+type warnings struct {
+	rep  *progress.Reporter
+	mu   sync.Mutex
+	list []string
+	seen map[string]bool
+}
+
+func (w *warnings) add(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.seen[msg] {
+		return
+	}
+	w.seen[msg] = true
+	w.list = append(w.list, msg)
+	w.rep.Logf("warning: %s", msg)
+}
+
+func (w *warnings) all() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.list...)
+}
+
+// prepare resolves a validated request: it fills the defaults, works out
+// the format and encoder options (checked before Chrome starts), prepares
+// sound and captions, serves the pages and loads each once to check it.
+// ranges are the output frames to render; nil means all of them. The
+// caller must close the plan.
+func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, err error) {
+	if req.Stderr == nil {
+		req.Stderr = io.Discard
+	}
+	if req.Epoch.IsZero() {
+		req.Epoch = time.Now()
+	}
+	if req.ReadyTimeout <= 0 {
+		req.ReadyTimeout = 30 * time.Second
+	}
+	if req.Workers == 0 {
+		req.Workers = DefaultWorkers()
+	}
+	p := &plan{req: req, frames: req.Frames(), media: &media{}, pages: pages{close: func() {}}}
+	if ranges == nil {
+		ranges = []pool.Range{{Start: 0, End: p.frames}}
+	}
+	p.ranges = ranges
+	todo := 0
+	for _, r := range ranges {
+		todo += r.Len()
+	}
+	p.rep = progress.New(req.Stderr, req.Progress, todo)
+	p.warns = &warnings{rep: p.rep, seen: map[string]bool{}}
+	defer func() {
+		if err != nil {
+			p.close()
+		}
+	}()
+	if req.Deck != nil {
+		for _, w := range req.Deck.Warnings {
+			p.warns.add("%s", w)
+		}
+	}
+	if p.format, err = encode.FormatFor(req.Output, req.Media.Format); err != nil {
+		return nil, &InputError{Err: err}
 	}
 	// Sound, captions and chapters are prepared before Chrome starts, so
 	// an unreadable audio file is bad input reported at once.
-	md, err := prepareMedia(ctx, job.Deck, job.Media, job.FPS, total, job.Output)
-	if err != nil {
-		return Result{}, err
+	if p.media, err = prepareMedia(ctx, req.Deck, req.Media, req.FPS, p.frames, req.Output, p.format); err != nil {
+		return nil, err
 	}
-	defer md.close()
 	// A transparent page keeps its alpha through to the encoder.
-	pixFmt, background := "yuv420p", color.Color(color.Black)
-	if job.Media.Transparent {
-		pixFmt, background = "rgba", color.Transparent
+	p.pixFmt, p.bg = frames.YUV420P, color.Color(color.Black)
+	if req.Media.Transparent {
+		p.pixFmt, p.bg = frames.RGBA, color.Transparent
 	}
-	// The encoder's options, built once: they are checked against the
-	// format here, before Chrome starts, and used to start ffmpeg later.
-	encOpts := encode.Options{
-		Width: job.Width, Height: job.Height, FPS: job.FPS,
-		PixFmt: pixFmt, CRF: job.CRF, Preset: job.Preset, Output: job.Output,
-		Frames: total,
+	p.encoder = encode.Options{
+		Width: req.Width, Height: req.Height, FPS: req.FPS,
+		PixFmt: string(p.pixFmt), CRF: req.CRF, Preset: req.Preset, Output: req.Output,
+		Frames: p.frames,
 	}
-	md.apply(&encOpts, job.Media)
-	// Options that do not fit the format are refused before Chrome starts.
-	if f, err := encode.FormatFor(job.Output, job.Media.Format); err == nil {
-		if err := f.Check(encOpts.FormatOptions()); err != nil {
-			return Result{}, &InputError{Err: err}
-		}
-		if p != nil && f.Name != "mp4" {
-			return Result{}, inputErrorf("--job writes MP4 chunks; %s output is not supported with --job", f.Title)
-		}
+	p.media.apply(&p.encoder, req.Media)
+	if err := p.format.Check(p.encoder.FormatOptions()); err != nil {
+		return nil, &InputError{Err: err}
+	}
+	if err := p.encoder.Validate(); err != nil {
+		return nil, &InputError{Err: err}
 	}
 
-	path, mode, err := capture.FindBrowser(job.Browser)
-	if err != nil {
-		return Result{}, &InputError{Err: err}
+	if p.pages, err = resolvePages(ctx, req, func(host string) {
+		p.warns.add("blocked a request to %s: network access is off (pass --allow-net to permit it)", host)
+	}); err != nil {
+		return nil, err
 	}
-	rep.Logf("capture: %s via %s, %d tab(s)", path, mode, job.Workers)
+	p.capture = fromFrames(p.pages.timeline.CaptureRanges(toFrames(ranges)))
 
-	bopts := capture.BrowserOptions{Path: path, Mode: mode, Width: job.Width, Height: job.Height, NoSandbox: job.NoSandbox}
-	if !job.AllowNet {
-		bopts.Proxy = in.proxy
-		bopts.BypassHosts = in.bypass
-	}
-	browser, err := capture.Launch(ctx, bopts)
+	path, mode, err := capture.FindBrowser(req.Browser)
 	if err != nil {
-		return Result{}, err
+		return nil, &InputError{Err: err}
+	}
+	p.rep.Logf("capture: %s via %s, %d tab(s)", path, mode, req.Workers)
+	p.browser = capture.BrowserOptions{Path: path, Mode: mode, Width: req.Width, Height: req.Height, NoSandbox: req.NoSandbox}
+	if !req.AllowNet {
+		p.browser.Proxy = p.pages.proxy
+		p.browser.BypassHosts = p.pages.bypass
+	}
+	if err := p.probePages(ctx); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// tabOptions are the options of a tab showing url.
+func (p *plan) tabOptions(url string) capture.TabOptions {
+	return capture.TabOptions{
+		URL: url, Width: p.req.Width, Height: p.req.Height, FPS: p.req.FPS,
+		Epoch: p.req.Epoch, ReadyTimeout: p.req.ReadyTimeout, Transparent: p.req.Media.Transparent,
+		OnPageError: func(pe capture.PageError) { p.warns.add("page error: %s", pe) },
+	}
+}
+
+// probePages loads each page once: a page that does not load is bad input
+// (exit 2) and is reported before ffmpeg starts.
+func (p *plan) probePages(ctx context.Context) error {
+	browser, err := capture.Launch(ctx, p.browser)
+	if err != nil {
+		return err
 	}
 	defer browser.Close()
-
-	// Load each page once up front: a page that does not load is bad input
-	// (exit 2) and is reported before ffmpeg starts.
-	tabOpts := capture.TabOptions{
-		Width: job.Width, Height: job.Height, FPS: job.FPS,
-		Epoch: job.Epoch, ReadyTimeout: job.ReadyTimeout, Transparent: job.Media.Transparent,
-		OnPageError: func(pe capture.PageError) { warn("page error: %s", pe) },
-	}
-	var capPages []capture.Page
 	probed := map[string]bool{}
-	for k, u := range in.urls {
-		o := tabOpts
-		o.URL = u
-		start := 0
-		if in.timeline != nil {
-			start, _ = in.timeline.CaptureRange(k)
-		}
-		capPages = append(capPages, capture.Page{Start: start, Tab: o})
+	for _, u := range p.pages.urls {
 		if probed[u] {
 			continue
 		}
 		probed[u] = true
-		probe, err := browser.OpenTab(ctx, o)
+		probe, err := browser.OpenTab(ctx, p.tabOptions(u))
 		if err != nil {
 			if ctx.Err() != nil {
-				return Result{}, ctx.Err()
+				return ctx.Err()
 			}
-			return Result{}, &InputError{Err: err}
+			return &InputError{Err: err}
 		}
 		for _, img := range probe.BrokenImages() {
-			warn("image did not load: %s", img)
+			p.warns.add("image did not load: %s", img)
 		}
 		probe.Close()
 	}
-	browser.Close()
+	return nil
+}
 
-	capTotal := total // capture frames
-	if in.timeline != nil {
-		capTotal = in.timeline.CaptureFrames()
-		first, end = 0, capTotal
+// runStages captures, transforms and encodes the plan's frames into out,
+// and lets out finish.
+func (p *plan) runStages(ctx context.Context, out output) (Result, error) {
+	var capPages []capture.Page
+	for k, u := range p.pages.urls {
+		start := 0
+		if p.pages.timeline != nil {
+			start, _ = p.pages.timeline.CaptureRange(k)
+		}
+		capPages = append(capPages, capture.Page{Start: start, Tab: p.tabOptions(u)})
 	}
-	cfg := schedule(job, capTotal)
-	cfg.Ranges = p.ranges(total)
-	if in.timeline != nil {
-		cfg.Ranges = in.ranges
-	}
+	cfg := schedule(p.req, p.capture)
 	sched, err := pool.New(cfg)
 	if err != nil {
 		return Result{}, fmt.Errorf("plan batches: %w", err)
 	}
-
-	if p != nil {
-		// Chunks are video only: the sound, subtitle track and chapters of
-		// the whole video are added when the chunks are joined (RunJob).
-		if encOpts.BurnFile != "" {
-			warn("--job: burnt-in captions are left out of job renders for now")
-		}
-		encOpts.Audio, encOpts.SubtitlesFile, encOpts.BurnFile, encOpts.MetadataFile = nil, "", "", ""
-	}
-	var (
-		enc  *encode.Encoder // without a plan
-		sink frames.FrameSink
-	)
-	if p == nil {
-		enc, err = encode.Start(ctx, encOpts)
-		sink = enc
-	} else {
-		sink, err = p.newWriter(ctx, encOpts, rep.Logf)
-	}
+	sink, err := out.sink(ctx)
 	if err != nil {
 		return Result{}, fmt.Errorf("start ffmpeg: %w", err)
 	}
 	var shots atomic.Int64
-	shotc := make(chan frames.Shot, 2*job.Workers)
+	shotc := make(chan frames.Shot, 2*p.req.Workers)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		// The done chunks between the ranges are holes for the frames
-		// stage; they go first, on the channel capture.Run closes.
-		if err := p.sendGaps(gctx, shotc); err != nil {
-			close(shotc)
-			return err
-		}
 		return capture.Run(gctx, capture.Config{
-			Browser: bopts, Pages: capPages, Workers: job.Workers,
-			BatchTimeout:    job.BatchTimeout,
-			NoDedup:         job.NoDedup,
-			FailOnPageError: job.FailOnPageError,
+			Browser: p.browser, Pages: capPages, Workers: p.req.Workers,
+			BatchTimeout:    p.req.BatchTimeout,
+			NoDedup:         p.req.NoDedup,
+			FailOnPageError: p.req.FailOnPageError,
 			OnShot:          func() { shots.Add(1) },
-			OnFailed:        p.onFailed(),
-			Logf:            rep.Logf,
+			Logf:            p.rep.Logf,
 		}, sched, shotc)
 	})
-	done := 0 // frames written so far; OnAdvance runs on one goroutine
 	g.Go(func() error {
 		return frames.Run(gctx, frames.Config{
-			Width: job.Width, Height: job.Height, Format: frames.Format(pixFmt), Background: background,
-			Start: first, End: end, Timeline: in.timeline,
-			OnAdvance: func(pos int) {
-				// pos is a capture frame, as the pool counts; progress
-				// counts output frames.
-				sched.Advance(pos)
-				n := p.framesBefore(pos)
-				if in.timeline != nil {
-					n = in.timeline.OutputBefore(pos)
-				}
-				rep.Add(n - done)
-				done = n
-			},
-		}, shotc, sink)
+			Width: p.req.Width, Height: p.req.Height, Format: p.pixFmt, Background: p.bg,
+			Ranges: toFrames(p.capture), End: p.capture[len(p.capture)-1].End, Timeline: p.pages.timeline,
+			OnAdvance: sched.Advance,
+		}, shotc, &progressSink{sink: sink, rep: p.rep})
 	})
-	if p != nil {
-		werr := g.Wait()
-		var cerr error
-		if werr != nil {
-			p.result, cerr = p.writer.Abort() // keeps the chunks that were complete
-		} else {
-			p.result, cerr = p.writer.Close()
-		}
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
-		}
-		return Result{Shots: int(shots.Load()), Elapsed: time.Since(start), Mode: mode, Warnings: warnings}, errors.Join(werr, cerr)
+	err = out.finish(ctx, g.Wait())
+	if ctx.Err() != nil {
+		return Result{}, ctx.Err()
 	}
-	if err := g.Wait(); err != nil {
-		aerr := enc.Abort()
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
-		}
-		return Result{}, errors.Join(err, aerr)
+	res := Result{Shots: int(shots.Load()), Mode: p.browser.Mode, Warnings: p.warns.all()}
+	return res, err
+}
+
+// progressSink counts the frames written (and the holes passed) for the
+// progress report. It is a frames.HoleSink whether or not the sink is: a
+// hole reaching a sink that cannot take one ends the render with the
+// hole's error, as frames.Run would.
+type progressSink struct {
+	sink frames.FrameSink
+	rep  *progress.Reporter
+}
+
+func (s *progressSink) WriteFrame(pix []byte, count int) error {
+	if err := s.sink.WriteFrame(pix, count); err != nil {
+		return err
 	}
-	if n := enc.Frames(); n != total {
-		_ = enc.Abort()
-		return Result{}, fmt.Errorf("internal error: encoded %d frames, want %d", n, total)
+	s.rep.Add(count)
+	return nil
+}
+
+func (s *progressSink) Hole(count int, err error) error {
+	hs, ok := s.sink.(frames.HoleSink)
+	if !ok {
+		return err
 	}
-	if err := enc.Close(); err != nil {
-		return Result{}, err
+	if err := hs.Hole(count, err); err != nil {
+		return err
 	}
-	if err := md.commitSidecars(); err != nil {
-		return Result{}, fmt.Errorf("write captions or chapters next to %s: %w", job.Output, err)
+	s.rep.Add(count)
+	return nil
+}
+
+func toFrames(rs []pool.Range) []frames.Range {
+	out := make([]frames.Range, len(rs))
+	for i, r := range rs {
+		out[i] = frames.Range{Start: r.Start, End: r.End}
 	}
-	if job.Media.Poster != "" {
-		if err := encode.WritePoster(ctx, "ffmpeg", job.Output, job.Media.PosterFrame, job.FPS, job.Media.Poster); err != nil {
-			return Result{}, fmt.Errorf("write poster: %w", err)
-		}
+	return out
+}
+
+func fromFrames(rs []frames.Range) []pool.Range {
+	out := make([]pool.Range, len(rs))
+	for i, r := range rs {
+		out[i] = pool.Range{Start: r.Start, End: r.End}
 	}
-	return Result{Output: job.Output, Frames: total, Shots: int(shots.Load()), Elapsed: time.Since(start), Mode: mode, Warnings: warnings}, nil
+	return out
+}
+
+// videoOutput is the whole video in one file: one encoder, and a render
+// that fails leaves the output as it was.
+type videoOutput struct {
+	plan *plan
+	enc  *encode.Encoder
+}
+
+func (o *videoOutput) sink(ctx context.Context) (frames.FrameSink, error) {
+	var err error
+	o.enc, err = encode.Start(ctx, o.plan.encoder)
+	return o.enc, err
+}
+
+func (o *videoOutput) finish(ctx context.Context, err error) error {
+	p := o.plan
+	if err != nil {
+		return errors.Join(err, o.enc.Abort())
+	}
+	if n := o.enc.Frames(); n != p.frames {
+		_ = o.enc.Abort()
+		return fmt.Errorf("internal error: encoded %d frames, want %d", n, p.frames)
+	}
+	if err := o.enc.Close(); err != nil {
+		return err
+	}
+	if err := p.media.commitSidecars(); err != nil {
+		return fmt.Errorf("write captions or chapters next to %s: %w", p.req.Output, err)
+	}
+	return writePoster(ctx, p.req)
+}
+
+// writePoster writes the poster of a finished video, if one was asked for.
+func writePoster(ctx context.Context, req Request) error {
+	if req.Media.Poster == "" {
+		return nil
+	}
+	if err := encode.WritePoster(ctx, "ffmpeg", req.Output, req.Media.PosterFrame, req.FPS, req.Media.Poster); err != nil {
+		return fmt.Errorf("write poster: %w", err)
+	}
+	return nil
 }
 
 // DefaultWorkers is the number of capture tabs for this machine: one per
 // core, since each tab's renderer is mostly single-threaded.
 func DefaultWorkers() int { return max(1, runtime.NumCPU()) }
 
-// schedule sizes the batches and the window. The window bounds how far
-// capture may run ahead of the encoder, and so the memory held in shots and
-// decoded frames waiting to be reordered.
-func schedule(job Job, total int) pool.Config {
-	maxBatch := 2 * job.FPS
+// schedule sizes the batches and the window over the capture frames rs.
+// The window bounds how far capture may run ahead of the encoder, and so
+// the memory held in shots and decoded frames waiting to be reordered.
+func schedule(req Request, rs []pool.Range) pool.Config {
+	maxBatch := 2 * req.FPS
 	return pool.Config{
-		Ranges:          []pool.Range{{Start: 0, End: total}},
+		Ranges:          rs,
 		MinBatch:        4,
 		MaxBatch:        maxBatch,
-		Window:          max(3*maxBatch, 2*job.Workers*maxBatch),
+		Window:          max(3*maxBatch, 2*req.Workers*maxBatch),
 		TargetBatchTime: 1500 * time.Millisecond,
 		MaxAttempts:     3,
 	}
@@ -440,16 +424,16 @@ type input struct {
 	close  func()
 }
 
-func resolveInput(ctx context.Context, job Job, onBlock func(string)) (input, error) {
-	if job.FS != nil {
-		srv, err := capture.Serve(job.FS, onBlock)
+func resolveInput(ctx context.Context, req Request, onBlock func(string)) (input, error) {
+	if req.FS != nil {
+		srv, err := capture.Serve(req.FS, onBlock)
 		if err != nil {
 			return input{}, err
 		}
-		return input{url: srv.URL(job.Input), proxy: srv.Addr(), close: func() { _ = srv.Close() }}, nil
+		return input{url: srv.URL(req.Input), proxy: srv.Addr(), close: func() { _ = srv.Close() }}, nil
 	}
-	if u, err := url.Parse(job.Input); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		if err := checkReachable(ctx, job.Input); err != nil {
+	if u, err := url.Parse(req.Input); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		if err := checkReachable(ctx, req.Input); err != nil {
 			return input{}, err
 		}
 		// The refusing proxy still needs a listener for the other hosts.
@@ -457,9 +441,9 @@ func resolveInput(ctx context.Context, job Job, onBlock func(string)) (input, er
 		if err != nil {
 			return input{}, err
 		}
-		return input{url: job.Input, proxy: srv.Addr(), bypass: []string{u.Host}, close: func() { _ = srv.Close() }}, nil
+		return input{url: req.Input, proxy: srv.Addr(), bypass: []string{u.Host}, close: func() { _ = srv.Close() }}, nil
 	}
-	path := job.Input
+	path := req.Input
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

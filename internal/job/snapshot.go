@@ -1,0 +1,172 @@
+package job
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Snapshot limits: a job copies its input's directory, so a page saved in
+// a crowded directory (a home or Downloads folder) is refused rather than
+// copied whole.
+const (
+	MaxSnapshotFiles = 20000
+	MaxSnapshotBytes = 4 << 30
+)
+
+// Sources is what a snapshot copies: the tree the pages are served from
+// and the loose files a render also reads (a theme's CSS, the music).
+type Sources struct {
+	// Tree is the input's directory; nil for none (a URL). Hidden files and
+	// directories (names starting with ".") are left out, as are the slash
+	// paths for which Skip reports true (the job directory, the output).
+	Tree fs.FS
+	Skip func(name string) bool
+	// Files are copied beside the tree under the given names (plain file
+	// names), from local paths.
+	Files map[string]string
+	// Salt is mixed into the hash: what names the input besides its files
+	// (a URL, the entry's name).
+	Salt string
+}
+
+// Snapshot dirs inside a revision's source directory.
+const (
+	snapTree  = "tree"
+	snapFiles = "files"
+)
+
+// TreeDir and FilesDir return the directories of a snapshot at source (a
+// job's [Job.Source]): the copy of the tree and the loose files.
+func TreeDir(source string) string  { return filepath.Join(source, snapTree) }
+func FilesDir(source string) string { return filepath.Join(source, snapFiles) }
+
+// Snapshot copies src into the job directory dir, under
+// SourcesDir/<hash>, and returns the content hash and that path relative to
+// dir (a [Revision]'s InputHash and Source). The copy is made in a
+// temporary directory while it is hashed, in one read of every file, and
+// renamed into place; when a snapshot with that hash exists already (the
+// input did not change, or a shard made it first) the copy is dropped.
+// Hashing covers names and contents in lexical order, so the same files
+// hash alike wherever they are.
+func Snapshot(dir string, src Sources) (hash, source string, err error) {
+	sources := filepath.Join(dir, SourcesDir)
+	if err := os.MkdirAll(sources, 0o755); err != nil {
+		return "", "", fmt.Errorf("snapshot the input: %w", err)
+	}
+	tmp, err := os.MkdirTemp(sources, ".new-*")
+	if err != nil {
+		return "", "", fmt.Errorf("snapshot the input: %w", err)
+	}
+	defer os.RemoveAll(tmp) // gone after the rename, unless it failed
+	h := sha256.New()
+	fmt.Fprintf(h, "deckreel snapshot 1\x00%s\x00", src.Salt)
+	if src.Tree != nil {
+		if err := copyTree(h, src.Tree, src.Skip, filepath.Join(tmp, snapTree)); err != nil {
+			return "", "", fmt.Errorf("snapshot the input: %w", err)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(src.Files)) {
+		if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
+			return "", "", fmt.Errorf("snapshot the input: bad file name %q", name)
+		}
+		if err := os.MkdirAll(filepath.Join(tmp, snapFiles), 0o755); err != nil {
+			return "", "", fmt.Errorf("snapshot the input: %w", err)
+		}
+		f, err := os.Open(src.Files[name])
+		if err != nil {
+			return "", "", fmt.Errorf("snapshot the input: %w", err)
+		}
+		fmt.Fprintf(h, "file\x00%s\x00", name)
+		err = copyHashed(h, f, filepath.Join(tmp, snapFiles, name))
+		f.Close()
+		if err != nil {
+			return "", "", fmt.Errorf("snapshot %s: %w", src.Files[name], err)
+		}
+	}
+	hash = hex.EncodeToString(h.Sum(nil))
+	source = filepath.Join(SourcesDir, hash[:32])
+	final := filepath.Join(dir, source)
+	if _, err := os.Stat(final); err == nil {
+		return hash, source, nil
+	}
+	if err := syncDir(tmp); err != nil {
+		return "", "", fmt.Errorf("snapshot the input: %w", err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		if _, serr := os.Stat(final); serr == nil {
+			return hash, source, nil // made by another process at the same time
+		}
+		return "", "", fmt.Errorf("snapshot the input: %w", err)
+	}
+	return hash, source, syncDir(sources)
+}
+
+// copyTree copies the regular files of tree into dst, hashing each name,
+// length and content into h in lexical order.
+func copyTree(h io.Writer, tree fs.FS, skip func(string) bool, dst string) error {
+	files, bytes := 0, int64(0)
+	err := fs.WalkDir(tree, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if name != "." && (strings.HasPrefix(d.Name(), ".") || (skip != nil && skip(name))) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		target := filepath.Join(dst, filepath.FromSlash(name))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		info, err := fs.Stat(tree, name) // follows a link inside the tree
+		if err != nil || !info.Mode().IsRegular() {
+			return nil // a link out of the tree, a socket: nothing a page could load
+		}
+		files++
+		bytes += info.Size()
+		switch {
+		case files > MaxSnapshotFiles:
+			return fmt.Errorf("the input's directory has more than %d files; a job copies the directory its deck or page is in, so give the deck a directory of its own", MaxSnapshotFiles)
+		case bytes > MaxSnapshotBytes:
+			return fmt.Errorf("the input's directory holds more than %d GiB; a job copies the directory its deck or page is in, so give the deck a directory of its own", MaxSnapshotBytes>>30)
+		}
+		f, err := tree.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		fmt.Fprintf(h, "%s\x00%d\x00", path.Clean(name), info.Size())
+		return copyHashed(h, f, target)
+	})
+	if errors.Is(err, fs.ErrNotExist) && files == 0 {
+		return fmt.Errorf("the input's directory is empty or gone: %w", err)
+	}
+	return err
+}
+
+// copyHashed copies r to a new file at path (synced) and into h.
+func copyHashed(h io.Writer, r io.Reader, path string) error {
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(io.MultiWriter(out, h), r)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,154 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/deckreel/deckreel/encode"
+	"github.com/deckreel/deckreel/internal/deck"
+	"github.com/deckreel/deckreel/internal/progress"
+)
+
+// InputError is bad input or bad usage: the CLI exits 2 for it.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputErrorf(format string, args ...any) error {
+	return &InputError{Err: fmt.Errorf(format, args...)}
+}
+
+// Limits on what a render may ask for; past them the request is a mistake.
+const (
+	MaxDuration = 24 * time.Hour
+	MaxFPS      = 240
+	MinSide     = 16
+	MaxSide     = 7680
+)
+
+// Request is everything one render needs: what to render, how, and into
+// which file. [Run] renders it in one go; [RunJob] keeps its state in a
+// job directory.
+type Request struct {
+	// Input is a local .html file or directory, or an http(s) URL. With
+	// Deck set it only names the deck (for a job's settings).
+	Input string
+	// Media are the output format and what the video carries besides its
+	// pictures: sound, captions, chapters, a poster.
+	Media Media
+	// Deck, when set, is rendered instead of Input: each of its segments is
+	// captured from its own page and the transitions between them are
+	// composited. The deck times itself: Duration must be zero (or the
+	// deck's duration). The caller closes the deck after Run returns.
+	Deck *deck.Deck
+	// DeckOptions are the options Deck was loaded with; a job records them
+	// to load its snapshot of the deck the same way.
+	DeckOptions deck.Options
+	// FS, when set, is served instead of Input's directory and Input is a
+	// path inside it (the embedded sample).
+	FS       fs.FS
+	Duration time.Duration
+	FPS      int
+	Width    int
+	Height   int
+	Output   string
+
+	Workers      int
+	Browser      string // auto, headless-shell, chromium or a path
+	ReadyTimeout time.Duration
+	BatchTimeout time.Duration
+	AllowNet     bool
+	// FailOnPageError fails the frames in which the page throws (and, in a
+	// job, records them for a rerun) instead of only warning.
+	FailOnPageError bool
+	// NoSandbox runs Chrome without its sandbox (containers).
+	NoSandbox bool
+	// NoDedup shoots every frame instead of only the frames that change;
+	// the output is the same, only slower. It exists to verify that.
+	NoDedup bool
+	CRF     int
+	Preset  string
+
+	Progress progress.Mode
+	// Stderr receives progress and warnings.
+	Stderr io.Writer
+	// Epoch is the wall-clock time virtual time 0 stands for; the zero value
+	// means now.
+	Epoch time.Time
+}
+
+// Frames is the number of output frames: duration × fps, rounded to the
+// nearest frame (for a deck, the deck's frames at fps).
+func (r Request) Frames() int {
+	if r.Deck != nil {
+		return r.Deck.Frames(r.FPS)
+	}
+	return int(math.Round(r.Duration.Seconds() * float64(r.FPS)))
+}
+
+// ErrDeckDuration is the problem of a deck render given a duration.
+var ErrDeckDuration = errors.New("decks time themselves; remove --duration or use --slide-duration")
+
+// Validate checks the request and returns an *InputError describing the
+// first problem. It checks everything that can be known without starting
+// Chrome or ffmpeg, so that a mistake costs nothing.
+func (r Request) Validate() error {
+	if r.Deck != nil {
+		if r.Duration != 0 && r.Duration != r.Deck.Duration() {
+			return &InputError{Err: ErrDeckDuration}
+		}
+		r.Duration = r.Deck.Duration()
+	}
+	switch {
+	case r.Duration <= 0 || math.IsNaN(r.Duration.Seconds()):
+		return inputErrorf("--duration must be positive, got %s", r.Duration)
+	case r.Duration > MaxDuration:
+		return inputErrorf("--duration %s is longer than the %s limit", r.Duration, MaxDuration)
+	case r.FPS < 1 || r.FPS > MaxFPS:
+		return inputErrorf("--fps must be between 1 and %d, got %d", MaxFPS, r.FPS)
+	case r.Width < MinSide || r.Height < MinSide || r.Width > MaxSide || r.Height > MaxSide:
+		return inputErrorf("--size %dx%d is out of range: each side must be between %d and %d pixels", r.Width, r.Height, MinSide, MaxSide)
+	case r.Width%2 != 0 || r.Height%2 != 0:
+		return inputErrorf("--size %dx%d: H.264 video with yuv420p colour needs an even width and height (try %dx%d)", r.Width, r.Height, r.Width&^1, r.Height&^1)
+	case r.Frames() < 1:
+		return inputErrorf("--duration %s at %d fps is less than one frame", r.Duration, r.FPS)
+	case r.Output == "":
+		return inputErrorf("no output file: pass -o out.mp4")
+	case r.Workers < 0:
+		return inputErrorf("--workers must be positive, got %d", r.Workers)
+	case r.CRF != 0 && (r.CRF < 1 || r.CRF > encode.MaxCRF):
+		return inputErrorf("--crf must be between 1 and %d, got %d", encode.MaxCRF, r.CRF)
+	case r.Media.Poster != "" && (r.Media.PosterFrame < 0 || r.Media.PosterFrame >= r.Frames()):
+		return inputErrorf("--poster-frame %d is not a frame of the video (it has frames 0-%d)", r.Media.PosterFrame, r.Frames()-1)
+	}
+	f, err := encode.FormatFor(r.Output, r.Media.Format)
+	if err != nil {
+		return &InputError{Err: err}
+	}
+	// The encoder's own checks (preset, CRF), without sound or captions,
+	// which prepare adds and checks again.
+	eo := encode.Options{Width: r.Width, Height: r.Height, FPS: r.FPS, CRF: r.CRF, Preset: r.Preset, Output: r.Output,
+		FormatName: r.Media.Format, CodecName: r.Media.Codec, Transparent: r.Media.Transparent, VFR: r.Media.VFR}
+	if err := eo.Validate(); err != nil {
+		return &InputError{Err: err}
+	}
+	if err := f.Check(eo.FormatOptions()); err != nil {
+		return &InputError{Err: err}
+	}
+	if st, err := os.Stat(r.Output); err == nil && st.IsDir() && f.Name != "png" {
+		return inputErrorf("output %s is a directory: name the video file, e.g. -o %s", r.Output, filepath.Join(r.Output, "out.mp4"))
+	}
+	if dir := filepath.Dir(filepath.Clean(r.Output)); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return inputErrorf("output %s: directory %s does not exist", r.Output, dir)
+		}
+	}
+	return nil
+}
