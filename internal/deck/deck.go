@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,14 @@ type Options struct {
 	KeepControls bool
 	// InputType forces the deck type instead of detecting it from the path.
 	InputType Kind
+	// IgnorePaths are left out of Deck.SharedKey's hash of the deck's
+	// files: the job directory and the output video when they are inside
+	// the deck's directory, since they change with every render. For Load
+	// they are file paths named as the deck's own path is (absolute, or
+	// relative to the working directory); for LoadFS, slash paths in its
+	// fsys. A directory is left out with everything in it; a path outside
+	// the deck's directory changes nothing. The pages can still load them.
+	IgnorePaths []string
 }
 
 // Deck is a loaded slide deck: its slides, the steps they are presented in
@@ -76,6 +85,13 @@ type Deck struct {
 
 	parts   []part
 	closers []io.Closer
+
+	// For SharedKey: the digest of the deck-wide settings, the deck's
+	// directory (nil for a remote page) and the paths in it that the
+	// slides' keys cover or the caller ignores.
+	settings string
+	tree     fs.FS
+	unkeyed  map[string]bool
 }
 
 // Slide is one slide of a deck. In a reveal.js deck every section that is
@@ -90,7 +106,21 @@ type Slide struct {
 	File       string        // the file the slide comes from, and its line
 	Line       int
 	Source     Source // the page that shows the slide
+	// Key is the hex SHA-256 of what decides the slide's own pixels, apart
+	// from what Deck.SharedKey covers: for a Markdown slide, its rendered
+	// HTML (its text and directives), notes, number in its page and its
+	// page's settings (front matter, theme); for a reveal.js section, its
+	// whole page (editing a reveal.js deck changes all of its keys); for a
+	// manifest entry, also the entry's settings and, for a page or an
+	// image, the file's content; for every slide, its transition and
+	// duration. Where the slide is in the deck is not in it: two slides
+	// of the same text may share a key, and the caller adds positions and
+	// timing. A copy of the deck, anywhere, has the same keys.
+	Key string
 
+	// content is the digest of the slide's source, which finishKeys turns
+	// into Key.
+	content string
 	// text is the slide's first line of visible text without markup, for
 	// ChapterTitle; "" when the slide has none or it is not known (pages,
 	// images and URLs are not read for text).
@@ -202,11 +232,15 @@ func Load(p string, opts Options) (*Deck, error) {
 			return nil, &Error{File: p, Msg: err.Error()}
 		}
 	}
+	ignore, err := ignoredOnDisk(dir, opts.IgnorePaths)
+	if err != nil {
+		return nil, err
+	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open deck directory: %w", err)
 	}
-	d, err := load(root.FS(), name, dir, opts)
+	d, err := load(root.FS(), name, dir, opts, ignore)
 	if err != nil {
 		_ = root.Close()
 		return nil, err
@@ -233,7 +267,7 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*Deck, error) {
 		if err != nil {
 			return nil, &Error{File: name, Msg: err.Error()}
 		}
-		return load(sub, pick, name, opts)
+		return load(sub, pick, name, opts, ignoredInFS(path.Clean(name), opts.IgnorePaths))
 	}
 	// The deck's directory is the root its pages are served from.
 	dir := path.Dir(name)
@@ -241,7 +275,7 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*Deck, error) {
 	if err != nil {
 		return nil, err
 	}
-	return load(sub, path.Base(name), dir, opts)
+	return load(sub, path.Base(name), dir, opts, ignoredInFS(dir, opts.IgnorePaths))
 }
 
 func checkOptions(opts Options) error {
@@ -302,6 +336,10 @@ type loader struct {
 	files    map[string][]byte // generated files, slash paths
 	warnings []Warning
 	pages    int // generated pages so far, to name them
+	// settings collects the deck-wide settings for SharedKey; keyed are
+	// the source files that slide keys cover instead (slash paths).
+	settings *digest
+	keyed    []string
 }
 
 // display is the name of a file of the deck in messages.
@@ -320,8 +358,12 @@ func (l *loader) newPage(ext string) string {
 	return fmt.Sprintf("%s/%d%s", generatedDir, l.pages, ext)
 }
 
-func load(root fs.FS, name, dir string, opts Options) (*Deck, error) {
+// load reads the deck name in root; ignore are the tree paths of
+// Options.IgnorePaths.
+func load(root fs.FS, name, dir string, opts Options, ignore []string) (*Deck, error) {
 	l := &loader{root: root, dir: dir, opts: opts, files: map[string][]byte{}}
+	// Options.Theme counts through the CSS it resolves to, not its path.
+	l.settings = newDigest("deck settings").add(strconv.FormatBool(opts.KeepControls), formatDuration(opts.SlideDuration))
 	kind := opts.InputType
 	if kind == "" {
 		kind = kindFromName(name)
@@ -358,6 +400,13 @@ func load(root fs.FS, name, dir string, opts Options) (*Deck, error) {
 	}
 	d.Path = file
 	d.Warnings = append(d.Warnings, l.warnings...)
+	d.settings = l.settings.add(string(d.Kind)).sum()
+	d.tree = root
+	d.unkeyed = map[string]bool{}
+	for _, p := range append(l.keyed, ignore...) {
+		d.unkeyed[p] = true
+	}
+	finishKeys(d.Slides)
 	// Every part's pages see all the generated files: they share one tree.
 	final := base.with(l.files)
 	for i := range d.parts {
@@ -388,12 +437,25 @@ func remoteDeck(u string, opts Options) *Deck {
 		dur = DefaultSlideDuration
 	}
 	src := Source{URL: u}
-	return &Deck{
+	d := &Deck{
 		Kind: HTML, Path: u, Title: u,
-		Slides: []Slide{{Title: u, Duration: dur, Transition: Transition{Kind: Cut}, File: u, Source: src}},
+		Slides: []Slide{{Title: u, Duration: dur, Transition: Transition{Kind: Cut}, File: u, Source: src, content: urlContent(u)}},
 		Steps:  []Step{{Slide: 1, Index: "1", Title: u, Duration: dur, Transition: Transition{Kind: Cut}}},
 		parts:  []part{{kind: HTML, src: src, transition: Transition{Kind: Cut}}},
+		// Only the page's address is known: what the site serves is not.
+		settings: newDigest("remote deck").add(strconv.FormatBool(opts.KeepControls), formatDuration(opts.SlideDuration)).sum(),
 	}
+	finishKeys(d.Slides)
+	return d
+}
+
+// urlContent is the content digest of a remote page: its address.
+func urlContent(u string) string { return newDigest("url").add(u).sum() }
+
+// pageContent is the content digest of a local page or reveal.js deck at
+// rel in the deck tree.
+func pageContent(kind Kind, rel string, src []byte) string {
+	return newDigest("page").add(string(kind), rel).addBytes(src).sum()
 }
 
 // pageDeck is a local page that is not a reveal.js deck, shown for the slide
@@ -407,7 +469,7 @@ func (l *loader) pageDeck(name string, src []byte, base *overlay) *Deck {
 	s := Source{FS: base, Entry: name}
 	return &Deck{
 		Kind: HTML, Title: title,
-		Slides: []Slide{{Title: title, Duration: dur, Transition: Transition{Kind: Cut}, File: l.display(name), Line: 1, Source: s}},
+		Slides: []Slide{{Title: title, Duration: dur, Transition: Transition{Kind: Cut}, File: l.display(name), Line: 1, Source: s, content: pageContent(HTML, name, src)}},
 		Steps:  []Step{{Slide: 1, Index: "1", Title: title, Duration: dur, Transition: Transition{Kind: Cut}}},
 		parts:  []part{{kind: HTML, src: s, transition: Transition{Kind: Cut}}},
 	}

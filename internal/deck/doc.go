@@ -24,4 +24,10 @@
 // Source.FS serves, on top of the deck's own directory, so relative image
 // and link paths resolve as they do next to the deck file. A Deck loaded
 // from disk holds that directory open until Close.
+//
+// Deck.SharedKey and Slide.Key are content keys for renders that keep the
+// video of unchanged slides: a slide's key covers its own source, the
+// shared key the settings and files every slide may show (see keys.go for
+// what goes where). Neither depends on where the deck is, so a copy of the
+// deck keys the same.
 package deck

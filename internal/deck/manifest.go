@@ -74,10 +74,16 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 		defTrans   = Transition{Kind: Cut}
 		theme      string
 	)
+	// The manifest's slides are keyed entry by entry; the rest of it is
+	// deck-wide.
+	l.keyed = append(l.keyed, name)
 	for i, k := range root.keys {
 		v := root.vals[i]
 		if k.text != "slides" && v.kind != scalarNode {
 			return nil, at(v).errorf("%q must be a single value, not %s", k.text, v.kindName())
+		}
+		if k.text != "slides" {
+			l.settings.add(k.text, v.text)
 		}
 		var err error
 		switch k.text {
@@ -205,6 +211,16 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 				return nil, at(v).errorf("slide entry %d: %s", num, keyed(k.text, err))
 			}
 		}
+		// The entry's settings as written; inline Markdown counts slide by
+		// slide, as the slides of a Markdown file do.
+		id := newDigest("manifest entry")
+		for i, k := range en.keys {
+			v := en.vals[i].text
+			if k.text == "markdown" {
+				v = ""
+			}
+			id.add(k.text, v)
+		}
 		given := 0
 		for _, n := range []*node{fileN, mdN, urlN} {
 			if n != nil {
@@ -251,7 +267,9 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 		p.part.transition = t
 		d.parts = append(d.parts, p.part)
 		first := len(d.Slides)
+		entryKey := id.sum()
 		for i := range p.slides {
+			p.slides[i].content = newDigest("entry slide").add(entryKey, p.slides[i].content).sum()
 			p.slides[i].Source = p.part.src
 			if i == 0 {
 				p.slides[i].Transition = t
@@ -305,11 +323,13 @@ func (e manifestEntry) hold() time.Duration {
 	return e.fallback
 }
 
-func (e manifestEntry) single(p part, title, file string, line int) *entryResult {
+// single is an entry of one step: a page, an image or a URL. content is
+// the digest of what it shows.
+func (e manifestEntry) single(p part, title, file string, line int, content string) *entryResult {
 	if e.title != "" {
 		title = e.title
 	}
-	s := Slide{Title: title, Duration: e.hold(), Notes: e.notes, Background: e.background, Audio: e.audio, File: file, Line: line}
+	s := Slide{Title: title, Duration: e.hold(), Notes: e.notes, Background: e.background, Audio: e.audio, File: file, Line: line, content: content}
 	return &entryResult{
 		part: p, title: title, slides: []Slide{s},
 		steps: []Step{{Index: "1", Title: title, Duration: s.Duration, Notes: e.notes}},
@@ -324,7 +344,7 @@ func (l *loader) urlEntry(e manifestEntry, n *node) (*entryResult, error) {
 	if e.typ != "" && e.typ != HTML {
 		return nil, at.errorf("slide entry %d: a url can only be shown as a page (type: html)", e.num)
 	}
-	return e.single(part{kind: HTML, src: Source{URL: n.text}}, n.text, e.file, n.line), nil
+	return e.single(part{kind: HTML, src: Source{URL: n.text}}, n.text, e.file, n.line, urlContent(n.text)), nil
 }
 
 func (l *loader) inlineEntry(e manifestEntry, n *node, base *overlay) (*entryResult, error) {
@@ -428,7 +448,7 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 			p := part{kind: Reveal, src: Source{FS: base, Entry: rel}, schedule: rp.schedule, keep: l.opts.KeepControls}
 			return &entryResult{part: p, title: rp.title, slides: rp.slides, steps: rp.steps}, nil
 		}
-		return e.single(part{kind: HTML, src: Source{FS: base, Entry: rel}}, htmlTitle(src), display, 1), nil
+		return e.single(part{kind: HTML, src: Source{FS: base, Entry: rel}}, htmlTitle(src), display, 1, pageContent(HTML, rel, src)), nil
 	case Image:
 		entry := l.newPage(".html")
 		bg := e.background
@@ -448,11 +468,29 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 			return nil, fmt.Errorf("generate the page of %s: %w", display, err)
 		}
 		l.files[entry] = b.Bytes()
-		r := e.single(part{kind: Image, src: Source{FS: base, Entry: entry}}, path.Base(rel), display, 0)
+		content, err := imageContent(l.root, rel)
+		if err != nil {
+			return nil, at.errorf("slide entry %d: read %s: %v", e.num, raw, unwrapPath(err))
+		}
+		r := e.single(part{kind: Image, src: Source{FS: base, Entry: entry}}, path.Base(rel), display, 0, content)
 		r.slides[0].Background = e.background
 		return r, nil
 	}
 	return nil, at.errorf("slide entry %d: cannot tell what %s is (add type: markdown, reveal, html or image)", e.num, raw)
+}
+
+// imageContent is the content digest of the image at rel in the deck tree,
+// read without holding it in memory.
+func imageContent(fsys fs.FS, rel string) (string, error) {
+	st, err := fs.Stat(fsys, rel)
+	if err != nil {
+		return "", err
+	}
+	k := newDigest("image").add(rel)
+	if err := k.addFile(fsys, rel, st.Size()); err != nil {
+		return "", err
+	}
+	return k.sum(), nil
 }
 
 var imageTemplate = sync.OnceValue(func() *template.Template {

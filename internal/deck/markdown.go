@@ -464,7 +464,7 @@ type renderedSlide struct {
 	html    template.HTML
 	title   string
 	text    string // the first line of visible text (see firstText)
-	steps   int // 1 + the number of build steps
+	steps   int    // 1 + the number of build steps
 	layout  string
 	images  []imageRef
 	markers []int // lines of fragment markers that were ignored

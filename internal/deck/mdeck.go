@@ -43,6 +43,9 @@ type mdPart struct {
 	slides             []Slide
 	steps              []Step // Index, local, frag, Duration, Transition set
 	entry, schedule    string
+	// settings is the digest of what the page's slides share: front
+	// matter, theme and code CSS, the base of relative references.
+	settings string
 }
 
 // frontMatter is a Markdown deck's YAML front matter, applied.
@@ -305,9 +308,21 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 		l.md = newMarkdown()
 	}
 
+	// What every slide of the page shares. The front matter goes in as
+	// written; the theme as its CSS, wherever it came from.
+	code := codeCSS(th.highlight)
+	shared := newDigest("markdown page").add(baseHref(rel), th.css, code)
+	if front != nil {
+		shared.add(strings.Join(front.lines, "\n"))
+	}
+	out.settings = shared.sum()
+	if !o.inline {
+		l.keyed = append(l.keyed, rel)
+	}
+
 	data := pageData{
 		Lang: "en", Base: baseHref(rel), Footer: fm.footer, Paginate: fm.paginate,
-		BaseCSS: template.CSS(assets.DeckBaseCSS()), CodeCSS: template.CSS(codeCSS(th.highlight)),
+		BaseCSS: template.CSS(assets.DeckBaseCSS()), CodeCSS: template.CSS(code),
 		ThemeCSS: template.CSS(th.css), Player: template.JS(assets.DeckPlayer()),
 	}
 	for i, rs := range raws {
@@ -387,6 +402,19 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 	if len(out.slides) == 0 {
 		return nil, &Error{File: o.file, Line: o.line, Msg: "empty deck: it has no slides"}
 	}
+	for i, ps := range data.Slides {
+		// A slide is keyed by what the page gets, its rendered HTML, not
+		// its Markdown: blank lines around it change nothing, and a newer
+		// goldmark that renders it differently changes its key. Its number
+		// is drawn in data-slide (a theme can style by it) and, with
+		// paginate, as "n / total". The notes are burnt in by --captions
+		// burn.
+		k := newDigest("markdown slide").add(out.settings, strconv.Itoa(ps.Number), ps.Class, string(ps.Background), string(ps.HTML), out.slides[i].Notes)
+		if fm.paginate {
+			k.add(strconv.Itoa(len(data.Slides)))
+		}
+		out.slides[i].content = k.sum()
+	}
 	if out.title == "" {
 		out.title = out.slides[0].Title
 	}
@@ -439,6 +467,7 @@ func (l *loader) markdownDeck(name string, src []byte, base *overlay) (*Deck, er
 	if err != nil {
 		return nil, err
 	}
+	l.settings.add(mp.settings)
 	d := &Deck{Kind: Markdown, Title: mp.title, Theme: mp.theme, Width: mp.width, Height: mp.height, FPS: mp.fps}
 	src2 := Source{FS: base, Entry: mp.entry}
 	d.parts = []part{{kind: Markdown, src: src2, transition: Transition{Kind: Cut}, schedule: mp.schedule}}

@@ -177,6 +177,9 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 		}
 		return time.Duration(ms) * time.Millisecond, true
 	}
+	// Sections are not read statically enough to tell what each one
+	// shows: every slide is keyed by the whole page.
+	content := pageContent(Reveal, rel, src)
 	prevAutoAnimate := false
 	for k, rs := range pres {
 		n := k + 1
@@ -188,7 +191,7 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 		if rs.stacked {
 			idx += "." + strconv.Itoa(rs.v+1)
 		}
-		s := Slide{Title: sectionTitle(rs.el), Notes: sectionNotes(rs.el), File: o.file, Line: rs.line, text: textOf(rs.el)}
+		s := Slide{Title: sectionTitle(rs.el), Notes: sectionNotes(rs.el), File: o.file, Line: rs.line, text: textOf(rs.el), content: content}
 		for _, a := range []string{"data-background-color", "data-background-image", "data-background", "data-background-gradient"} {
 			if v, ok := attr(rs.el, a); ok && s.Background == "" {
 				s.Background = v
