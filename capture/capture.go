@@ -210,14 +210,18 @@ func pageFailure(cfg Config, st Status) error {
 }
 
 // transient reports whether a failed batch is worth retrying on a new tab:
-// crashes, lost connections and timeouts are; a page that does not load or
-// throws in our script is not.
+// crashes, lost connections, timeouts and a page that fails to load again
+// (it loaded when the render checked it) are; a page that does not become
+// ready or throws in our script is not.
 func transient(err error) bool {
 	if errors.Is(err, ErrNotReady) {
 		return false
 	}
-	return errors.Is(err, ErrTabCrashed) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errNoScreenshot)
+	return errors.Is(err, ErrTabCrashed) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errNoScreenshot) || errors.Is(err, errReload)
 }
+
+// errReload marks a page that loaded before and failed to load again.
+var errReload = errors.New("the page failed to load again")
 
 // shoot takes the tab's current frame and remembers it as the tab's last
 // picture.
@@ -267,7 +271,13 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp *pageT
 		var err error
 		tab, err = browser.OpenTab(ctx, cfg.Pages[pj].Tab)
 		if err != nil {
-			return err
+			if errors.Is(err, ErrNotReady) {
+				return err
+			}
+			// The page loaded when the render checked it, so a load that
+			// fails now is the browser's doing (a renderer killed while
+			// it navigated shows as net::ERR_ABORTED): worth a new tab.
+			return fmt.Errorf("%w: %w", errReload, err)
 		}
 		*tabp = pageTab{Tab: tab, page: pj}
 	}
