@@ -108,14 +108,16 @@ type Slide struct {
 	Source     Source // the page that shows the slide
 	// Key is the hex SHA-256 of what decides the slide's own pixels, apart
 	// from what Deck.SharedKey covers: for a Markdown slide, its rendered
-	// HTML (its text and directives), notes, number in its page and its
-	// page's settings (front matter, theme); for a reveal.js section, its
+	// HTML (its text and directives), number in its page and its page's
+	// settings (front matter, theme); for a reveal.js section, its
 	// whole page (editing a reveal.js deck changes all of its keys); for a
 	// manifest entry, also the entry's settings and, for a page or an
 	// image, the file's content; for every slide, its transition and
-	// duration. Where the slide is in the deck is not in it: two slides
-	// of the same text may share a key, and the caller adds positions and
-	// timing. A copy of the deck, anywhere, has the same keys.
+	// duration. Speaker notes are not in it (no page draws them): a render
+	// that burns them in as captions must key them itself. Nor is where
+	// the slide is in the deck: two slides of the same text may share a
+	// key, and the caller adds positions and timing. A copy of the deck,
+	// anywhere, has the same keys.
 	Key string
 
 	// content is the digest of the slide's source, which finishKeys turns

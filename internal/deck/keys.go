@@ -29,12 +29,14 @@ import (
 //
 //   - A Markdown slide's key is what its page is given for it: its rendered
 //     HTML, class and background (so its text and directives, but not the
-//     blank lines around it), its speaker notes (--captions burn draws them
-//     into the frames), its number in its page (a theme can style a slide
-//     by it; with paginate, the page's slide count too) and its page's
-//     settings (front matter, theme and code CSS). The Markdown file itself
-//     is left out of the shared files, so editing one slide changes that
-//     slide's key alone.
+//     blank lines around it), its number in its page (a theme can style a
+//     slide by it; with paginate, the page's slide count too) and its
+//     page's settings (front matter, theme and code CSS). The Markdown file
+//     itself is left out of the shared files, so editing one slide changes
+//     that slide's key alone.
+//   - Speaker notes are in no key: no page draws them. A render that burns
+//     them into the frames as captions (--captions burn) must add them to
+//     its own keys; internal/render does.
 //   - A reveal.js section's key is its whole page: sections are not read
 //     statically enough to split, so editing a reveal.js deck changes every
 //     one of its slides.

@@ -128,8 +128,8 @@ func TestKeysMarkdown(t *testing.T) {
 		{name: "slide text", files: map[string]string{"deck.md": md(front, slide1, strings.Replace(slide2, "Text.", "Other text.", 1), slide3)}, slides: []int{1}},
 		{name: "slide directive", files: map[string]string{"deck.md": md(front, slide1, strings.Replace(slide2, "300ms", "400ms", 1), slide3)}, slides: []int{1}},
 		{name: "slide duration", files: map[string]string{"deck.md": md(front, slide1, slide2, "<!-- duration: 9s -->\n"+slide3)}, slides: []int{2}},
-		// --captions burn draws the notes into the frames.
-		{name: "speaker notes", files: map[string]string{"deck.md": md(front, slide1, slide2+"and more\n", slide3)}, slides: []int{1}},
+		// No page draws the notes; a render that burns them keys them.
+		{name: "speaker notes", files: map[string]string{"deck.md": md(front, slide1, slide2+"and more\n", slide3)}},
 		{name: "blank lines around a slide", files: map[string]string{"deck.md": md(front, slide1+"\n\n", "\n"+slide2, slide3)}},
 		{name: "slide added at the end", files: map[string]string{"deck.md": md(front, slide1, slide2, slide3) + "---\n# Four\n"}},
 		{name: "image", files: map[string]string{"img/chart.png": "png 2"}, shared: true},
@@ -197,6 +197,7 @@ slides:
 		{name: "page entry's file", files: map[string]string{"anim.html": "<title>Anim</title><div class=box></div>"}, slides: []int{4}, shared: true},
 		{name: "page entry's setting", files: edit("duration: 3s", "duration: 4s"), slides: []int{4}},
 		{name: "image entry's file", files: map[string]string{"pics/blue.png": "blue 2"}, slides: []int{5}, shared: true},
+		{name: "entry's notes", files: edit("    fit: cover\n", "    fit: cover\n    notes: said\n")},
 		{name: "image entry's setting", files: edit("fit: cover", "fit: contain"), slides: []int{5}},
 		{name: "url", files: edit("example.com/live", "example.com/other"), slides: []int{6}},
 		{name: "manifest setting", files: edit("crf: 23", "crf: 20"), shared: true},

@@ -212,11 +212,15 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 			}
 		}
 		// The entry's settings as written; inline Markdown counts slide by
-		// slide, as the slides of a Markdown file do.
+		// slide, as the slides of a Markdown file do, and notes, never on
+		// a page, not at all.
 		id := newDigest("manifest entry")
 		for i, k := range en.keys {
 			v := en.vals[i].text
-			if k.text == "markdown" {
+			switch k.text {
+			case "notes":
+				continue
+			case "markdown":
 				v = ""
 			}
 			id.add(k.text, v)

@@ -407,9 +407,8 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 		// its Markdown: blank lines around it change nothing, and a newer
 		// goldmark that renders it differently changes its key. Its number
 		// is drawn in data-slide (a theme can style by it) and, with
-		// paginate, as "n / total". The notes are burnt in by --captions
-		// burn.
-		k := newDigest("markdown slide").add(out.settings, strconv.Itoa(ps.Number), ps.Class, string(ps.Background), string(ps.HTML), out.slides[i].Notes)
+		// paginate, as "n / total". Notes are not on the page.
+		k := newDigest("markdown slide").add(out.settings, strconv.Itoa(ps.Number), ps.Class, string(ps.Background), string(ps.HTML))
 		if fm.paginate {
 			k.add(strconv.Itoa(len(data.Slides)))
 		}
