@@ -20,6 +20,7 @@ type Stream struct {
 	Width      int
 	Height     int
 	FrameRate  string        // r_frame_rate, e.g. "30/1"
+	TimeBase   string        // of the timestamps, e.g. "1/1200000"
 	Packets    int           // one per frame for H.264 in MP4
 	Extradata  string        // hash of the codec's extradata (SPS and PPS)
 	KeyFirst   bool          // the first packet is a keyframe
@@ -50,7 +51,7 @@ func Probe(ctx context.Context, ffprobe, path string) (Stream, error) {
 	}
 	out, err := run(ctx, ffprobe, "-v", "error", "-select_streams", "v:0", "-count_packets",
 		"-show_data_hash", "sha256",
-		"-show_entries", "stream=codec_name,profile,pix_fmt,width,height,r_frame_rate,nb_read_packets,extradata_hash,color_space,duration",
+		"-show_entries", "stream=codec_name,profile,pix_fmt,width,height,r_frame_rate,time_base,nb_read_packets,extradata_hash,color_space,duration",
 		"-of", "json", "file:"+path)
 	if err != nil {
 		return Stream{}, fmt.Errorf("probe %s: %w", path, err)
@@ -63,6 +64,7 @@ func Probe(ctx context.Context, ffprobe, path string) (Stream, error) {
 			Width     int    `json:"width"`
 			Height    int    `json:"height"`
 			FrameRate string `json:"r_frame_rate"`
+			TimeBase  string `json:"time_base"`
 			Packets   string `json:"nb_read_packets"`
 			Extradata string `json:"extradata_hash"`
 			Color     string `json:"color_space"`
@@ -77,7 +79,7 @@ func Probe(ctx context.Context, ffprobe, path string) (Stream, error) {
 	}
 	p := probe.Streams[0]
 	s := Stream{Codec: p.Codec, Profile: p.Profile, PixFmt: p.PixFmt, Width: p.Width, Height: p.Height,
-		FrameRate: p.FrameRate, Extradata: p.Extradata, Colorspace: p.Color}
+		FrameRate: p.FrameRate, TimeBase: p.TimeBase, Extradata: p.Extradata, Colorspace: p.Color}
 	if secs, err := strconv.ParseFloat(p.Duration, 64); err == nil {
 		s.Duration = time.Duration(secs * float64(time.Second))
 	}
