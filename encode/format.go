@@ -137,6 +137,9 @@ type FormatOptions struct {
 	// means DefaultGIFFPS and DefaultGIFWidth, and neither goes above the
 	// video's.
 	GIFFPS, GIFWidth int
+	// Chunk makes the video a chunk that is joined to others without
+	// re-encoding (see Options.Chunk).
+	Chunk bool
 }
 
 // formats returns the table of output formats, made afresh.
@@ -442,6 +445,11 @@ func (f Format) Video(o FormatOptions) (VideoOutput, error) {
 	}
 	if len(c.Presets) > 0 {
 		out.Args["preset"] = cmp.Or(o.Preset, c.Presets[0])
+	}
+	if o.Chunk && c.Encoder == "libx264" {
+		// No B-frames: every packet's decode time is its presentation
+		// time, the frame number, as the join of chunks requires.
+		out.Args["x264-params"] = "bframes=0"
 	}
 	if c.Name == "vp9" && o.Transparent {
 		// libvpx cannot encode alpha with alternate reference frames.

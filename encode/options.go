@@ -107,6 +107,12 @@ type Options struct {
 	// written. Either way the last few KiB are kept and quoted in errors.
 	Stderr io.Writer
 
+	// Chunk marks the video as a chunk of a job, which is joined to the
+	// others without re-encoding: H.264 without B-frames, so that its
+	// timestamps are the frame numbers (the skip-picture path has none
+	// anyway; this matters when captions are burnt in).
+	Chunk bool
+
 	// GracePeriod is how long a stopping ffmpeg (after its stdin was closed
 	// and it was sent SIGINT) may take to exit before it is killed. Zero
 	// means DefaultGracePeriod.

@@ -34,7 +34,7 @@ func (o Options) plainMP4() bool {
 func (o Options) FormatOptions() FormatOptions {
 	fo := FormatOptions{
 		Codec: o.CodecName, Transparent: o.Transparent, Audio: o.Audio != nil,
-		Chapters: o.MetadataFile != "", VFR: o.VFR,
+		Chapters: o.MetadataFile != "", VFR: o.VFR, Chunk: o.Chunk,
 		Width: o.Width, Height: o.Height, FPS: o.FPS, Frames: o.Frames, InputPixFmt: o.PixFmt,
 	}
 	if o.SubtitlesFile != "" {

@@ -217,7 +217,9 @@ func TestBadInput(t *testing.T) {
 		{"two inputs", []string{"render", page, page, "--duration", "1s", "-o", out}, "one input"},
 		{"bad progress", []string{"render", page, "--duration", "1s", "--progress", "fancy", "-o", out}, "--progress"},
 		{"deck with duration", []string{"render", mixedDeck, "--duration", "3s", "-o", out}, "decks time themselves; remove --duration or use --slide-duration"},
-		{"job with manifest", []string{"render", mixedDeck, "--job", filepath.Join(dir, "job"), "-o", out}, "--job with a multi-source manifest is not supported yet"},
+		{"job with webm", []string{"render", mixedDeck, "--job", filepath.Join(dir, "job"), "-o", filepath.Join(dir, "out.webm")}, "not supported with --job"},
+		{"job with a bad preset", []string{"render", mixedDeck, "--job", filepath.Join(dir, "job"), "-o", out, "--preset", "ludicrous"}, "unknown libx264 preset"},
+		{"output is a directory", []string{"render", mixedDeck, "-o", dir}, "is a directory"},
 		{"bad input type", []string{"render", page, "--input-type", "keynote", "-o", out}, `unknown input type "keynote"`},
 		{"bad deck", []string{"render", badDeck, "-o", out}, "bad.md:"},
 	} {

@@ -1,17 +1,24 @@
 // Package job keeps a render's state in a job directory, so that a render
 // that was interrupted, failed in part or was split over several machines
-// loses no finished work.
+// loses no finished work, and an edited deck re-renders only what changed.
 //
-// A job cuts the output timeline into fixed chunks of [Settings.ChunkFrames]
-// frames. Each chunk is encoded as its own MP4 (chunks/NNNNN.mp4) that starts
-// with an IDR frame and at timestamp 0, so the chunks join without
-// re-encoding (see package merge). The chunk files themselves are the record
-// of what is done: a chunk is done when its file exists, and it only exists
-// once it is complete, synced and renamed into place. job.json holds what
-// never changes during a job (the settings that shape pixels, their hash and
-// the hash of the input) and is written once, atomically; a failed chunk
-// leaves a small chunks/NNNNN.failed.json beside it, and a chunk chosen for a
-// rerun a chunks/NNNNN.rerun marker. No file is written by two processes, so
+// A job's plan cuts the output timeline into chunks (see [Chunk]): the
+// caller cuts at slide boundaries and keys each chunk by a hash of what
+// decides its pixels. Each chunk is encoded as its own MP4,
+// chunks/<key>.mp4, that starts with an IDR frame and at timestamp 0, so the
+// chunks join without re-encoding (see package merge). The chunk files are
+// the record of what is done: a chunk is done when its file exists (it only
+// exists once it is complete, synced and renamed into place) and matches its
+// done record (<key>.done.json, its size and frames), so a video cut short
+// later is noticed. Because chunks are named by content, a new revision of
+// the input ([Job.Revise]) keeps every chunk whose key did not change.
+//
+// job.json holds the settings that decide the video, their hash, the input's
+// hash, the snapshot of the input the revision renders ([Snapshot],
+// sources/<hash>) and the plan; it is written atomically, when the job is
+// created and when the input changes. A failed chunk leaves a small
+// <key>.failed.json beside it, and a chunk chosen for a rerun a <key>.rerun
+// marker. No file is written by two processes with different content, so
 // shards of one job can share the directory over a network volume, and a
 // crash at any instant leaves a directory that [Open] reads and a resume
 // finishes.

