@@ -48,7 +48,7 @@ import (
 //     and reveal.js decks, which another page may load) is in the shared
 //     key: editing one changes all of the deck's video. Hidden files and
 //     directories (".git", names starting with ".") and
-//     Options.IgnorePaths are left out, as job.HashInput leaves them out;
+//     Options.IgnorePaths are left out, as the snapshot of a job leaves them out;
 //     a linked directory counts by its name only.
 //
 // A page that loads a deck's Markdown source at run time (reveal.js's
@@ -155,7 +155,7 @@ func (d *Deck) SharedKey() (string, error) {
 		case err != nil:
 			return err
 		case info.IsDir():
-			// Not followed, as job.HashInput does not: a link can make a
+			// Not followed: a link can make a
 			// cycle.
 			k.add("linked directory", p)
 			return nil

@@ -48,7 +48,7 @@ type state struct {
 }
 
 // Revision is what a job renders at one time: the input's content hash
-// (see [HashInput]), the snapshot of its sources the chunks are rendered
+// (see [Snapshot]), the snapshot of its sources the chunks are rendered
 // from, and the plan of chunks for that content. An edit of the input makes
 // a new revision ([Job.Revise]); chunks whose keys both plans share keep
 // their videos.

@@ -424,7 +424,12 @@ func (r *jobRun) openForRequest(req Request, o JobOptions) error {
 			}
 			s = have
 		}
-		hash, source, err := job.Snapshot(o.Dir, jobSources(req, o.Dir))
+		src, closeSrc, err := jobSources(req, o.Dir)
+		if err != nil {
+			return err
+		}
+		hash, source, err := job.Snapshot(o.Dir, src)
+		closeSrc()
 		if err != nil {
 			return &InputError{Err: fmt.Errorf("job %s: %w", o.Dir, err)}
 		}
@@ -434,7 +439,7 @@ func (r *jobRun) openForRequest(req Request, o JobOptions) error {
 		}
 		rev := job.Revision{InputHash: hash, Source: source, Frames: r.req.Frames()}
 		s.Frames = rev.Frames
-		if rev.Plan, err = chunkPlan(r.req, s); err != nil {
+		if rev.Plan, err = chunkPlan(r.req, s, hash); err != nil {
 			return err
 		}
 		if existing == nil {
@@ -480,8 +485,10 @@ func snapshotEntry(req Request) string {
 
 // jobSources is what a job of req snapshots: the directory of its deck or
 // page (without the job directory and the outputs), a theme's CSS file and
-// the music.
-func jobSources(req Request, dir string) job.Sources {
+// the music. The directory is read through an os.Root, as the page server
+// reads it, so a link out of it is not copied into the job (where the
+// copy would be served). The caller must call done after the snapshot.
+func jobSources(req Request, dir string) (_ job.Sources, done func(), _ error) {
 	src := job.Sources{Files: map[string]string{}, Salt: jobSettings(req).Extra[extraEntry]}
 	if t := req.DeckOptions.Theme; isFile(t) {
 		src.Files[snapTheme] = t
@@ -492,16 +499,20 @@ func jobSources(req Request, dir string) job.Sources {
 	switch {
 	case req.FS != nil:
 		src.Tree = req.FS
-		return src
+		return src, func() {}, nil
 	case isURL(req.Input):
 		src.Salt = "url\x00" + req.Input
-		return src
+		return src, func() {}, nil
 	}
 	root := req.Input
 	if st, err := os.Stat(root); err != nil || !st.IsDir() {
 		root = filepath.Dir(root)
 	}
-	src.Tree = os.DirFS(root)
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return job.Sources{}, nil, inputErrorf("input %s: %v", req.Input, err)
+	}
+	src.Tree = r.FS()
 	skip := []string{dir, req.Output, req.Media.Poster}
 	prefix := strings.TrimSuffix(absPath(req.Output), filepath.Ext(req.Output)) + "."
 	src.Skip = func(name string) bool {
@@ -513,7 +524,7 @@ func jobSources(req Request, dir string) job.Sources {
 		}
 		return strings.HasPrefix(p, prefix) // the output's captions and chapters
 	}
-	return src
+	return src, func() { _ = r.Close() }, nil
 }
 
 // snapshotRequest returns the request that renders jb's current snapshot.
@@ -581,19 +592,17 @@ func buildKey() string {
 // (theme, assets), the timeline, the settings, and the sources of just
 // those slides. So an edit of one slide's text changes the keys of its own
 // chunks and of the transition out of it, and no others.
-func chunkPlan(req Request, s job.Settings) ([]job.Chunk, error) {
+func chunkPlan(req Request, s job.Settings, inputHash string) ([]job.Chunk, error) {
 	base := s
 	base.Frames, base.ChunkFrames, base.Output = 0, 0, ""
 	baseKey := chunkKey(buildKey(), base.Hash())
 	total, fps := s.Frames, s.FPS
 	d := req.Deck
 	if d == nil {
-		inputKey := s.Input
-		if x := s.Extra[extraEntry]; x != "" {
-			inputKey = hashFiles(req.Input) // the snapshot's page and its directory
-		}
+		// A page's parts cannot be told apart: every chunk depends on the
+		// whole snapshot (for a URL, on the URL).
 		return job.FixedPlan(total, s.ChunkFrames, func(a, b int) string {
-			return chunkKey(baseKey, inputKey, strconv.Itoa(a), strconv.Itoa(b))
+			return chunkKey(baseKey, inputHash, strconv.Itoa(a), strconv.Itoa(b))
 		}), nil
 	}
 	starts, end := slideTimes(d, fps)
@@ -665,15 +674,6 @@ func notesKey(d *deck.Deck) string {
 		parts = append(parts, s.Notes)
 	}
 	return chunkKey(parts...)
-}
-
-// hashFiles hashes a page input of a snapshot: its directory's files.
-func hashFiles(page string) string {
-	h, err := job.HashInput(filepath.Dir(page))
-	if err != nil {
-		return "unhashable:" + page
-	}
-	return h
 }
 
 // finishJob joins the chunks of the complete job jb into req.Output, with
