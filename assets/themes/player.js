@@ -58,12 +58,64 @@
         next.animate([{ clipPath: 'inset(0 0 0 100%)' }, { clipPath: 'inset(0 0 0 0)' }], opts);
         break;
       case 'slide-left':
-        next.animate([{ transform: 'translateX(100%)' }, { transform: 'translateX(0)' }], opts);
-        prev.animate([{ transform: 'translateX(0)' }, { transform: 'translateX(-100%)' }], opts);
+        slideLeft(next, prev, step.frames, d);
         break;
       default:
         next.animate([{ opacity: 0 }, { opacity: 1 }], opts);
     }
+  }
+
+  // slideLeft moves next in from the right and prev out to the left over n
+  // frames, by whole device pixels at every frame. A layer moved by a
+  // fraction of a pixel is drawn from tiles that the compositor may or may
+  // not have rastered again at that offset, and gradients dither by tile,
+  // so such frames differed slightly from one render to the next (seen
+  // under load: PSNR 53-62 dB). Each frame's offset is a keyframe held
+  // (step-end) from half a frame before it to half a frame after, so
+  // virtual time landing a hair off the frame still shows it.
+  function slideLeft(next, prev, n, d) {
+    const w = window.innerWidth || STAGE_WIDTH;
+    const css = STAGE_WIDTH / w; // stage CSS pixels per device pixel
+    const ease = bezier(0.42, 0, 0.58, 1);
+    const kn = [], kp = [];
+    for (let k = 0; k <= n; k++) {
+      const x = Math.round(w * (1 - ease(k / n)));
+      const offset = k === 0 ? 0 : (k - 0.5) / n;
+      kn.push({ offset, transform: 'translateX(' + (x * css) + 'px)', easing: 'step-end' });
+      kp.push({ offset, transform: 'translateX(' + ((x - w) * css) + 'px)', easing: 'step-end' });
+    }
+    kn.push({ offset: 1, transform: 'translateX(0px)' });
+    kp.push({ offset: 1, transform: 'translateX(' + (-w * css) + 'px)' });
+    next.animate(kn, { duration: d, fill: 'both' });
+    prev.animate(kp, { duration: d, fill: 'both' });
+  }
+
+  // bezier is CSS's cubic-bezier(x1, y1, x2, y2) timing function: x is
+  // solved for t by Newton's method, falling back to bisection.
+  function bezier(x1, y1, x2, y2) {
+    const poly = (t, p1, p2) => ((1 - 3 * p2 + 3 * p1) * t + (3 * p2 - 6 * p1)) * t * t + 3 * p1 * t;
+    const slope = (t, p1, p2) => 3 * (1 - 3 * p2 + 3 * p1) * t * t + 2 * (3 * p2 - 6 * p1) * t + 3 * p1;
+    return function (x) {
+      if (x <= 0) return 0;
+      if (x >= 1) return 1;
+      let t = x;
+      for (let i = 0; i < 8; i++) {
+        const e = poly(t, x1, x2) - x;
+        if (Math.abs(e) < 1e-9) return poly(t, y1, y2);
+        const s = slope(t, x1, x2);
+        if (Math.abs(s) < 1e-9) break;
+        t -= e / s;
+      }
+      let lo = 0, hi = 1;
+      t = x;
+      for (let i = 0; i < 60; i++) {
+        const v = poly(t, x1, x2);
+        if (Math.abs(v - x) < 1e-12) break;
+        if (v < x) lo = t; else hi = t;
+        t = (lo + hi) / 2;
+      }
+      return poly(t, y1, y2);
+    };
   }
 
   function reveal(step) {

@@ -33,7 +33,11 @@ requestAnimationFrame(f)</script></body>`
 func jobArgs(page, dir, out string, extra ...string) []string {
 	args := []string{"render", page, "--duration", "6s", "--fps", "10", "--size", "320x180",
 		"--job", dir, "--chunk", "1s", "-o", out, "--progress", "plain", "--workers", "2",
-		"--clock", "2026-03-01T12:00:00Z"}
+		"--clock", "2026-03-01T12:00:00Z",
+		// A tab whose renderer was killed may never hear of it; the batch
+		// timeout is what recovers it, and must come well within the
+		// tests' two minutes.
+		"--batch-timeout", "20s"}
 	return append(args, extra...)
 }
 

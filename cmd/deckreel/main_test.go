@@ -70,6 +70,10 @@ func deckreel(t *testing.T, ctx context.Context, marker string, args ...string) 
 	t.Helper()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Env = append(os.Environ(), "DECKREEL_TEST_MARKER="+marker)
+	// A render that outlives the test's deadline is a hang: SIGQUIT makes
+	// Go print every goroutine into the stderr the test reports.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGQUIT) }
+	cmd.WaitDelay = 5 * time.Second
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	return cmd, stdout, stderr

@@ -187,16 +187,6 @@ func (j *Job) Todo(span Span) ([]int, error) {
 	return todo, nil
 }
 
-// Pending returns the frames of every chunk that is not done, as sorted,
-// disjoint ranges (adjacent chunks merged): the pool's Ranges for a resume.
-func (j *Job) Pending() ([]pool.Range, error) {
-	todo, err := j.Todo(j.All())
-	if err != nil {
-		return nil, err
-	}
-	return j.Ranges(todo), nil
-}
-
 // Ranges returns the frames of the given chunks (sorted, without repeats)
 // as sorted, disjoint ranges, adjacent chunks merged into one range.
 func (j *Job) Ranges(chunks []int) []pool.Range {

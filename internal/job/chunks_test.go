@@ -68,9 +68,8 @@ func TestChunkStates(t *testing.T) {
 	if want := []int{3, 4, 6, 7, 8}; !slices.Equal(todo, want) {
 		t.Errorf("Todo = %v, want %v", todo, want)
 	}
-	pending, _ := j.Pending()
-	if want := []pool.Range{{Start: 900, End: 1500}, {Start: 1800, End: 2700}}; !slices.Equal(pending, want) {
-		t.Errorf("Pending = %v, want %v", pending, want)
+	if want := []pool.Range{{Start: 900, End: 1500}, {Start: 1800, End: 2700}}; !slices.Equal(j.Ranges(todo), want) {
+		t.Errorf("Ranges(todo) = %v, want %v", j.Ranges(todo), want)
 	}
 	if todo, _ := j.Todo(Span{4, 7}); !slices.Equal(todo, []int{4, 6}) {
 		t.Errorf("Todo(4-6) = %v, want [4 6]", todo)

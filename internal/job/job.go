@@ -32,6 +32,11 @@ const (
 // ErrNoJob is returned by [Open] when the directory holds no job.
 var ErrNoJob = errors.New("not a job directory (no job.json)")
 
+// ErrDamaged is matched by the errors of [Open] for a job.json that cannot
+// be used (damaged, or of another layout version): running again cannot
+// help.
+var ErrDamaged = errors.New("the job cannot be used")
+
 // state is the content of job.json.
 type state struct {
 	Version      int       `json:"version"`
@@ -105,15 +110,8 @@ func Create(dir string, s Settings, rev Revision) (*Job, error) {
 	if err := checkPlan(plan, s.Frames); err != nil {
 		return nil, fmt.Errorf("create job %s: %w", dir, err)
 	}
-	if ents, err := os.ReadDir(filepath.Join(dir, chunkDir)); err == nil {
-		for _, e := range ents {
-			if strings.HasSuffix(e.Name(), ".mp4") && !strings.HasPrefix(e.Name(), ".") {
-				if _, err := os.Stat(filepath.Join(dir, stateFile)); err == nil {
-					break // a job after all: created by a process racing this one
-				}
-				return nil, fmt.Errorf("create job %s: the directory %w (%s): remove the directory or pick another one", dir, ErrStrayChunks, filepath.Join(dir, chunkDir, e.Name()))
-			}
-		}
+	if err := CheckNew(dir); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Join(dir, chunkDir), 0o755); err != nil {
 		return nil, fmt.Errorf("create job %s: %w", dir, err)
@@ -155,19 +153,23 @@ func Open(dir string) (*Job, error) {
 	}
 	var st state
 	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("open job %s: %s is damaged: %w", dir, stateFile, err)
+		return nil, fmt.Errorf("open job %s: %s is damaged: %w: %w", dir, stateFile, ErrDamaged, err)
 	}
+	var problem error
 	switch {
 	case st.Version != Version:
-		return nil, fmt.Errorf("open job %s: layout version %d, this deckreel reads version %d (start a new job in another directory)", dir, st.Version, Version)
+		problem = fmt.Errorf("layout version %d, this deckreel reads version %d (start a new job in another directory)", st.Version, Version)
 	case st.Settings.validate() != nil:
-		return nil, fmt.Errorf("open job %s: %s is damaged: %w", dir, stateFile, st.Settings.validate())
+		problem = fmt.Errorf("%s is damaged: %w", stateFile, st.Settings.validate())
 	case st.Settings.Hash() != st.SettingsHash:
-		return nil, fmt.Errorf("open job %s: %s is damaged: its settings do not match their hash", dir, stateFile)
+		problem = fmt.Errorf("%s is damaged: its settings do not match their hash", stateFile)
 	case checkPlan(st.Plan, st.Settings.Frames) != nil:
-		return nil, fmt.Errorf("open job %s: %s is damaged: %w", dir, stateFile, checkPlan(st.Plan, st.Settings.Frames))
+		problem = fmt.Errorf("%s is damaged: %w", stateFile, checkPlan(st.Plan, st.Settings.Frames))
 	case st.Source != "" && (!filepath.IsLocal(st.Source)):
-		return nil, fmt.Errorf("open job %s: %s is damaged: source %q is not inside the job", dir, stateFile, st.Source)
+		problem = fmt.Errorf("%s is damaged: source %q is not inside the job", stateFile, st.Source)
+	}
+	if problem != nil {
+		return nil, fmt.Errorf("open job %s: %w: %w", dir, ErrDamaged, problem)
 	}
 	for _, sub := range []string{chunkDir, lockDir} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
@@ -177,8 +179,8 @@ func Open(dir string) (*Job, error) {
 	return &Job{dir: dir, st: st}, nil
 }
 
-// OpenOrCreate opens the job in dir and checks it against s and
-// rev.InputHash, or creates it if there is none. Shards starting at once on
+// OpenOrCreate opens the job in dir and checks it against s, or creates it
+// for rev if there is none. Shards starting at once on
 // an empty directory all end up with the one job the first of them created
 // (and its epoch). created reports whether this call created it. A mismatch
 // is a *[MismatchError].
@@ -197,7 +199,7 @@ func OpenOrCreate(dir string, s Settings, rev Revision) (j *Job, created bool, e
 	if err != nil {
 		return nil, false, err
 	}
-	return j, false, j.Check(s, rev.InputHash)
+	return j, false, j.Check(s)
 }
 
 // Dir returns the job directory.
@@ -209,6 +211,29 @@ func (j *Job) Settings() Settings { return j.st.Settings }
 
 // InputHash returns the content hash of the input the job renders.
 func (j *Job) InputHash() string { return j.st.InputHash }
+
+// CheckNew reports whether a new job may be created in dir: it fails with
+// [ErrStrayChunks] when dir has chunk videos but no job.json. Call it
+// before work that a refused job would waste (a snapshot).
+func CheckNew(dir string) error {
+	ents, err := os.ReadDir(filepath.Join(dir, chunkDir))
+	if err != nil {
+		return nil // no chunks directory: nothing to adopt
+	}
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".mp4") && !strings.HasPrefix(e.Name(), ".") {
+			if _, err := os.Stat(filepath.Join(dir, stateFile)); err == nil {
+				return nil // a job after all: created by a process racing this one
+			}
+			return fmt.Errorf("create job %s: the directory %w (%s): remove the directory or pick another one", dir, ErrStrayChunks, filepath.Join(dir, chunkDir, e.Name()))
+		}
+	}
+	return nil
+}
+
+// SourceName returns the snapshot of the current revision relative to the
+// job directory (a Revision's Source), or "".
+func (j *Job) SourceName() string { return j.st.Source }
 
 // Source returns the directory of the snapshot of the input the job's
 // current revision renders, or "" if it has none.
@@ -248,15 +273,15 @@ func (j *Job) failedPath(i int) string { return j.chunkFile(i, ".failed.json") }
 func (j *Job) rerunPath(i int) string  { return j.chunkFile(i, ".rerun") }
 func (j *Job) donePath(i int) string   { return j.chunkFile(i, ".done.json") }
 
-// Check compares a run's settings and input hash with the job's and returns
-// a *[MismatchError] describing every difference, or nil. Zero Epoch and
-// ChunkFrames in s match anything, and Output is not compared.
-func (j *Job) Check(s Settings, inputHash string) error {
-	e := &MismatchError{Dir: j.dir, Settings: diff(j.st.Settings, s), InputChanged: inputHash != j.st.InputHash}
-	if len(e.Settings) == 0 && !e.InputChanged {
-		return nil
+// Check compares a run's settings with the job's and returns a
+// *[MismatchError] describing every difference, or nil. Zero Epoch and
+// ChunkFrames in s match anything, and Output is not compared. The input's
+// content is not compared: a changed input is a new revision ([Job.Revise]).
+func (j *Job) Check(s Settings) error {
+	if d := diff(j.st.Settings, s); len(d) > 0 {
+		return &MismatchError{Dir: j.dir, Settings: d}
 	}
-	return e
+	return nil
 }
 
 // Revise makes rev the job's current revision: the input changed, rev is

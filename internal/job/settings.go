@@ -17,9 +17,10 @@ import (
 // speed (workers, --no-dedup, timeouts) do not belong here: a resume may
 // change them freely.
 type Settings struct {
-	// Input is the page: an absolute path (file or directory) or a URL. Its
-	// content is compared through the input hash given to Create and Check,
-	// not through this field, which is what Resume renders.
+	// Input names the input as it was given: an absolute path (file or
+	// directory), a URL or "embedded:<name>". A job renders its snapshot
+	// of the input (see [Snapshot]), whose content the revision's input
+	// hash covers.
 	Input string `json:"input"`
 
 	Width  int `json:"width"`
@@ -42,9 +43,6 @@ type Settings struct {
 	// AllowNet lets the page load from other hosts, which changes what it
 	// shows.
 	AllowNet bool `json:"allow_net"`
-
-	// Theme names a deck theme; empty for none.
-	Theme string `json:"theme,omitempty"`
 
 	// Extra holds settings that shape pixels and have no field yet, as
 	// name and value. They are compared like the fields.
@@ -132,7 +130,6 @@ func diff(have, want Settings) []string {
 		add("epoch", have.Epoch.UTC().Format(time.RFC3339Nano), want.Epoch.UTC().Format(time.RFC3339Nano))
 	}
 	add("allow-net", fmt.Sprint(have.AllowNet), fmt.Sprint(want.AllowNet))
-	add("theme", quoted(have.Theme), quoted(want.Theme))
 	for _, k := range slices.Sorted(maps.Keys(joinKeys(have.Extra, want.Extra))) {
 		h, hok := have.Extra[k]
 		w, wok := want.Extra[k]
@@ -151,13 +148,6 @@ func frameCount(frames, fps int) string {
 		return fmt.Sprintf("%d frames", frames)
 	}
 	return fmt.Sprintf("%d frames (%s)", frames, time.Duration(float64(frames)/float64(fps)*float64(time.Second)).Round(time.Millisecond))
-}
-
-func quoted(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return fmt.Sprintf("%q", s)
 }
 
 func extra(v string, ok bool) string {
@@ -179,27 +169,14 @@ func joinKeys(a, b map[string]string) map[string]bool {
 }
 
 // MismatchError is returned by [Job.Check] when a run asks for something
-// other than what the job was created for. Callers decide with errors.As:
-// a changed input alone (InputChanged and no Settings) is what a --frames
-// rerun after fixing a slide expects, and [Job.AcceptInput] records it.
+// other than what the job was created for.
 type MismatchError struct {
 	Dir string
-	// Settings lists the differences in pixel-shaping settings, one
-	// sentence each; a resume cannot continue with any of them.
+	// Settings lists the differences, one sentence each; the run cannot
+	// continue the job with any of them.
 	Settings []string
-	// InputChanged is set when the input's content hash differs.
-	InputChanged bool
 }
 
 func (e *MismatchError) Error() string {
-	var parts []string
-	parts = append(parts, e.Settings...)
-	if e.InputChanged {
-		parts = append(parts, "the input's content has changed since the job was created")
-	}
-	hint := "start a new job in another directory"
-	if len(e.Settings) == 0 {
-		hint = "to keep the finished chunks and re-render only what changed, pass --frames with the changed ranges; otherwise " + hint
-	}
-	return fmt.Sprintf("job %s does not match this run: %s (%s)", e.Dir, strings.Join(parts, "; "), hint)
+	return fmt.Sprintf("job %s does not match this run: %s (start a new job in another directory, or run the same command as the job's)", e.Dir, strings.Join(e.Settings, "; "))
 }

@@ -15,6 +15,11 @@ import (
 	"strings"
 )
 
+// ErrSource is matched by the errors of [Snapshot] that come from the input
+// rather than the job directory: a file that cannot be read, too many
+// files. Running again cannot help.
+var ErrSource = errors.New("cannot copy the input")
+
 // Snapshot limits: a job copies its input's directory, so a page saved in
 // a crowded directory (a home or Downloads folder) is refused rather than
 // copied whole.
@@ -84,10 +89,15 @@ func Snapshot(dir string, src Sources) (hash, source string, err error) {
 		}
 		f, err := os.Open(src.Files[name])
 		if err != nil {
-			return "", "", fmt.Errorf("snapshot the input: %w", err)
+			return "", "", fmt.Errorf("snapshot the input: %w: %w", ErrSource, err)
 		}
-		fmt.Fprintf(h, "file\x00%s\x00", name)
-		err = copyHashed(h, f, filepath.Join(tmp, snapFiles, name))
+		info, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return "", "", fmt.Errorf("snapshot the input: %w: %w", ErrSource, err)
+		}
+		fmt.Fprintf(h, "file\x00%s\x00%d\x00", name, info.Size())
+		err = copyHashed(h, f, info.Size(), filepath.Join(tmp, snapFiles, name))
 		f.Close()
 		if err != nil {
 			return "", "", fmt.Errorf("snapshot %s: %w", src.Files[name], err)
@@ -137,31 +147,57 @@ func copyTree(h io.Writer, tree fs.FS, skip func(string) bool, dst string) error
 		bytes += info.Size()
 		switch {
 		case files > MaxSnapshotFiles:
-			return fmt.Errorf("the input's directory has more than %d files; a job copies the directory its deck or page is in, so give the deck a directory of its own", MaxSnapshotFiles)
+			return fmt.Errorf("%w: the input's directory has more than %d files; a job copies the directory its deck or page is in, so give the deck a directory of its own", ErrSource, MaxSnapshotFiles)
 		case bytes > MaxSnapshotBytes:
-			return fmt.Errorf("the input's directory holds more than %d GiB; a job copies the directory its deck or page is in, so give the deck a directory of its own", MaxSnapshotBytes>>30)
+			return fmt.Errorf("%w: the input's directory holds more than %d GiB; a job copies the directory its deck or page is in, so give the deck a directory of its own", ErrSource, MaxSnapshotBytes>>30)
 		}
 		f, err := tree.Open(name)
 		if err != nil {
-			return err
+			return &sourceError{err}
 		}
 		defer f.Close()
 		fmt.Fprintf(h, "%s\x00%d\x00", path.Clean(name), info.Size())
-		return copyHashed(h, f, target)
+		return copyHashed(h, f, info.Size(), target)
 	})
-	if errors.Is(err, fs.ErrNotExist) && files == 0 {
-		return fmt.Errorf("the input's directory is empty or gone: %w", err)
+	var pe *fs.PathError
+	if err != nil && !errors.Is(err, ErrSource) && errors.As(err, &pe) && !strings.HasPrefix(pe.Path, dst) {
+		// WalkDir's own errors are about the tree: a directory it cannot
+		// read.
+		err = &sourceError{err}
 	}
 	return err
 }
 
-// copyHashed copies r to a new file at path (synced) and into h.
-func copyHashed(h io.Writer, r io.Reader, path string) error {
+// sourceError marks an error reading the input (see ErrSource).
+type sourceError struct{ err error }
+
+func (e *sourceError) Error() string        { return fmt.Sprintf("%v: %v", ErrSource, e.err) }
+func (e *sourceError) Unwrap() []error      { return []error{ErrSource, e.err} }
+func (e *sourceError) Is(target error) bool { return target == ErrSource }
+
+// sourceReader tags the errors of reading the input as sourceErrors, so
+// that they can be told from errors writing the copy.
+type sourceReader struct{ r io.Reader }
+
+func (s sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &sourceError{err}
+	}
+	return n, err
+}
+
+// copyHashed copies r, which must hold size bytes, to a new file at path
+// (synced) and into h.
+func copyHashed(h io.Writer, r io.Reader, size int64, path string) error {
 	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(io.MultiWriter(out, h), r)
+	n, err := io.Copy(io.MultiWriter(out, h), sourceReader{r})
+	if err == nil && n != size {
+		err = &sourceError{fmt.Errorf("%s changed while it was copied (%d bytes, then %d)", path, size, n)}
+	}
 	if err == nil {
 		err = out.Sync()
 	}

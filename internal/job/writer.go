@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"os"
 	"errors"
 	"fmt"
 	"slices"
@@ -37,6 +38,9 @@ type WriterConfig struct {
 	// flushing and writing the index) while the next one is written; a
 	// writer that reaches the bound waits. Zero means 1.
 	Closing int
+	// Verify, if set, checks a chunk's finished video (its frames) before
+	// the chunk is recorded as done; an error fails the chunk instead.
+	Verify func(ctx context.Context, path string, r pool.Range) error
 	// Logf, if set, is told about each chunk that is done or failed.
 	Logf func(format string, args ...any)
 }
@@ -236,6 +240,12 @@ func (w *ChunkWriter) endOfChunk(r pool.Range) error {
 		defer cancel()
 		if err := enc.Close(); err != nil {
 			return w.recordFailure(c, r, fmt.Errorf("finish chunk %d: %w", c, err))
+		}
+		if w.cfg.Verify != nil {
+			if err := w.cfg.Verify(context.WithoutCancel(w.ctx), w.job.ChunkPath(c), r); err != nil {
+				_ = os.Remove(w.job.ChunkPath(c))
+				return w.recordFailure(c, r, fmt.Errorf("check chunk %d: %w", c, err))
+			}
 		}
 		if err := w.job.MarkDone(c); err != nil {
 			return err

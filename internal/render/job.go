@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -178,9 +180,7 @@ func RequestFromJob(jb *job.Job) (Request, error) {
 		CRF:      s.CRF, Preset: s.Preset, Epoch: s.Epoch, AllowNet: s.AllowNet, Output: s.Output,
 		FailOnPageError: x[extraPageErrors] == "fail",
 	}
-	if strings.HasPrefix(req.Input, "embedded:") {
-		req.Input = strings.TrimPrefix(req.Input, "embedded:")
-	}
+	req.Input = strings.TrimPrefix(req.Input, "embedded:")
 	req.DeckOptions = deck.Options{InputType: deck.Kind(x[extraInputType]), Theme: x[extraTheme], KeepControls: x[extraKeepControls] == "true"}
 	var err error
 	if v := x[extraSlideDuration]; v != "" {
@@ -247,19 +247,23 @@ func RunJob(ctx context.Context, req Request, o JobOptions) (Result, error) {
 	if o.Frames != "" && sharded {
 		return Result{}, inputErrorf("--frames cannot be combined with a shard: rerun frames in one process")
 	}
-	if req.Output == "" && sharded {
-		req.Output = filepath.Join(os.TempDir(), "shard.mp4") // shards do not write the output
+	// A shard does not write the output, so it may have none; it is
+	// checked as if it wrote a video, and the job records none (merge
+	// then asks for -o).
+	check := req
+	if check.Output == "" && sharded {
+		check.Output = filepath.Join(os.TempDir(), "shard.mp4")
 	}
-	if err := req.Validate(); err != nil {
+	if err := check.Validate(); err != nil {
 		return Result{}, err
 	}
-	if err := checkJobRequest(req); err != nil {
+	if err := checkJobRequest(check); err != nil {
 		return Result{}, err
 	}
-	if err := checkOutsideJob(req.Output, o.Dir); err != nil {
+	if err := checkOutsideJob(check.Output, o.Dir); err != nil {
 		return Result{}, err
 	}
-	r, err := openRun(req, o)
+	r, err := openRun(ctx, req, o)
 	if err != nil {
 		return Result{}, err
 	}
@@ -271,7 +275,9 @@ func RunJob(ctx context.Context, req Request, o JobOptions) (Result, error) {
 	}
 	var done job.WriteResult
 	if len(r.todo) > 0 {
-		p, err := prepare(ctx, r.req, jb.Ranges(r.todo))
+		preq := r.req
+		preq.Output = check.Output // chunks have their own paths; this names the format
+		p, err := prepare(ctx, preq, jb.Ranges(r.todo))
 		if err != nil {
 			return Result{}, err
 		}
@@ -330,9 +336,7 @@ type jobRun struct {
 }
 
 func (r *jobRun) close() {
-	if r.req.Deck != nil {
-		_ = r.req.Deck.Close()
-	}
+	r.closeDeck()
 	if r.lock != nil {
 		_ = r.lock.Unlock()
 	}
@@ -342,7 +346,7 @@ func (r *jobRun) close() {
 // this run renders: it snapshots the input, revises the job when the input
 // changed, locks the chunks this run is responsible for, applies --frames
 // and lists the chunks to render. The caller must close the run.
-func openRun(req Request, o JobOptions) (_ *jobRun, err error) {
+func openRun(ctx context.Context, req Request, o JobOptions) (_ *jobRun, err error) {
 	r := &jobRun{}
 	defer func() {
 		if err != nil {
@@ -350,20 +354,17 @@ func openRun(req Request, o JobOptions) (_ *jobRun, err error) {
 		}
 	}()
 	if o.Resume {
-		if r.job, err = job.Open(o.Dir); err != nil {
-			return nil, &InputError{Err: err}
-		}
-		if r.req, err = snapshotRequest(req, r.job); err != nil {
+		if err := r.openForResume(ctx, req, o); err != nil {
 			return nil, err
 		}
-	} else if err := r.openForRequest(req, o); err != nil {
+	} else if err := r.openForRequest(ctx, req, o); err != nil {
 		return nil, err
 	}
 	span := r.job.All()
 	if o.Shard.Count > 0 {
 		span = o.Shard.Span(r.job.Chunks())
 	}
-	if r.lock, err = r.job.Lock(span); err != nil {
+	if r.lock, err = lockJob(ctx, r.job, span, o.Shard.Count > 0); err != nil {
 		return nil, err
 	}
 	if o.Frames != "" {
@@ -384,86 +385,178 @@ func openRun(req Request, o JobOptions) (_ *jobRun, err error) {
 	return r, nil
 }
 
+// openForResume is openRun for a resume: the job's own snapshot is
+// rendered. Its plan is worked out again, so that a newer deckreel that
+// keys chunks otherwise (or draws pages otherwise, see buildKey) renders
+// the chunks it must instead of mixing its chunks with an older build's.
+func (r *jobRun) openForResume(ctx context.Context, req Request, o JobOptions) error {
+	jb, err := job.Open(o.Dir)
+	if err != nil {
+		return jobError(err)
+	}
+	if r.req, err = snapshotRequest(req, jb); err != nil {
+		return err
+	}
+	s := jb.Settings()
+	rev := job.Revision{InputHash: jb.InputHash(), Source: jb.SourceName(), Frames: r.req.Frames()}
+	if rev.Plan, err = chunkPlan(r.req, s, jb.InputHash()); err != nil {
+		return err
+	}
+	return r.adopt(ctx, jb, rev)
+}
+
+func (r *jobRun) closeDeck() {
+	if r.req.Deck != nil {
+		_ = r.req.Deck.Close()
+		r.req.Deck = nil
+	}
+}
+
 // openForRequest is openRun for a render --job: the job is created for
 // req, or req must match it; an input whose content changed becomes the
 // job's new revision.
-func (r *jobRun) openForRequest(req Request, o JobOptions) error {
-	want := jobSettings(req)
-	want.ChunkFrames = o.ChunkFrames
+func (r *jobRun) openForRequest(ctx context.Context, req Request, o JobOptions) error {
 	for attempt := 0; ; attempt++ {
-		s := want
-		existing, err := job.Open(o.Dir)
-		switch {
-		case errors.Is(err, job.ErrNoJob):
-			existing = nil
-			if s.Epoch.IsZero() {
-				s.Epoch = time.Now().UTC()
-			}
-			if s.ChunkFrames == 0 {
-				s.ChunkFrames = job.DefaultChunkSeconds * s.FPS
-			}
-		case err != nil:
-			return &InputError{Err: err}
-		default:
-			have := existing.Settings()
-			if s.Epoch.IsZero() {
-				s.Epoch = have.Epoch
-			}
-			if s.ChunkFrames == 0 {
-				s.ChunkFrames = have.ChunkFrames
-			}
-			if req.Deck != nil {
-				// A deck's length follows its slides: an edit may change it.
-				s.Frames = have.Frames
-			}
-			var me *job.MismatchError
-			if err := existing.Check(s, existing.InputHash()); errors.As(err, &me) {
-				return &InputError{Err: err}
-			} else if err != nil {
-				return err
-			}
-			s = have
-		}
-		src, closeSrc, err := jobSources(req, o.Dir)
+		existing, s, err := jobToJoin(req, o)
 		if err != nil {
-			return err
-		}
-		hash, source, err := job.Snapshot(o.Dir, src)
-		closeSrc()
-		if err != nil {
-			return &InputError{Err: fmt.Errorf("job %s: %w", o.Dir, err)}
-		}
-		r.job = existing
-		if r.req, err = snapshotRequestAt(req, s, filepath.Join(o.Dir, source)); err != nil {
-			return err
-		}
-		rev := job.Revision{InputHash: hash, Source: source, Frames: r.req.Frames()}
-		s.Frames = rev.Frames
-		if rev.Plan, err = chunkPlan(r.req, s, hash); err != nil {
 			return err
 		}
 		if existing == nil {
-			r.job, err = job.Create(o.Dir, s, rev)
-			if errors.Is(err, fs.ErrExist) && attempt == 0 {
-				// Another shard created it first: join it, with its epoch.
-				if r.req.Deck != nil {
-					_ = r.req.Deck.Close()
-					r.req.Deck = nil
-				}
-				continue
+			if err := job.CheckNew(o.Dir); err != nil {
+				return jobError(err)
 			}
-			if errors.Is(err, job.ErrStrayChunks) {
-				return &InputError{Err: err}
-			}
+		}
+		rev, err := r.revision(req, o.Dir, s)
+		if err != nil {
 			return err
 		}
-		if hash == existing.InputHash() {
-			todo, err := existing.Todo(existing.All())
-			r.reused = existing.Chunks() - len(todo)
-			return err
+		if existing != nil {
+			return r.adopt(ctx, existing, rev)
 		}
-		r.reused, err = existing.Revise(rev)
+		r.job, err = job.Create(o.Dir, s, rev)
+		if errors.Is(err, fs.ErrExist) && attempt == 0 {
+			// Another shard created it first: join it, with its epoch.
+			r.closeDeck()
+			continue
+		}
+		return jobError(err)
+	}
+}
+
+// jobToJoin opens the job of o.Dir, if there is one, and returns the
+// settings req renders with: the job's own when req matches them (its
+// epoch and chunk size when req leaves them open), or new settings with
+// their defaults. A request that does not match the job is an
+// *InputError naming every difference.
+func jobToJoin(req Request, o JobOptions) (*job.Job, job.Settings, error) {
+	s := jobSettings(req)
+	s.ChunkFrames = o.ChunkFrames
+	existing, err := job.Open(o.Dir)
+	if errors.Is(err, job.ErrNoJob) {
+		s.Epoch = cmp.Or(s.Epoch, time.Now().UTC())
+		s.ChunkFrames = cmp.Or(s.ChunkFrames, job.DefaultChunkSeconds*s.FPS)
+		return nil, s, nil
+	}
+	if err != nil {
+		return nil, s, jobError(err)
+	}
+	have := existing.Settings()
+	s.Epoch = cmp.Or(s.Epoch, have.Epoch)
+	s.ChunkFrames = cmp.Or(s.ChunkFrames, have.ChunkFrames)
+	if req.Deck != nil {
+		// A deck's length follows its slides: an edit may change it.
+		s.Frames = have.Frames
+	}
+	if err := existing.Check(s); err != nil {
+		return nil, s, &InputError{Err: err}
+	}
+	return existing, have, nil
+}
+
+// revision snapshots req's input into the job directory dir and returns
+// the revision that renders it with settings s: the snapshot's hash and
+// place, and its plan of chunks. It leaves r.req rendering the snapshot.
+func (r *jobRun) revision(req Request, dir string, s job.Settings) (job.Revision, error) {
+	src, done, err := jobSources(req, dir)
+	if err != nil {
+		return job.Revision{}, err
+	}
+	hash, source, err := job.Snapshot(dir, src)
+	done()
+	if err != nil {
+		return job.Revision{}, jobError(fmt.Errorf("job %s: %w", dir, err))
+	}
+	r.closeDeck()
+	if r.req, err = snapshotRequestAt(req, s, filepath.Join(dir, source)); err != nil {
+		return job.Revision{}, err
+	}
+	rev := job.Revision{InputHash: hash, Source: source, Frames: r.req.Frames()}
+	s.Frames = rev.Frames
+	rev.Plan, err = chunkPlan(r.req, s, hash)
+	return rev, err
+}
+
+// adopt makes rev the revision this run renders of the existing job jb.
+// When jb already has it (same input, same plan), nothing is written.
+// Otherwise the input changed, or a new deckreel keys chunks otherwise,
+// and jb is revised; that rewrites job.json, so it happens only while no
+// other render works on the job (a shard racing this one with the same
+// input may have revised it first, which is the same).
+func (r *jobRun) adopt(ctx context.Context, jb *job.Job, rev job.Revision) error {
+	r.job = jb
+	if rev.InputHash == jb.InputHash() && slices.Equal(rev.Plan, jb.Plan()) {
+		todo, err := jb.Todo(jb.All())
+		r.reused = jb.Chunks() - len(todo)
 		return err
+	}
+	lock, err := lockJob(ctx, jb, jb.All(), false)
+	if err != nil {
+		var le *job.LockedError
+		if errors.As(err, &le) {
+			if now, oerr := job.Open(jb.Dir()); oerr == nil && now.InputHash() == rev.InputHash && slices.Equal(now.Plan(), rev.Plan) {
+				return r.adopt(ctx, now, rev) // revised by the render holding the lock
+			}
+			return fmt.Errorf("the job's input has changed, and another render is working on the job: wait for it to finish, then run this again: %w", err)
+		}
+		return err
+	}
+	defer lock.Unlock()
+	r.reused, err = jb.Revise(rev)
+	return err
+}
+
+// jobError makes an error about the job directory an *InputError when
+// running again cannot help (no job, a damaged job.json, an input that
+// cannot be read or is too big); errors writing the directory (a full
+// disk) stay plain, so the CLI exits 1 and an orchestrator retries.
+func jobError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, job.ErrNoJob) || errors.Is(err, job.ErrDamaged) || errors.Is(err, job.ErrStrayChunks) || errors.Is(err, job.ErrSource) {
+		return &InputError{Err: err}
+	}
+	return err
+}
+
+// lockJob locks span of jb. A shard whose lock is held by a render on
+// another machine waits, up to job.LockStaleAfter, for it to be refreshed
+// no more: a pod that replaced a preempted one must not use up its retries
+// on its predecessor's lock.
+func lockJob(ctx context.Context, jb *job.Job, span job.Span, wait bool) (*job.Lock, error) {
+	deadline := time.Now().Add(job.LockStaleAfter + job.LockHeartbeat)
+	host, _ := os.Hostname()
+	for {
+		lock, err := jb.Lock(span)
+		var le *job.LockedError
+		if !wait || !errors.As(err, &le) || le.Holder.Host == host || time.Now().After(deadline) {
+			return lock, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(job.LockHeartbeat / 2):
+		}
 	}
 }
 
@@ -513,17 +606,17 @@ func jobSources(req Request, dir string) (_ job.Sources, done func(), _ error) {
 		return job.Sources{}, nil, inputErrorf("input %s: %v", req.Input, err)
 	}
 	src.Tree = r.FS()
-	skip := []string{dir, req.Output, req.Media.Poster}
-	prefix := strings.TrimSuffix(absPath(req.Output), filepath.Ext(req.Output)) + "."
-	src.Skip = func(name string) bool {
-		p := filepath.Join(absPath(root), filepath.FromSlash(name))
-		for _, s := range skip {
-			if s != "" && p == absPath(s) {
-				return true
-			}
+	// The job and what the render writes are not the deck's: the output,
+	// its sidecar files and the poster.
+	skip := map[string]bool{}
+	for _, p := range []string{dir, req.Output, req.Media.Poster,
+		sidecarPath(req.Output, ".srt"), sidecarPath(req.Output, ".vtt"), sidecarPath(req.Output, ".chapters.txt")} {
+		if p != "" {
+			skip[absPath(p)] = true
 		}
-		return strings.HasPrefix(p, prefix) // the output's captions and chapters
 	}
+	base := absPath(root)
+	src.Skip = func(name string) bool { return skip[filepath.Join(base, filepath.FromSlash(name))] }
 	return src, func() { _ = r.Close() }, nil
 }
 
@@ -540,6 +633,10 @@ func snapshotRequestAt(req Request, s job.Settings, source string) (Request, err
 	x := s.Extra
 	out := req
 	out.FS, out.Deck = nil, nil
+	// What decides the pixels is the job's, not this run's: a run without
+	// --clock renders with the job's epoch, so every chunk shows one clock.
+	out.Width, out.Height, out.FPS, out.Epoch = s.Width, s.Height, s.FPS, s.Epoch
+	out.CRF, out.Preset, out.AllowNet = s.CRF, s.Preset, s.AllowNet
 	if source == "" {
 		return out, nil // a URL: nothing was copied
 	}
@@ -707,12 +804,44 @@ func finishJob(ctx context.Context, jb *job.Job, req Request) error {
 	mo := merge.Options{Parts: parts, Width: s.Width, Height: s.Height, FPS: s.FPS, Output: req.Output,
 		Audio: md.audio, SubtitlesFile: md.subtitles, MetadataFile: md.metadata}
 	if err := merge.Join(ctx, mo); err != nil {
-		return err
+		return rerunBadParts(jb, err)
 	}
 	if err := md.commitSidecars(); err != nil {
 		return fmt.Errorf("write captions or chapters next to %s: %w", req.Output, err)
 	}
 	return writePoster(ctx, req)
+}
+
+// rerunBadParts marks the chunks that a join refused (a chunk damaged in a
+// way its size does not show) to be rendered again, and says so in the
+// error: the next resume renders them.
+func rerunBadParts(jb *job.Job, err error) error {
+	var bad []int
+	var walk func(error)
+	walk = func(e error) {
+		var pe *merge.PartError
+		if errors.As(e, &pe) && !slices.Contains(bad, pe.Index) {
+			bad = append(bad, pe.Index)
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+		}
+	}
+	walk(err)
+	if len(bad) == 0 || ctxErr(err) {
+		return err
+	}
+	slices.Sort(bad)
+	if merr := jb.MarkRerun(bad); merr != nil {
+		return errors.Join(err, merr)
+	}
+	return fmt.Errorf("%w\n(the chunks that cannot be joined are marked to be rendered again: run 'deckreel resume %s')", err, jb.Dir())
+}
+
+func ctxErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // MergeJob joins the chunks of the job in dir into output (the job's own
@@ -778,6 +907,18 @@ func (o *chunkOutput) sink(ctx context.Context) (frames.FrameSink, error) {
 			}
 			co.BurnFile = burn
 			return encode.Start(ctx, co)
+		},
+		// A chunk is recorded done only once its file has every frame:
+		// ffmpeg stopping early must not leave a short chunk for the join.
+		Verify: func(ctx context.Context, path string, r pool.Range) error {
+			st, err := merge.Probe(ctx, "", path)
+			if err != nil {
+				return err
+			}
+			if st.Packets != r.Len() {
+				return fmt.Errorf("%s has %d frames, want %d", path, st.Packets, r.Len())
+			}
+			return nil
 		},
 		Logf: p.rep.Logf,
 	})

@@ -122,7 +122,7 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 			if s.Notes != "" {
 				cues = append(cues, captions.Cue{Start: from, End: to, Text: s.Notes})
 			}
-			chapters = append(chapters, captions.Chapter{Start: from, End: to, Title: chapterTitle(s, i+1)})
+			chapters = append(chapters, captions.Chapter{Start: from, End: to, Title: s.ChapterTitle(i + 1)})
 			if s.Audio == "" {
 				continue
 			}
@@ -205,16 +205,10 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 	return out, nil
 }
 
-// chapterTitle names slide n's chapter: its title, or for a slide without
-// a heading its first line of text, or "Slide n".
-func chapterTitle(s deck.Slide, n int) string {
-	return s.ChapterTitle(n)
-}
-
 // burnFile writes the captions to burn into a chunk of frames [start,
 // end) as an SRT file in the media directory: the cues that overlap the
 // chunk, clipped to it and shifted so the chunk starts at 0, as its
-// encoder counts time. It returns "" when nothing is burnt.
+// encoder counts time. It returns "" when the render burns no captions.
 func (m *media) burnFile(start, end, fps int) (string, error) {
 	if m == nil || m.burn == "" {
 		return "", nil
@@ -226,6 +220,13 @@ func (m *media) burnFile(start, end, fps int) (string, error) {
 			continue
 		}
 		cues = append(cues, captions.Cue{Start: max(c.Start, from) - from, End: min(c.End, to) - from, Text: c.Text})
+	}
+	if len(cues) == 0 {
+		// ffmpeg's subtitles filter refuses an empty file, and every chunk
+		// of a job must go through the same filters to be encoded alike
+		// (the same codec parameters): a cue after the chunk's end draws
+		// nothing.
+		cues = append(cues, captions.Cue{Start: to - from + time.Hour, End: to - from + time.Hour + time.Second, Text: "."})
 	}
 	path := filepath.Join(m.dir, fmt.Sprintf("burn-%07d.srt", start))
 	if err := writeWith(path, func(w io.Writer) error { return captions.WriteSRT(w, cues) }); err != nil {

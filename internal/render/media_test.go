@@ -56,7 +56,8 @@ func TestUntitledSlidesGetChapters(t *testing.T) {
 func TestJobBurnsCaptions(t *testing.T) {
 	requireTools(t)
 	dir := t.TempDir()
-	md := "---\ntheme: light\nduration: 1s\n---\n# One\n\nNote: The first slide speaks.\n\n---\n\n# Two\n\nNote: Now the second one.\n\n---\n\n# Three\n\nNote: And the third, last.\n"
+	// Slide three has no notes: its chunk has no captions to burn.
+	md := "---\ntheme: light\nduration: 1s\n---\n# One\n\nNote: The first slide speaks.\n\n---\n\n# Two\n\nNote: Now the second one.\n\n---\n\n# Three\n\n---\n\n# Four\n\nNote: And the fourth, last.\n"
 	if err := os.WriteFile(filepath.Join(dir, "talk.md"), []byte(md), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +83,8 @@ func TestJobBurnsCaptions(t *testing.T) {
 	if res.Chunks < 3 {
 		t.Fatalf("the job has %d chunks, want one per slide at least", res.Chunks)
 	}
-	if info, err := mediatest.ProbeVideo(ctx, jobbed); err != nil || info.Frames != 30 {
-		t.Fatalf("job video: %+v, %v; want 30 frames", info, err)
+	if info, err := mediatest.ProbeVideo(ctx, jobbed); err != nil || info.Frames != 40 {
+		t.Fatalf("job video: %+v, %v; want 40 frames", info, err)
 	}
 	// The lowest PSNR of the bottom third, where captions are drawn:
 	// different text there is far below 30 dB; the same text encoded
