@@ -2,9 +2,9 @@ package job
 
 import (
 	"context"
-	"os"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 
