@@ -145,6 +145,9 @@ func TestKeysMarkdown(t *testing.T) {
 		{name: "ignored output", files: map[string]string{"out.mp4": "video 2"}},
 		{name: "ignored paths relative to the working directory", chdir: true, files: map[string]string{"job/chunk.mp4": "chunk 2", "out.mp4": "video 2"}},
 		{name: "ignoring is only what it names", files: map[string]string{"job.txt": "x"}, shared: true},
+		// The slides share one page: a <style> in one restyles all.
+		{name: "a style in one slide", files: map[string]string{"deck.md": md(front, slide1+"\n<style>h1 { color: lime }</style>\n", slide2, slide3)}, slides: all},
+		{name: "a script in one slide", files: map[string]string{"deck.md": md(front, slide1, slide2, slide3+"\n<script>document.body.style.zoom = 2</script>\n")}, slides: all},
 	})
 }
 

@@ -402,13 +402,23 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 	if len(out.slides) == 0 {
 		return nil, &Error{File: o.file, Line: o.line, Msg: "empty deck: it has no slides"}
 	}
+	// Raw HTML that can restyle or script the whole page (a <style>,
+	// <script> or <link> in one slide: the slides share one page) decides
+	// every slide's pixels, so it goes into every slide's key.
+	pageWide := newDigest("markdown page-wide html")
+	for _, ps := range data.Slides {
+		if h := strings.ToLower(string(ps.HTML)); strings.Contains(h, "<style") || strings.Contains(h, "<script") || strings.Contains(h, "<link") {
+			pageWide.add(string(ps.HTML))
+		}
+	}
+	wideKey := pageWide.sum()
 	for i, ps := range data.Slides {
 		// A slide is keyed by what the page gets, its rendered HTML, not
 		// its Markdown: blank lines around it change nothing, and a newer
 		// goldmark that renders it differently changes its key. Its number
 		// is drawn in data-slide (a theme can style by it) and, with
 		// paginate, as "n / total". Notes are not on the page.
-		k := newDigest("markdown slide").add(out.settings, strconv.Itoa(ps.Number), ps.Class, string(ps.Background), string(ps.HTML))
+		k := newDigest("markdown slide").add(out.settings, wideKey, strconv.Itoa(ps.Number), ps.Class, string(ps.Background), string(ps.HTML))
 		if fm.paginate {
 			k.add(strconv.Itoa(len(data.Slides)))
 		}
