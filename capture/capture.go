@@ -290,10 +290,26 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp *pageT
 	// is still good: nothing changed in the frames it seeked over. After
 	// it, only changed frames are shot.
 	last, lastFrame := tab.lastShot, tab.Frame()
+	// The seek runs the page through the frames before the batch too, and
+	// what the page throws there belongs to other batches; what it throws
+	// on the batch's own first frame belongs to this one. So the frames
+	// before it are stepped through first, on their own.
+	seekedChanged := false
+	if start-1 > tab.Frame() {
+		before, err := tab.Seek(ctx, start-1)
+		if err != nil {
+			return err
+		}
+		seekedChanged = before.Changed
+	}
 	st, err := tab.Seek(ctx, start)
 	if err != nil {
 		return err
 	}
+	if err := pageFailure(cfg, st); err != nil {
+		return err
+	}
+	st.Changed = st.Changed || seekedChanged
 	img := last
 	if cfg.NoDedup || last == nil || lastFrame < 0 || st.Changed {
 		if img, err = shoot(ctx, cfg, tab); err != nil {

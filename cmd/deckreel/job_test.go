@@ -16,9 +16,10 @@ import (
 	"github.com/deckreel/deckreel/internal/mediatest"
 )
 
-// The job tests render a 6 s animated page at 10 fps in 1 s chunks and hurt
-// the render in the ways machines do, then check that the result equals a
-// clean job render. Job renders are deterministic (fixed epoch, one encode
+// The job tests of a page render a 6 s animated page at 10 fps in 1 s
+// chunks and hurt the render in the ways machines do (the deck job tests,
+// in deckjob_test.go, take a deck through every path of a job), then check
+// that the result equals a clean job render. Job renders are deterministic (fixed epoch, one encode
 // per chunk), so "equal" is byte for byte, and the decoded frames are
 // compared too.
 
@@ -111,58 +112,6 @@ func startJobRender(t *testing.T, ctx context.Context, page, name string) runnin
 	return j
 }
 
-// resume finishes the job and checks the video against a clean render.
-func (j runningJob) resume(t *testing.T, want []byte) {
-	t.Helper()
-	res := runCLI(t, "resume", j.dir, "-o", j.out, "--progress", "plain")
-	if res.code != 0 {
-		t.Fatalf("resume: exit %d: %s", res.code, res.stderr)
-	}
-	sameVideo(t, j.out, want)
-}
-
-// TestJobSurvivesSIGKILL kills the render process outright part way and
-// resumes the job.
-func TestJobSurvivesSIGKILL(t *testing.T) {
-	requireTools(t)
-	page := writePage(t, animatedPage)
-	want := cleanJob(t, page)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	j := startJobRender(t, ctx, page, "sigkill")
-	j.cmd.Process.Kill()
-	j.cmd.Wait()
-	// A SIGKILLed deckreel cannot stop its children; they notice their
-	// pipes closing and exit on their own.
-	assertNoLeftovers(t, j.marker)
-	if _, err := os.Stat(j.out); err == nil {
-		t.Fatalf("a killed render left %s", j.out)
-	}
-	j.resume(t, want)
-}
-
-// TestJobInterruptAndResume sends SIGINT part way: exit 130 within a few
-// seconds, nothing left running, and resume finishes the job.
-func TestJobInterruptAndResume(t *testing.T) {
-	requireTools(t)
-	page := writePage(t, animatedPage)
-	want := cleanJob(t, page)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	j := startJobRender(t, ctx, page, "jobint")
-	sent := time.Now()
-	j.cmd.Process.Signal(syscall.SIGINT)
-	err := j.cmd.Wait()
-	if code := j.cmd.ProcessState.ExitCode(); code != 130 {
-		t.Errorf("exit %d (%v), want 130: %s", code, err, j.stderr.String())
-	}
-	if took := time.Since(sent); took > 5*time.Second {
-		t.Errorf("took %s to stop", took)
-	}
-	assertNoLeftovers(t, j.marker)
-	j.resume(t, want)
-}
-
 // TestRendererCrashRecovers kills a Chrome renderer mid-render: the run
 // must replace it, retry the batch and produce the right video by itself.
 func TestRendererCrashRecovers(t *testing.T) {
@@ -194,43 +143,6 @@ func TestRendererCrashRecovers(t *testing.T) {
 	assertNoLeftovers(t, marker)
 	if killed > 0 && !strings.Contains(stderr.String(), "retrying") {
 		t.Errorf("no retry reported after the crash: %s", stderr.String())
-	}
-	sameVideo(t, out, want)
-}
-
-// TestShardsMerge renders three shards as separate processes at once and
-// merges them: the same video as one process.
-func TestShardsMerge(t *testing.T) {
-	requireTools(t)
-	page := writePage(t, animatedPage)
-	want := cleanJob(t, page)
-	dir := filepath.Join(t.TempDir(), "job")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	type running struct {
-		wait   func() error
-		stderr *syncBuffer
-	}
-	var procs []running
-	for k := range 3 {
-		cmd, _, stderr := deckreel(t, ctx, fmt.Sprintf("shard-%d-%d", k, time.Now().UnixNano()),
-			"render", page, "--duration", "6s", "--fps", "10", "--size", "320x180",
-			"--job", dir, "--chunk", "1s", "--shards", "3", "--progress", "none", "--workers", "1",
-			"--clock", "2026-03-01T12:00:00Z")
-		cmd.Env = append(cmd.Env, "JOB_COMPLETION_INDEX="+strconv.Itoa(k))
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		procs = append(procs, running{cmd.Wait, stderr})
-	}
-	for k, p := range procs {
-		if err := p.wait(); err != nil {
-			t.Fatalf("shard %d: %v: %s", k, err, p.stderr.String())
-		}
-	}
-	out := filepath.Join(t.TempDir(), "merged.mp4")
-	if res := runCLI(t, "merge", dir, "-o", out); res.code != 0 {
-		t.Fatalf("merge: exit %d: %s", res.code, res.stderr)
 	}
 	sameVideo(t, out, want)
 }
