@@ -36,6 +36,12 @@ const (
 type doneRecord struct {
 	Frames int   `json:"frames"`
 	Size   int64 `json:"size"`
+	// ModTime and Probe, if set, are the video's modification time and
+	// what probing it found when it was finished (opaque here: the merge's
+	// stream description), so that a join need not probe every chunk
+	// again while the file is unchanged.
+	ModTime time.Time       `json:"mod_time,omitzero"`
+	Probe   json.RawMessage `json:"probe,omitempty"`
 }
 
 // Span is a half-open range of chunk indices [Start, End).
@@ -217,12 +223,15 @@ func (j *Job) clip(s Span) Span {
 // [Job.ChunkPath] and checked to have the chunk's frames; a crash between
 // the two leaves a chunk without a record, which counts as damaged and is
 // rendered once more, which is harmless.
-func (j *Job) MarkDone(i int) error {
+//
+// probe, if not nil, is what probing the video found (JSON), for
+// [Job.DoneProbe].
+func (j *Job) MarkDone(i int, probe json.RawMessage) error {
 	info, err := os.Stat(j.ChunkPath(i))
 	if err != nil {
 		return fmt.Errorf("mark chunk %d done: %w", i, err)
 	}
-	data, err := json.Marshal(doneRecord{Frames: j.ChunkRange(i).Len(), Size: info.Size()})
+	data, err := json.Marshal(doneRecord{Frames: j.ChunkRange(i).Len(), Size: info.Size(), ModTime: info.ModTime().UTC(), Probe: probe})
 	if err != nil {
 		return fmt.Errorf("mark chunk %d done: %w", i, err)
 	}
@@ -236,6 +245,25 @@ func (j *Job) MarkDone(i int) error {
 		return fmt.Errorf("mark chunk %d done: %w", i, err)
 	}
 	return nil
+}
+
+// DoneProbe returns what probing chunk i's video found when it was
+// finished, if it was recorded and the file still has the size and
+// modification time it had then; otherwise the caller must probe it.
+func (j *Job) DoneProbe(i int) (json.RawMessage, bool) {
+	info, err := os.Stat(j.ChunkPath(i))
+	if err != nil {
+		return nil, false
+	}
+	data, err := os.ReadFile(j.donePath(i))
+	if err != nil {
+		return nil, false
+	}
+	var d doneRecord
+	if json.Unmarshal(data, &d) != nil || d.Probe == nil || d.Size != info.Size() || !d.ModTime.Equal(info.ModTime().UTC()) {
+		return nil, false
+	}
+	return d.Probe, true
 }
 
 // MarkFailed records that an attempt at chunk i failed with cause, counting

@@ -1,11 +1,13 @@
 package job
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deckreel/deckreel/internal/pool"
 )
@@ -16,7 +18,7 @@ func writeChunk(t *testing.T, j *Job, i int) {
 	if err := os.WriteFile(j.ChunkPath(i), []byte("video"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := j.MarkDone(i); err != nil {
+	if err := j.MarkDone(i, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -98,7 +100,7 @@ func TestChunkStates(t *testing.T) {
 	if err := j.MarkRerun([]int{10}); err == nil {
 		t.Error("MarkRerun of chunk 10 of 10: no error")
 	}
-	if err := j.MarkDone(4); err == nil {
+	if err := j.MarkDone(4, nil); err == nil {
 		t.Error("MarkDone without a video: no error")
 	}
 }
@@ -133,5 +135,30 @@ func TestStatusRuns(t *testing.T) {
 func TestFrameList(t *testing.T) {
 	if got := FrameList([]pool.Range{{Start: 0, End: 1}, {Start: 120, End: 240}}); got != "0,120-239" {
 		t.Errorf("FrameList = %q", got)
+	}
+}
+
+// TestDoneProbe: what probing a chunk found when it was finished is given
+// back while the file is unchanged, and not once it was rewritten.
+func TestDoneProbe(t *testing.T) {
+	j := newJob(t, testSettings())
+	if err := os.WriteFile(j.ChunkPath(0), []byte("a chunk"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.MarkDone(0, json.RawMessage(`{"Packets":300}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := j.DoneProbe(0); !ok || string(got) != `{"Packets":300}` {
+		t.Fatalf("DoneProbe = %s, %v", got, ok)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(j.ChunkPath(0), later, later); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := j.DoneProbe(0); ok {
+		t.Error("DoneProbe trusts a file modified after it was finished")
+	}
+	if _, ok := j.DoneProbe(1); ok {
+		t.Error("DoneProbe of a chunk that is not done")
 	}
 }

@@ -381,7 +381,7 @@ func TestReviseReusesKeys(t *testing.T) {
 		if err := os.WriteFile(j.ChunkPath(i), []byte("video "+fmt.Sprint(i)), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := j.MarkDone(i); err != nil {
+		if err := j.MarkDone(i, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -416,7 +416,7 @@ func TestDamagedChunk(t *testing.T) {
 		}
 	}
 	for i := range 2 {
-		if err := j.MarkDone(i); err != nil {
+		if err := j.MarkDone(i, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -39,8 +40,9 @@ type WriterConfig struct {
 	// writer that reaches the bound waits. Zero means 1.
 	Closing int
 	// Verify, if set, checks a chunk's finished video (its frames) before
-	// the chunk is recorded as done; an error fails the chunk instead.
-	Verify func(ctx context.Context, path string, r pool.Range) error
+	// the chunk is recorded as done, and returns what it found, which the
+	// done record keeps (see Job.DoneProbe); an error fails the chunk.
+	Verify func(ctx context.Context, path string, r pool.Range) (json.RawMessage, error)
 	// Logf, if set, is told about each chunk that is done or failed.
 	Logf func(format string, args ...any)
 }
@@ -241,13 +243,15 @@ func (w *ChunkWriter) endOfChunk(r pool.Range) error {
 		if err := enc.Close(); err != nil {
 			return w.recordFailure(c, r, fmt.Errorf("finish chunk %d: %w", c, err))
 		}
+		var probe json.RawMessage
 		if w.cfg.Verify != nil {
-			if err := w.cfg.Verify(context.WithoutCancel(w.ctx), w.job.ChunkPath(c), r); err != nil {
+			var err error
+			if probe, err = w.cfg.Verify(context.WithoutCancel(w.ctx), w.job.ChunkPath(c), r); err != nil {
 				_ = os.Remove(w.job.ChunkPath(c))
 				return w.recordFailure(c, r, fmt.Errorf("check chunk %d: %w", c, err))
 			}
 		}
-		if err := w.job.MarkDone(c); err != nil {
+		if err := w.job.MarkDone(c, probe); err != nil {
 			return err
 		}
 		w.mu.Lock()

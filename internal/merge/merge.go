@@ -22,6 +22,10 @@ import (
 type Part struct {
 	Path   string
 	Frames int
+	// Known, if set, is what probing the part found earlier (a job's
+	// record of a finished chunk, still the same file): [Check] uses it
+	// instead of probing the part again.
+	Known *Stream
 }
 
 // Options configures [Check] and [Join].
@@ -80,6 +84,10 @@ func Check(ctx context.Context, o Options) ([]Stream, error) {
 		g.Go(func() error {
 			if _, err := os.Stat(p.Path); err != nil {
 				errs[i] = &PartError{i, p.Path, errors.Unwrap(err)}
+				return nil
+			}
+			if p.Known != nil {
+				streams[i] = *p.Known
 				return nil
 			}
 			s, err := Probe(gctx, o.FFprobe, p.Path)

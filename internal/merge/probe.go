@@ -49,9 +49,14 @@ func Probe(ctx context.Context, ffprobe, path string) (Stream, error) {
 	if ffprobe == "" {
 		ffprobe = "ffprobe"
 	}
-	out, err := run(ctx, ffprobe, "-v", "error", "-select_streams", "v:0", "-count_packets",
+	// One run lists the stream and every packet's pts and flags (a few
+	// bytes a frame): the count, and the first packet in decode order,
+	// which must be a keyframe presenting at 0 (a chunk is its own encode).
+	// One process a part matters: a job of many short chunks probes them
+	// all at every join.
+	out, err := run(ctx, ffprobe, "-v", "error", "-select_streams", "v:0",
 		"-show_data_hash", "sha256",
-		"-show_entries", "stream=codec_name,profile,pix_fmt,width,height,r_frame_rate,time_base,nb_read_packets,extradata_hash,color_space,duration",
+		"-show_entries", "stream=codec_name,profile,pix_fmt,width,height,r_frame_rate,time_base,extradata_hash,color_space,duration:packet=pts,flags",
 		"-of", "json", "file:"+path)
 	if err != nil {
 		return Stream{}, fmt.Errorf("probe %s: %w", path, err)
@@ -65,11 +70,14 @@ func Probe(ctx context.Context, ffprobe, path string) (Stream, error) {
 			Height    int    `json:"height"`
 			FrameRate string `json:"r_frame_rate"`
 			TimeBase  string `json:"time_base"`
-			Packets   string `json:"nb_read_packets"`
 			Extradata string `json:"extradata_hash"`
 			Color     string `json:"color_space"`
 			Duration  string `json:"duration"`
 		} `json:"streams"`
+		Packets []struct {
+			PTS   *int64 `json:"pts"`
+			Flags string `json:"flags"`
+		} `json:"packets"`
 	}
 	if err := json.Unmarshal(out, &probe); err != nil {
 		return Stream{}, fmt.Errorf("probe %s: parse ffprobe output: %w", path, err)
@@ -79,25 +87,16 @@ func Probe(ctx context.Context, ffprobe, path string) (Stream, error) {
 	}
 	p := probe.Streams[0]
 	s := Stream{Codec: p.Codec, Profile: p.Profile, PixFmt: p.PixFmt, Width: p.Width, Height: p.Height,
-		FrameRate: p.FrameRate, TimeBase: p.TimeBase, Extradata: p.Extradata, Colorspace: p.Color}
+		FrameRate: p.FrameRate, TimeBase: p.TimeBase, Extradata: p.Extradata, Colorspace: p.Color,
+		Packets: len(probe.Packets)}
 	if secs, err := strconv.ParseFloat(p.Duration, 64); err == nil {
 		s.Duration = time.Duration(secs * float64(time.Second))
 	}
-	if s.Packets, err = strconv.Atoi(p.Packets); err != nil {
-		return Stream{}, fmt.Errorf("probe %s: packet count %q: %w", path, p.Packets, err)
+	if len(probe.Packets) == 0 || probe.Packets[0].PTS == nil {
+		return Stream{}, fmt.Errorf("probe %s: no packets with timestamps", path)
 	}
-	// The first packet in decode order: it must be a keyframe, and a chunk
-	// of its own encode presents its first frame at 0.
-	out, err = run(ctx, ffprobe, "-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1",
-		"-show_entries", "packet=pts,flags", "-of", "csv=p=0", "file:"+path)
-	if err != nil {
-		return Stream{}, fmt.Errorf("probe %s: first packet: %w", path, err)
-	}
-	pts, flags, _ := strings.Cut(strings.TrimSpace(string(out)), ",")
-	s.KeyFirst = strings.HasPrefix(flags, "K")
-	if s.FirstPTS, err = strconv.ParseInt(pts, 10, 64); err != nil {
-		return Stream{}, fmt.Errorf("probe %s: first packet %q: %w", path, out, err)
-	}
+	s.KeyFirst = strings.HasPrefix(probe.Packets[0].Flags, "K")
+	s.FirstPTS = *probe.Packets[0].PTS
 	return s, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -800,6 +801,15 @@ func finishJob(ctx context.Context, jb *job.Job, req Request) error {
 	parts := make([]merge.Part, jb.Chunks())
 	for i := range parts {
 		parts[i] = merge.Part{Path: jb.ChunkPath(i), Frames: jb.ChunkRange(i).Len()}
+		// A chunk probed when it was finished and unchanged since is not
+		// probed again: a job of many chunks would spend most of its join
+		// starting ffprobe. The join still checks every packet it writes.
+		if data, ok := jb.DoneProbe(i); ok {
+			var st merge.Stream
+			if json.Unmarshal(data, &st) == nil {
+				parts[i].Known = &st
+			}
+		}
 	}
 	mo := merge.Options{Parts: parts, Width: s.Width, Height: s.Height, FPS: s.FPS, Output: req.Output,
 		Audio: md.audio, SubtitlesFile: md.subtitles, MetadataFile: md.metadata}
@@ -910,15 +920,15 @@ func (o *chunkOutput) sink(ctx context.Context) (frames.FrameSink, error) {
 		},
 		// A chunk is recorded done only once its file has every frame:
 		// ffmpeg stopping early must not leave a short chunk for the join.
-		Verify: func(ctx context.Context, path string, r pool.Range) error {
+		Verify: func(ctx context.Context, path string, r pool.Range) (json.RawMessage, error) {
 			st, err := merge.Probe(ctx, "", path)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if st.Packets != r.Len() {
-				return fmt.Errorf("%s has %d frames, want %d", path, st.Packets, r.Len())
+				return nil, fmt.Errorf("%s has %d frames, want %d", path, st.Packets, r.Len())
 			}
-			return nil
+			return json.Marshal(st)
 		},
 		Logf: p.rep.Logf,
 	})
