@@ -221,9 +221,6 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 		p.browser.Proxy = p.pages.proxy
 		p.browser.BypassHosts = p.pages.bypass
 	}
-	if err := p.probePages(ctx); err != nil {
-		return nil, err
-	}
 	return p, nil
 }
 
@@ -236,8 +233,9 @@ func (p *plan) tabOptions(url string) capture.TabOptions {
 	}
 }
 
-// probePages loads each page once: a page that does not load is bad input
-// (exit 2) and is reported before ffmpeg starts.
+// probePages loads each page once in a browser of its own: a page that does
+// not load is bad input (exit 2). It runs beside the stages (see
+// runStages), whose tabs load the same pages meanwhile.
 func (p *plan) probePages(ctx context.Context) error {
 	browser, err := capture.Launch(ctx, p.browser)
 	if err != nil {
@@ -288,6 +286,20 @@ func (p *plan) runStages(ctx context.Context, out output) (Result, error) {
 	var shots atomic.Int64
 	shotc := make(chan frames.Shot, 2*p.req.Workers)
 	g, gctx := errgroup.WithContext(ctx)
+	// The pages are checked while the stages start rather than before:
+	// loading them takes a browser's start and the page's load, which the
+	// capture tabs spend too, and nothing is kept of a render whose check
+	// fails (the output is not renamed into place, and no chunk is
+	// complete before its page has loaded). A failed check is the error of
+	// the render, whatever the stages said after it.
+	var probeErr error
+	g.Go(func() error {
+		probeErr = p.probePages(gctx)
+		if errors.Is(probeErr, context.Canceled) {
+			probeErr = nil // cancelled by a stage's failure: that one is the error
+		}
+		return probeErr
+	})
 	g.Go(func() error {
 		return capture.Run(gctx, capture.Config{
 			Browser: p.browser, Pages: capPages, Workers: p.req.Workers,
@@ -305,7 +317,16 @@ func (p *plan) runStages(ctx context.Context, out output) (Result, error) {
 			OnAdvance: sched.Advance,
 		}, shotc, &progressSink{sink: sink, rep: p.rep})
 	})
-	err = out.finish(ctx, g.Wait())
+	err = g.Wait()
+	var ie *InputError
+	switch {
+	case errors.As(probeErr, &ie):
+		err = probeErr
+	case errors.Is(err, capture.ErrNotReady) && !errors.As(err, &ie):
+		// A capture tab saw it before the check did: bad input all the same.
+		err = &InputError{Err: err}
+	}
+	err = out.finish(ctx, err)
 	if ctx.Err() != nil {
 		return Result{}, ctx.Err()
 	}
