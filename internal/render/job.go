@@ -648,6 +648,9 @@ func snapshotRequestAt(req Request, s job.Settings, source string) (Request, err
 	if req.Media.Music != "" {
 		out.Media.Music = filepath.Join(files, snapMusic+filepath.Ext(req.Media.Music))
 	}
+	if x[extraEntry] == "" {
+		return out, nil // a URL: its page is not copied, only the files beside it
+	}
 	out.Input = filepath.Join(job.TreeDir(source), filepath.FromSlash(x[extraEntry]))
 	if x[extraKind] == "" {
 		return out, nil
