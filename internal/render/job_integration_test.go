@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -107,4 +109,53 @@ func TestJobResumeAndShards(t *testing.T) {
 			t.Error("the merged shards differ from the clean run's video")
 		}
 	})
+}
+
+// TestJobOfURL: a job of a URL input (nothing to snapshot but the URL) is
+// rendered, resumed and merged like any other.
+func TestJobOfURL(t *testing.T) {
+	requireTools(t)
+	page, err := os.ReadFile("testdata/accuracy.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write(page)
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	req := jobRender(t, filepath.Join(dir, "url.mp4"))
+	req.Input = srv.URL + "/accuracy.html"
+	jobDir := filepath.Join(dir, "job")
+	if _, err := RunJob(ctx, req, JobOptions{Dir: jobDir, ChunkFrames: 5}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(req.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jb, err := job.Open(jobDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(jb.ChunkPath(1)); err != nil {
+		t.Fatal(err)
+	}
+	back, err := RequestFromJob(jb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back.Workers = 2
+	if back.Input != req.Input {
+		t.Errorf("the job records input %q, want %q", back.Input, req.Input)
+	}
+	if _, err := RunJob(ctx, back, JobOptions{Dir: jobDir, Resume: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(req.Output); !bytes.Equal(got, want) {
+		t.Error("the resumed URL job differs from its first render")
+	}
 }
