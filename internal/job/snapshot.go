@@ -124,41 +124,8 @@ func Snapshot(dir string, src Sources) (hash, source string, err error) {
 // copyTree copies the regular files of tree into dst, hashing each name,
 // length and content into h in lexical order.
 func copyTree(h io.Writer, tree fs.FS, skip func(string) bool, dst string) error {
-	files, bytes := 0, int64(0)
-	err := fs.WalkDir(tree, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if name != "." && (strings.HasPrefix(d.Name(), ".") || (skip != nil && skip(name))) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		target := filepath.Join(dst, filepath.FromSlash(name))
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		info, err := fs.Stat(tree, name) // follows a link inside the tree
-		if err != nil || !info.Mode().IsRegular() {
-			return nil // a link out of the tree, a socket: nothing a page could load
-		}
-		files++
-		bytes += info.Size()
-		switch {
-		case files > MaxSnapshotFiles:
-			return fmt.Errorf("%w: the input's directory has more than %d files; a job copies the directory its deck or page is in, so give the deck a directory of its own", ErrSource, MaxSnapshotFiles)
-		case bytes > MaxSnapshotBytes:
-			return fmt.Errorf("%w: the input's directory holds more than %d GiB; a job copies the directory its deck or page is in, so give the deck a directory of its own", ErrSource, MaxSnapshotBytes>>30)
-		}
-		f, err := tree.Open(name)
-		if err != nil {
-			return &sourceError{err}
-		}
-		defer f.Close()
-		fmt.Fprintf(h, "%s\x00%d\x00", path.Clean(name), info.Size())
-		return copyHashed(h, f, info.Size(), target)
-	})
+	c := &copier{h: h, tree: tree, skip: skip, dst: dst}
+	err := c.walk(".", 0)
 	var pe *fs.PathError
 	if err != nil && !errors.Is(err, ErrSource) && errors.As(err, &pe) && !strings.HasPrefix(pe.Path, dst) {
 		// WalkDir's own errors are about the tree: a directory it cannot
@@ -166,6 +133,69 @@ func copyTree(h io.Writer, tree fs.FS, skip func(string) bool, dst string) error
 		err = &sourceError{err}
 	}
 	return err
+}
+
+// maxLinkDepth bounds how many linked directories deep a snapshot follows
+// links: a link to a directory inside the deck is followed (the page
+// server follows it too, so its files are the deck's), and a link cycle
+// ends here.
+const maxLinkDepth = 2
+
+// copier is one copy of a tree: what it has copied so far, for the limits.
+type copier struct {
+	h     io.Writer
+	tree  fs.FS
+	skip  func(string) bool
+	dst   string
+	files int
+	bytes int64
+}
+
+// walk copies the tree under root (a slash path in c.tree), following
+// links to directories up to maxLinkDepth deep.
+func (c *copier) walk(root string, depth int) error {
+	return fs.WalkDir(c.tree, root, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if name != "." && (strings.HasPrefix(d.Name(), ".") || (c.skip != nil && c.skip(name))) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		target := filepath.Join(c.dst, filepath.FromSlash(name))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		info, err := fs.Stat(c.tree, name) // follows a link inside the tree
+		switch {
+		case err != nil:
+			return nil // a link out of the tree: nothing a page could load
+		case info.IsDir() && depth < maxLinkDepth:
+			return c.walk(name, depth+1)
+		case !info.Mode().IsRegular():
+			return nil // a socket, a link cycle
+		}
+		c.files++
+		c.bytes += info.Size()
+		switch {
+		case c.files > MaxSnapshotFiles:
+			return fmt.Errorf("%w: the input's directory has more than %d files; a job copies the directory its deck or page is in, so give the deck a directory of its own", ErrSource, MaxSnapshotFiles)
+		case c.bytes > MaxSnapshotBytes:
+			return fmt.Errorf("%w: the input's directory holds more than %d GiB; a job copies the directory its deck or page is in, so give the deck a directory of its own", ErrSource, MaxSnapshotBytes>>30)
+		}
+		f, err := c.tree.Open(name)
+		if err != nil {
+			return &sourceError{err}
+		}
+		defer f.Close()
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.h, "%s\x00%d\x00", path.Clean(name), info.Size())
+		return copyHashed(c.h, f, info.Size(), target)
+	})
 }
 
 // sourceError marks an error reading the input (see ErrSource).

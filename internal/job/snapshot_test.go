@@ -44,6 +44,14 @@ func TestSnapshot(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(a, "link")); err != nil {
 		t.Fatal(err)
 	}
+	// A linked directory inside the deck is the deck's: copied. A link
+	// cycle ends.
+	if err := os.Symlink("img", filepath.Join(a, "assets")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("..", filepath.Join(a, "img", "up")); err != nil {
+		t.Fatal(err)
+	}
 	skip := func(name string) bool { return name == "out.mp4" }
 	job := t.TempDir()
 
@@ -53,7 +61,7 @@ func TestSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]bool{"talk.md": true, "img/a.png": true, ".git/config": false, "out.mp4": false, "link": false} {
+	for name, want := range map[string]bool{"talk.md": true, "img/a.png": true, "assets/a.png": true, ".git/config": false, "out.mp4": false, "link": false} {
 		_, err := os.Stat(filepath.Join(TreeDir(filepath.Join(job, dirA)), filepath.FromSlash(name)))
 		if (err == nil) != want {
 			t.Errorf("%s in the snapshot: %v, want %v", name, err == nil, want)
@@ -61,6 +69,12 @@ func TestSnapshot(t *testing.T) {
 	}
 	// The same content elsewhere hashes alike (the link was not copied, so
 	// it does not count) and finds the snapshot made.
+	if err := os.Symlink("img", filepath.Join(b, "assets")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("..", filepath.Join(b, "img", "up")); err != nil {
+		t.Fatal(err)
+	}
 	srcB := rootFS(t, b)
 	srcB.Skip = skip
 	hashB, dirB, err := Snapshot(job, srcB)
