@@ -408,6 +408,13 @@ func load(root fs.FS, name, dir string, opts Options, ignore []string) (*Deck, e
 	for _, p := range append(l.keyed, ignore...) {
 		d.unkeyed[p] = true
 	}
+	// Narration is sound, which no page draws: the chunks of a job carry
+	// none (the join adds it), so re-recording a slide changes no picture.
+	for _, s := range d.Slides {
+		if s.Audio != "" {
+			d.unkeyed[path.Clean(strings.TrimPrefix(filepath.ToSlash(s.Audio), "./"))] = true
+		}
+	}
 	finishKeys(d.Slides)
 	// Every part's pages see all the generated files: they share one tree.
 	final := base.with(l.files)

@@ -107,13 +107,14 @@ func TestKeysMarkdown(t *testing.T) {
 		front  = "---\ntitle: Keys\ntheme: dark\nfooter: deckreel\n---\n"
 		slide1 = "# One\n\n![chart](img/chart.png)\n"
 		slide2 = "<!-- transition: fade 300ms -->\n## Two\n\nText.\n\nNote: said aloud\n"
-		slide3 = "# Three\n"
+		slide3 = "# Three\n\n<!-- audio: voice.ogg -->\n"
 	)
 	md := func(front, s1, s2, s3 string) string { return front + s1 + "---\n" + s2 + "---\n" + s3 }
 	base := map[string]string{
 		"deck.md":       md(front, slide1, slide2, slide3),
 		"img/chart.png": "png 1",
 		"style.css":     "h1 { color: red }",
+		"voice.ogg":     "ogg 1",
 		".git/HEAD":     "ref: refs/heads/main",
 		"job/chunk.mp4": "chunk 1",
 		"out.mp4":       "video 1",
@@ -145,6 +146,8 @@ func TestKeysMarkdown(t *testing.T) {
 		{name: "ignored output", files: map[string]string{"out.mp4": "video 2"}},
 		{name: "ignored paths relative to the working directory", chdir: true, files: map[string]string{"job/chunk.mp4": "chunk 2", "out.mp4": "video 2"}},
 		{name: "ignoring is only what it names", files: map[string]string{"job.txt": "x"}, shared: true},
+		// Narration is sound: no picture changes when it is recorded again.
+		{name: "narration", files: map[string]string{"voice.ogg": "ogg 2"}},
 		// The slides share one page: a <style> in one restyles all.
 		{name: "a style in one slide", files: map[string]string{"deck.md": md(front, slide1+"\n<style>h1 { color: lime }</style>\n", slide2, slide3)}, slides: all},
 		{name: "a script in one slide", files: map[string]string{"deck.md": md(front, slide1, slide2, slide3+"\n<script>document.body.style.zoom = 2</script>\n")}, slides: all},
