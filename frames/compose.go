@@ -20,8 +20,9 @@ type composer struct {
 	format        Format
 	pool          *bufferPool
 
-	tail   [][]byte // RGBA of the tail frames of segment tailOf, by tail frame
-	tailOf int
+	tail    [][]byte // RGBA of the tail frames of segment tailOf, by tail frame
+	tailErr []error  // why a tail frame never came (a hole), by tail frame
+	tailOf  int
 }
 
 func newComposer(cfg Config, pool *bufferPool) *composer {
@@ -44,10 +45,7 @@ func (c *composer) add(f frame, emit func(frame) error) error {
 	i1 := i0 + f.count // the page frames [i0, i1)
 	out := c.tl.outStart[k]
 	if f.err != nil {
-		if i0 < s.TransitionFrames || i1 > s.Frames {
-			return fmt.Errorf("%s of page %d never came, and a transition needs them", span(f.index, f.count), k+1)
-		}
-		return emit(frame{index: out + i0, count: f.count, err: f.err})
+		return c.hole(f, k, i0, i1, emit)
 	}
 	if !f.rgba && (i0 < s.TransitionFrames || i1 > s.Frames) {
 		return fmt.Errorf("internal error: %s take part in a transition but were not kept in RGBA", span(f.index, f.count))
@@ -55,6 +53,13 @@ func (c *composer) add(f frame, emit func(frame) error) error {
 
 	// The transition into this page: one blend per frame.
 	for i := i0; i < min(i1, s.TransitionFrames); i++ {
+		if c.tailOf == k-1 && c.tail[i] == nil && c.tailErr[i] != nil {
+			// The previous page's frame under this one never came.
+			if err := emit(frame{index: out + i, count: 1, err: c.tailErr[i]}); err != nil {
+				return err
+			}
+			continue
+		}
 		if c.tailOf != k-1 || c.tail[i] == nil {
 			return fmt.Errorf("internal error: transition frame %d of page %d before the tail of page %d", i, k+1, k)
 		}
@@ -84,11 +89,41 @@ func (c *composer) add(f frame, emit func(frame) error) error {
 	}
 	// The tail, for the next page's transition.
 	if i1 > s.Frames {
-		if c.tailOf != k {
-			c.tail, c.tailOf = make([][]byte, s.TailFrames), k
-		}
+		c.keepTail(k)
 		for i := max(i0, s.Frames); i < i1; i++ {
 			c.tail[i-s.Frames] = f.pix
+		}
+	}
+	return nil
+}
+
+// keepTail makes the tail buffers segment k's, if they are not yet.
+func (c *composer) keepTail(k int) {
+	if c.tailOf != k {
+		n := c.tl.segs[k].TailFrames
+		c.tail, c.tailErr, c.tailOf = make([][]byte, n), make([]error, n), k
+	}
+}
+
+// hole passes on a hole of page k's frames [i0, i1): the output frames it
+// leaves out, the page's own and the transition frames it was to be
+// blended into, become holes; a hole in the tail becomes one when the
+// next page's transition reaches it. So a job fails only the chunks of
+// those frames.
+func (c *composer) hole(f frame, k, i0, i1 int, emit func(frame) error) error {
+	s := c.tl.segs[k]
+	out := c.tl.outStart[k]
+	if a, b := i0, min(i1, s.Frames); a < b {
+		// The transition frames of this page that it would have made are
+		// holes too: one run with the page's own.
+		if err := emit(frame{index: out + a, count: b - a, err: f.err}); err != nil {
+			return err
+		}
+	}
+	if i1 > s.Frames {
+		c.keepTail(k)
+		for i := max(i0, s.Frames); i < i1; i++ {
+			c.tail[i-s.Frames], c.tailErr[i-s.Frames] = nil, f.err
 		}
 	}
 	return nil

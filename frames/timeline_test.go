@@ -1,6 +1,7 @@
 package frames
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -274,5 +275,47 @@ func TestCaptureRanges(t *testing.T) {
 				t.Errorf("CaptureRanges(%v) = %v, want %v", tt.out, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRunTimelineHoles: a hole in a page's tail or in a transition's own
+// frames leaves out just the output frames that needed it (a job then
+// fails only their chunks): the transition frame blended over the missing
+// tail frame, and the transition frame of the missing page frame.
+func TestRunTimelineHoles(t *testing.T) {
+	tl, err := NewTimeline([]Segment{
+		{Frames: 4, TailFrames: 2},
+		{Frames: 5, TransitionFrames: 2, Blend: Fade, TailFrames: 3},
+		{Frames: 3, TransitionFrames: 3, Blend: SlideLeft},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Capture frame 5 (page 1's tail frame 1) and 14 (page 3's frame 0)
+	// never came.
+	specs := []shotSpec{{1, 3}, {2, 2}, {hole, 1}, {3, 6}, {4, 2}, {hole, 1}, {5, 2}}
+	shots := makeShots(t, 0, specs)
+	for seed := range uint64(3) {
+		cfg := tinyConfig(2)
+		cfg.Timeline, cfg.End = tl, tl.CaptureFrames()
+		sink := &recordingSink{frameSize: RGBA.FrameSize(4, 3)}
+		if _, err := runShots(t, cfg, shuffled(shots, seed), sink); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		// Output: 1×3, 2, fade frame 0, hole (fade frame 1), 3×3, hole
+		// (slide frame 0), slide frames 1 and 2.
+		var got []string
+		for _, c := range sink.calls {
+			switch {
+			case c.id == hole:
+				got = append(got, fmt.Sprintf("hole×%d", c.count))
+			default:
+				got = append(got, fmt.Sprintf("×%d", c.count))
+			}
+		}
+		want := []string{"×3", "×1", "×1", "hole×1", "×3", "hole×1", "×1", "×1"}
+		if !slices.Equal(got, want) {
+			t.Errorf("seed %d: sink got %v, want %v", seed, got, want)
+		}
 	}
 }
