@@ -57,13 +57,23 @@ func FilesDir(source string) string { return filepath.Join(source, snapFiles) }
 
 // Snapshot copies src into the job directory dir, under
 // SourcesDir/<hash>, and returns the content hash and that path relative to
-// dir (a [Revision]'s InputHash and Source). The copy is made in a
-// temporary directory while it is hashed, in one read of every file, and
-// renamed into place; when a snapshot with that hash exists already (the
-// input did not change, or a shard made it first) the copy is dropped.
-// Hashing covers names and contents in lexical order, so the same files
-// hash alike wherever they are.
+// dir (a [Revision]'s InputHash and Source). It first reads the input to
+// hash it, writing nothing: the shards of a job and every run on an
+// unchanged input find the snapshot made and stop there. Otherwise it
+// copies the input into a temporary directory, hashing it again, and
+// renames that into place (if the input changed between the two reads,
+// the copy is refused and the next run tries again). Hashing covers names,
+// lengths and contents in lexical order, so the same files hash alike
+// wherever they are.
 func Snapshot(dir string, src Sources) (hash, source string, err error) {
+	if hash, err = copySources(src, ""); err != nil {
+		return "", "", fmt.Errorf("snapshot the input: %w", err)
+	}
+	source = filepath.Join(SourcesDir, hash[:32])
+	final := filepath.Join(dir, source)
+	if _, err := os.Stat(final); err == nil {
+		return hash, source, nil
+	}
 	sources := filepath.Join(dir, SourcesDir)
 	if err := os.MkdirAll(sources, 0o755); err != nil {
 		return "", "", fmt.Errorf("snapshot the input: %w", err)
@@ -73,41 +83,12 @@ func Snapshot(dir string, src Sources) (hash, source string, err error) {
 		return "", "", fmt.Errorf("snapshot the input: %w", err)
 	}
 	defer os.RemoveAll(tmp) // gone after the rename, unless it failed
-	h := sha256.New()
-	fmt.Fprintf(h, "deckreel snapshot 1\x00%s\x00", src.Salt)
-	if src.Tree != nil {
-		if err := copyTree(h, src.Tree, src.Skip, filepath.Join(tmp, snapTree)); err != nil {
-			return "", "", fmt.Errorf("snapshot the input: %w", err)
-		}
+	again, err := copySources(src, tmp)
+	if err != nil {
+		return "", "", fmt.Errorf("snapshot the input: %w", err)
 	}
-	for _, name := range slices.Sorted(maps.Keys(src.Files)) {
-		if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
-			return "", "", fmt.Errorf("snapshot the input: bad file name %q", name)
-		}
-		if err := os.MkdirAll(filepath.Join(tmp, snapFiles), 0o755); err != nil {
-			return "", "", fmt.Errorf("snapshot the input: %w", err)
-		}
-		f, err := os.Open(src.Files[name])
-		if err != nil {
-			return "", "", fmt.Errorf("snapshot the input: %w: %w", ErrSource, err)
-		}
-		info, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return "", "", fmt.Errorf("snapshot the input: %w: %w", ErrSource, err)
-		}
-		fmt.Fprintf(h, "file\x00%s\x00%d\x00", name, info.Size())
-		err = copyHashed(h, f, info.Size(), filepath.Join(tmp, snapFiles, name))
-		f.Close()
-		if err != nil {
-			return "", "", fmt.Errorf("snapshot %s: %w", src.Files[name], err)
-		}
-	}
-	hash = hex.EncodeToString(h.Sum(nil))
-	source = filepath.Join(SourcesDir, hash[:32])
-	final := filepath.Join(dir, source)
-	if _, err := os.Stat(final); err == nil {
-		return hash, source, nil
+	if again != hash {
+		return "", "", errors.New("snapshot the input: it changed while it was copied; run again")
 	}
 	if err := syncDir(tmp); err != nil {
 		return "", "", fmt.Errorf("snapshot the input: %w", err)
@@ -121,13 +102,57 @@ func Snapshot(dir string, src Sources) (hash, source string, err error) {
 	return hash, source, syncDir(sources)
 }
 
-// copyTree copies the regular files of tree into dst, hashing each name,
-// length and content into h in lexical order.
+// copySources hashes src and, unless dst is "", copies it into dst.
+func copySources(src Sources, dst string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "deckreel snapshot 1\x00%s\x00", src.Salt)
+	if src.Tree != nil {
+		tree := ""
+		if dst != "" {
+			tree = filepath.Join(dst, snapTree)
+		}
+		if err := copyTree(h, src.Tree, src.Skip, tree); err != nil {
+			return "", err
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(src.Files)) {
+		if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
+			return "", fmt.Errorf("bad file name %q", name)
+		}
+		target := ""
+		if dst != "" {
+			if err := os.MkdirAll(filepath.Join(dst, snapFiles), 0o755); err != nil {
+				return "", err
+			}
+			target = filepath.Join(dst, snapFiles, name)
+		}
+		f, err := os.Open(src.Files[name])
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", ErrSource, err)
+		}
+		info, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return "", fmt.Errorf("%w: %w", ErrSource, err)
+		}
+		fmt.Fprintf(h, "file\x00%s\x00%d\x00", name, info.Size())
+		err = copyHashed(h, f, info.Size(), target)
+		f.Close()
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", src.Files[name], err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// copyTree copies the regular files of tree into dst (or, with dst "",
+// only reads them), hashing each name, length and content into h in
+// lexical order.
 func copyTree(h io.Writer, tree fs.FS, skip func(string) bool, dst string) error {
 	c := &copier{h: h, tree: tree, skip: skip, dst: dst}
 	err := c.walk(".", 0)
 	var pe *fs.PathError
-	if err != nil && !errors.Is(err, ErrSource) && errors.As(err, &pe) && !strings.HasPrefix(pe.Path, dst) {
+	if err != nil && !errors.Is(err, ErrSource) && errors.As(err, &pe) && (dst == "" || !strings.HasPrefix(pe.Path, dst)) {
 		// WalkDir's own errors are about the tree: a directory it cannot
 		// read.
 		err = &sourceError{err}
@@ -164,8 +189,14 @@ func (c *copier) walk(root string, depth int) error {
 			}
 			return nil
 		}
-		target := filepath.Join(c.dst, filepath.FromSlash(name))
+		target := ""
+		if c.dst != "" {
+			target = filepath.Join(c.dst, filepath.FromSlash(name))
+		}
 		if d.IsDir() {
+			if target == "" {
+				return nil
+			}
 			return os.MkdirAll(target, 0o755)
 		}
 		info, err := fs.Stat(c.tree, name) // follows a link inside the tree
@@ -190,8 +221,10 @@ func (c *copier) walk(root string, depth int) error {
 			return &sourceError{err}
 		}
 		defer f.Close()
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
+		if target != "" {
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return err
+			}
 		}
 		fmt.Fprintf(c.h, "%s\x00%d\x00", path.Clean(name), info.Size())
 		return copyHashed(c.h, f, info.Size(), target)
@@ -218,8 +251,15 @@ func (s sourceReader) Read(p []byte) (int, error) {
 }
 
 // copyHashed copies r, which must hold size bytes, to a new file at path
-// (synced) and into h.
+// (synced) and into h; with path "", only into h.
 func copyHashed(h io.Writer, r io.Reader, size int64, path string) error {
+	if path == "" {
+		n, err := io.Copy(h, sourceReader{r})
+		if err == nil && n != size {
+			err = &sourceError{fmt.Errorf("a file changed while it was read (%d bytes, then %d)", size, n)}
+		}
+		return err
+	}
 	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
