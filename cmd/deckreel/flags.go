@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +60,11 @@ func (v durationValue) String() string {
 
 func (v durationValue) Set(s string) error {
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		// NaN and infinities parse as floats, and 1e300 seconds
+		// overflows: none is a length.
+		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > float64(math.MaxInt64)/float64(time.Second) {
+			return fmt.Errorf("not a duration: %q (examples: 10s, 3.5s, 1m30s)", s)
+		}
 		*v.d = time.Duration(f * float64(time.Second))
 		return nil
 	}

@@ -193,6 +193,14 @@ func TestBadInput(t *testing.T) {
 	os.WriteFile(txt, []byte("x"), 0o644)
 	out := filepath.Join(dir, "out.mp4")
 	mixedDeck := filepath.Join("..", "..", "internal", "deck", "testdata", "mixed")
+	fifo := filepath.Join(dir, "fifo.mp4")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.mp4")
+	if err := os.Symlink(filepath.Join(dir, "elsewhere.mp4"), link); err != nil {
+		t.Fatal(err)
+	}
 	badDeck := filepath.Join(dir, "bad.md")
 	os.WriteFile(badDeck, []byte("# One\n<!-- durration: 3s -->\n"), 0o644)
 	for _, tc := range []struct {
@@ -209,6 +217,8 @@ func TestBadInput(t *testing.T) {
 		{"negative duration", []string{"render", page, "--duration", "-3s", "-o", out}, "must be positive"},
 		{"absurd duration", []string{"render", page, "--duration", "100h", "-o", out}, "longer than"},
 		{"bad duration", []string{"render", page, "--duration", "ten", "-o", out}, "not a duration"},
+		{"NaN duration", []string{"render", page, "--duration", "NaN", "-o", out}, `not a duration: "NaN"`},
+		{"overflowing duration", []string{"render", page, "--duration", "1e300", "-o", out}, `not a duration: "1e300"`},
 		{"zero fps", []string{"render", page, "--duration", "1s", "--fps", "0", "-o", out}, "--fps must be between 1 and 240"},
 		{"absurd fps", []string{"render", page, "--duration", "1s", "--fps", "1000", "-o", out}, "--fps must be between 1 and 240"},
 		{"odd size", []string{"render", page, "--duration", "1s", "--size", "1281x720", "-o", out}, "even width and height (try 1280x720)"},
@@ -224,6 +234,10 @@ func TestBadInput(t *testing.T) {
 		{"job with webm", []string{"render", mixedDeck, "--job", filepath.Join(dir, "job"), "-o", filepath.Join(dir, "out.webm")}, "not supported with --job"},
 		{"job with a bad preset", []string{"render", mixedDeck, "--job", filepath.Join(dir, "job"), "-o", out, "--preset", "ludicrous"}, "unknown libx264 preset"},
 		{"output is a directory", []string{"render", mixedDeck, "-o", dir}, "is a directory"},
+		{"output is a FIFO", []string{"render", page, "--duration", "1s", "-o", fifo}, "is not a regular file (a named pipe)"},
+		{"output is a link", []string{"render", page, "--duration", "1s", "-o", link}, "is not a regular file (a symbolic link)"},
+		{"absurd workers", []string{"render", page, "--duration", "1s", "--workers", "100000", "-o", out}, "--workers must be between 1 and 64"},
+		{"negative ready timeout", []string{"render", page, "--duration", "1s", "--ready-timeout", "-5s", "-o", out}, "--ready-timeout must be between"},
 		{"bad input type", []string{"render", page, "--input-type", "keynote", "-o", out}, `unknown input type "keynote"`},
 		{"bad deck", []string{"render", badDeck, "-o", out}, "bad.md:"},
 	} {
@@ -239,6 +253,13 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("%s was written", out)
 			}
 		})
+	}
+	// What was refused is left as it was.
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO output is no longer a FIFO: %v %v", st, err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link output is no longer a link: %v %v", st, err)
 	}
 }
 

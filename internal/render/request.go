@@ -31,6 +31,11 @@ const (
 	MaxFPS      = 240
 	MinSide     = 16
 	MaxSide     = 7680
+	// MaxWorkers bounds --workers: each worker is a browser of its own
+	// (hundreds of MB), so more than this is a typo, not a machine.
+	MaxWorkers = 64
+	// MaxTimeout bounds --ready-timeout and --batch-timeout.
+	MaxTimeout = time.Hour
 )
 
 // Request is everything one render needs: what to render, how, and into
@@ -121,8 +126,12 @@ func (r Request) Validate() error {
 		return inputErrorf("--duration %s at %d fps is less than one frame", r.Duration, r.FPS)
 	case r.Output == "":
 		return inputErrorf("no output file: pass -o out.mp4")
-	case r.Workers < 0:
-		return inputErrorf("--workers must be positive, got %d", r.Workers)
+	case r.Workers < 0 || r.Workers > MaxWorkers:
+		return inputErrorf("--workers must be between 1 and %d (or 0 for one per CPU core), got %d", MaxWorkers, r.Workers)
+	case r.ReadyTimeout < 0 || r.ReadyTimeout > MaxTimeout:
+		return inputErrorf("--ready-timeout must be between 0 (the default, 30s) and %s, got %s", MaxTimeout, r.ReadyTimeout)
+	case r.BatchTimeout < 0 || r.BatchTimeout > MaxTimeout:
+		return inputErrorf("--batch-timeout must be between 0 (the default) and %s, got %s", MaxTimeout, r.BatchTimeout)
 	case r.CRF != 0 && (r.CRF < 1 || r.CRF > encode.MaxCRF):
 		return inputErrorf("--crf must be between 1 and %d, got %d", encode.MaxCRF, r.CRF)
 	case r.Media.Poster != "" && (r.Media.PosterFrame < 0 || r.Media.PosterFrame >= r.Frames()):
@@ -142,8 +151,16 @@ func (r Request) Validate() error {
 	if err := f.Check(eo.FormatOptions()); err != nil {
 		return &InputError{Err: err}
 	}
-	if st, err := os.Stat(r.Output); err == nil && st.IsDir() && f.Name != "png" {
-		return inputErrorf("output %s is a directory: name the video file, e.g. -o %s", r.Output, filepath.Join(r.Output, "out.mp4"))
+	if st, err := os.Lstat(r.Output); err == nil {
+		switch {
+		case st.IsDir() && f.Name != "png":
+			return inputErrorf("output %s is a directory: name the video file, e.g. -o %s", r.Output, filepath.Join(r.Output, "out.mp4"))
+		case !st.IsDir() && !st.Mode().IsRegular():
+			// The output is written to a temporary file and renamed over
+			// the old one, which would replace a device, a FIFO or a link
+			// (not what it points to) with a video.
+			return inputErrorf("output %s exists and is not a regular file (%s): name a file, or remove it first", r.Output, fileKind(st.Mode()))
+		}
 	}
 	if dir := filepath.Dir(filepath.Clean(r.Output)); dir != "" {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -151,4 +168,21 @@ func (r Request) Validate() error {
 		}
 	}
 	return nil
+}
+
+// fileKind names what a file that is not a regular file is, for messages.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
 }
