@@ -11,6 +11,8 @@ import (
 
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+
+	"github.com/deckreel/deckreel/internal/proc"
 )
 
 // Mode is how frames are taken from the browser.
@@ -114,17 +116,28 @@ type BrowserOptions struct {
 // Browser is one running Chrome. Its lifetime is its context: Close cancels
 // it and waits until the process is gone and its profile directory removed.
 type Browser struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	opts   BrowserOptions
-	allocC context.CancelFunc
+	ctx     context.Context
+	cancel  context.CancelFunc
+	opts    BrowserOptions
+	allocC  context.CancelFunc
+	profile string // the browser's user data directory, removed by Close
 }
 
 // Launch starts Chrome. The browser lives until Close or until ctx ends; the
-// caller must call Close on every path.
+// caller must call Close on every path. It first sweeps the profiles that
+// killed browsers left (see SweepProfiles).
 func Launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
+	SweepProfiles(os.TempDir())
+	// The profile is ours rather than chromedp's, named with this
+	// process's tag, so that one a killed render left can be told from a
+	// live one's and swept.
+	profile, err := os.MkdirTemp("", profilePrefix+proc.Tag()+"~*")
+	if err != nil {
+		return nil, fmt.Errorf("start %s: make its profile: %w", opts.Path, err)
+	}
 	flags := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(opts.Path),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(opts.Width, opts.Height),
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("mute-audio", true),
@@ -158,15 +171,17 @@ func Launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 	if err := chromedp.Do(bctx); err != nil {
 		bcancel()
 		acancel()
+		_ = os.RemoveAll(profile)
 		return nil, fmt.Errorf("start %s: %w", opts.Path, err)
 	}
-	return &Browser{ctx: bctx, cancel: bcancel, opts: opts, allocC: acancel}, nil
+	return &Browser{ctx: bctx, cancel: bcancel, opts: opts, allocC: acancel, profile: profile}, nil
 }
 
-// Close ends the browser and waits for it to exit.
+// Close ends the browser, waits for it to exit and removes its profile.
 func (b *Browser) Close() {
 	b.cancel()
 	b.allocC()
+	_ = os.RemoveAll(b.profile)
 }
 
 // Mode reports how this browser takes frames.
@@ -201,4 +216,23 @@ func (b *Browser) newTarget(ctx context.Context) (context.Context, context.Cance
 		return nil, nil, fmt.Errorf("attach tab: %w", err)
 	}
 	return tctx, cancel, nil
+}
+
+// profilePrefix starts the name of a browser's profile directory, which
+// goes on with the tag of the process that launched it (proc.Tag) and "~".
+const profilePrefix = "deckreel-profile-"
+
+// SweepProfiles removes the browser profiles in dir that a render killed
+// before it could close its browsers left: those whose name carries the
+// tag of a process of this host that is gone. A live render's profile, or
+// another host's on a shared directory, is never touched. Best effort:
+// what cannot be removed stays.
+func SweepProfiles(dir string) {
+	profiles, _ := filepath.Glob(filepath.Join(dir, profilePrefix+"*~*"))
+	for _, p := range profiles {
+		tag, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(p), profilePrefix), "~")
+		if ok && proc.Dead(tag) {
+			_ = os.RemoveAll(p)
+		}
+	}
 }

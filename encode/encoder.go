@@ -8,8 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/deckreel/deckreel/internal/proc"
 )
 
 // errFFmpegQuit cancels the encoder's context after ffmpeg stopped reading
@@ -169,14 +172,17 @@ func Start(ctx context.Context, opts Options) (*Encoder, error) {
 // createTemp creates an empty hidden file next to out for ffmpeg to
 // overwrite, and returns its path. Creating it ourselves, rather than
 // letting ffmpeg do it, makes the name unique; it keeps out's extension
-// (or .mp4) because ffmpeg picks the container from it.
+// (or .mp4) because ffmpeg picks the container from it. The name carries
+// this process's host and pid (proc.Tag), so that the next render of out
+// removes what a killed one left (sweepTemps) and nothing of a live one.
 func createTemp(out string) (string, error) {
 	dir, base := filepath.Split(out)
 	ext := filepath.Ext(base)
 	if ext == "" {
 		ext = ".mp4"
 	}
-	f, err := os.CreateTemp(dir, "."+base+".deckreel-*.tmp"+ext)
+	sweepTemps(dir, base, ext)
+	f, err := os.CreateTemp(dir, "."+base+".deckreel-"+proc.Tag()+"~*.tmp"+ext)
 	if err != nil {
 		return "", fmt.Errorf("create temporary file: %w", err)
 	}
@@ -190,6 +196,32 @@ func createTemp(out string) (string, error) {
 		return "", errors.Join(fmt.Errorf("prepare temporary file: %w", err), os.Remove(f.Name()))
 	}
 	return f.Name(), nil
+}
+
+// sweepTemps removes the temporary files of out (see createTemp) that a
+// process of this host left when it was killed. Best effort: what cannot
+// be told apart or removed stays.
+func sweepTemps(dir, base, ext string) {
+	prefix := "." + base + ".deckreel-"
+	matches, _ := filepath.Glob(filepath.Join(dir, globEscape(prefix)+"*~*.tmp"+globEscape(ext)))
+	for _, m := range matches {
+		tag, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(m), prefix), "~")
+		if ok && proc.Dead(tag) {
+			_ = os.Remove(m)
+		}
+	}
+}
+
+// globEscape quotes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // WriteFrame sends one raw frame to ffmpeg count times (count >= 1 repeats

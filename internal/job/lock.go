@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/deckreel/deckreel/internal/proc"
 )
 
 // Lock timing defaults. A lock is refreshed (its file's mtime touched) every
@@ -169,7 +171,7 @@ func (j *Job) readLocks(staleAfter time.Duration) ([]LockInfo, error) {
 		if fi, err := os.Stat(path); err == nil {
 			li.Refreshed = fi.ModTime()
 		}
-		if time.Since(li.Refreshed) > staleAfter || (li.Host == host && li.PID > 0 && !processAlive(li.PID)) {
+		if time.Since(li.Refreshed) > staleAfter || (li.Host == host && li.PID > 0 && !proc.Alive(li.PID)) {
 			li.Stale = true
 		}
 		locks = append(locks, li)
