@@ -149,8 +149,9 @@ func (o *renderOptions) applyDeck(req *render.Request, d *deck.Deck, set map[str
 		req.FPS = d.FPS
 	}
 	if d.Output != "" && !set["o"] && !set["output"] {
-		// Relative to the working directory, as -o is.
-		req.Output = filepath.FromSlash(d.Output)
+		// Relative to the deck's directory, which the deck cannot leave
+		// (the manifest parser refuses anything else).
+		req.Output = filepath.Join(filepath.Dir(d.Path), filepath.FromSlash(d.Output))
 	}
 	if d.CRF > 0 && !set["crf"] {
 		req.CRF = d.CRF

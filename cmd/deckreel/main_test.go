@@ -202,6 +202,10 @@ func TestBadInput(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "elsewhere.mp4"), link); err != nil {
 		t.Fatal(err)
 	}
+	escaping := filepath.Join(dir, "escaping.yaml")
+	os.WriteFile(escaping, []byte("output: ../../x.mp4\nslides:\n  - markdown: \"# One\"\n"), 0o644)
+	absolute := filepath.Join(dir, "absolute.yaml")
+	os.WriteFile(absolute, []byte("output: "+filepath.Join(dir, "abs.mp4")+"\nslides:\n  - markdown: \"# One\"\n"), 0o644)
 	badDeck := filepath.Join(dir, "bad.md")
 	os.WriteFile(badDeck, []byte("# One\n<!-- durration: 3s -->\n"), 0o644)
 	for _, tc := range []struct {
@@ -241,6 +245,8 @@ func TestBadInput(t *testing.T) {
 		{"negative ready timeout", []string{"render", page, "--duration", "1s", "--ready-timeout", "-5s", "-o", out}, "--ready-timeout must be between"},
 		{"bad input type", []string{"render", page, "--input-type", "keynote", "-o", out}, `unknown input type "keynote"`},
 		{"bad deck", []string{"render", badDeck, "-o", out}, "bad.md:"},
+		{"manifest output outside the deck", []string{"render", escaping}, `escaping.yaml:1:9: output "../../x.mp4" must be a path inside the deck's directory`},
+		{"manifest output absolute", []string{"render", absolute}, "must be a path inside the deck's directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := runCLI(t, tc.args...)

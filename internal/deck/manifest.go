@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,7 +95,12 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 		case "fps":
 			d.FPS, err = parseFPS(v.text)
 		case "output":
-			if !strings.EqualFold(path.Ext(v.text), ".mp4") {
+			switch {
+			case path.IsAbs(v.text) || strings.HasPrefix(v.text, `\`) || !filepath.IsLocal(filepath.FromSlash(v.text)):
+				// A deck comes from anyone; only the command line may
+				// write outside the deck's directory.
+				err = fmt.Errorf("output %q must be a path inside the deck's directory (-o can write anywhere)", v.text)
+			case !strings.EqualFold(path.Ext(v.text), ".mp4"):
 				err = fmt.Errorf("output %q must be an .mp4 file", v.text)
 			}
 			d.Output = v.text
