@@ -22,6 +22,7 @@ import (
 	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/mediatest"
+	"github.com/deckreel/deckreel/internal/proc"
 )
 
 // binary is the deckreel executable built once for these tests: exit codes
@@ -464,7 +465,7 @@ func TestKilledRunIsSwept(t *testing.T) {
 		t.Fatal(err)
 	}
 	host, _ := os.Hostname()
-	tag := strings.NewReplacer("/", "_", "\\", "_", ".", "_", "-", "_").Replace(host) + "-" + strconv.Itoa(cmd.Process.Pid) + "~"
+	tag := proc.SafeHost(host) + "-" + strconv.Itoa(cmd.Process.Pid) + "~"
 	leftovers := func() []string {
 		p, _ := filepath.Glob(filepath.Join(os.TempDir(), "deckreel-profile-"+tag+"*"))
 		v, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".out.mp4.deckreel-"+tag+"*"))

@@ -102,7 +102,7 @@ var ErrStrayChunks = errors.New("has chunk videos but no job.json")
 // join an existing one), and with [ErrStrayChunks] if it holds chunks of a
 // job whose job.json is gone.
 func Create(dir string, s Settings, rev Revision) (*Job, error) {
-	s = s.withDefaults(time.Now())
+	s = s.WithDefaults(time.Now())
 	if err := s.validate(); err != nil {
 		return nil, fmt.Errorf("create job %s: %w", dir, err)
 	}

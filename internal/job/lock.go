@@ -82,7 +82,7 @@ func (j *Job) lock(span Span, heartbeat, staleAfter time.Duration) (*Lock, error
 		return nil, fmt.Errorf("lock %s of job %s: %w", span, j.dir, err)
 	}
 	dir := filepath.Join(j.dir, lockDir)
-	name := fmt.Sprintf("%05d-%05d.%s.%d.%d.lock", span.Start, span.End, sanitize(host), info.PID, time.Now().UnixNano())
+	name := fmt.Sprintf("%05d-%05d.%s.%d.%d.lock", span.Start, span.End, proc.SafeHost(host), info.PID, time.Now().UnixNano())
 	path := filepath.Join(dir, name)
 	if err := writeFileAtomic(path, data); err != nil {
 		return nil, fmt.Errorf("lock %s of job %s: %w", span, j.dir, err)
@@ -204,14 +204,4 @@ func (j *Job) removeTemps(span Span) {
 		}
 		_ = os.Remove(filepath.Join(dir, name))
 	}
-}
-
-// sanitize keeps a host name safe as part of a file name.
-func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == '.' || r < ' ' {
-			return '_'
-		}
-		return r
-	}, s)
 }

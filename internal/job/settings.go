@@ -65,8 +65,9 @@ type Settings struct {
 // keeps a 24-hour render under ten thousand files.
 const DefaultChunkSeconds = 10
 
-// withDefaults fills ChunkFrames and Epoch for a new job.
-func (s Settings) withDefaults(now time.Time) Settings {
+// WithDefaults fills ChunkFrames and Epoch for a new job, as [Create]
+// does: a caller that keys chunks by the settings needs them first.
+func (s Settings) WithDefaults(now time.Time) Settings {
 	if s.ChunkFrames == 0 && s.FPS > 0 {
 		s.ChunkFrames = DefaultChunkSeconds * s.FPS
 	}

@@ -454,9 +454,7 @@ func jobToJoin(req Request, o JobOptions) (*job.Job, job.Settings, error) {
 	s.ChunkFrames = o.ChunkFrames
 	existing, err := job.Open(o.Dir)
 	if errors.Is(err, job.ErrNoJob) {
-		s.Epoch = cmp.Or(s.Epoch, time.Now().UTC())
-		s.ChunkFrames = cmp.Or(s.ChunkFrames, job.DefaultChunkSeconds*s.FPS)
-		return nil, s, nil
+		return nil, s.WithDefaults(time.Now()), nil
 	}
 	if err != nil {
 		return nil, s, jobError(err)
@@ -583,7 +581,7 @@ func snapshotEntry(req Request) string {
 // reads it, so a link out of it is not copied into the job (where the
 // copy would be served). The caller must call done after the snapshot.
 func jobSources(req Request, dir string) (_ job.Sources, done func(), _ error) {
-	src := job.Sources{Files: map[string]string{}, Salt: jobSettings(req).Extra[extraEntry]}
+	src := job.Sources{Files: map[string]string{}, Salt: snapshotEntry(req)}
 	if t := req.DeckOptions.Theme; isFile(t) {
 		src.Files[snapTheme] = t
 	}

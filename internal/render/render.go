@@ -315,7 +315,7 @@ func (p *plan) runStages(ctx context.Context, out output) (Result, error) {
 			Width: p.req.Width, Height: p.req.Height, Format: p.pixFmt, Background: p.bg,
 			Ranges: toFrames(p.capture), End: p.capture[len(p.capture)-1].End, Timeline: p.pages.timeline,
 			OnAdvance: sched.Advance,
-		}, shotc, &progressSink{sink: sink, rep: p.rep})
+		}, shotc, withProgress(sink, p.rep))
 	})
 	err = g.Wait()
 	var ie *InputError
@@ -334,10 +334,18 @@ func (p *plan) runStages(ctx context.Context, out output) (Result, error) {
 	return res, err
 }
 
-// progressSink counts the frames written (and the holes passed) for the
-// progress report. It is a frames.HoleSink whether or not the sink is: a
-// hole reaching a sink that cannot take one ends the render with the
-// hole's error, as frames.Run would.
+// withProgress wraps sink to count the frames written (and the holes
+// passed) for the progress report. The wrapper takes holes only if sink
+// does, so that frames.Run decides, in its one place, what a hole means to
+// a sink that cannot take one.
+func withProgress(sink frames.FrameSink, rep *progress.Reporter) frames.FrameSink {
+	ps := &progressSink{sink: sink, rep: rep}
+	if hs, ok := sink.(frames.HoleSink); ok {
+		return &progressHoleSink{ps, hs}
+	}
+	return ps
+}
+
 type progressSink struct {
 	sink frames.FrameSink
 	rep  *progress.Reporter
@@ -351,12 +359,13 @@ func (s *progressSink) WriteFrame(pix []byte, count int) error {
 	return nil
 }
 
-func (s *progressSink) Hole(count int, err error) error {
-	hs, ok := s.sink.(frames.HoleSink)
-	if !ok {
-		return err
-	}
-	if err := hs.Hole(count, err); err != nil {
+type progressHoleSink struct {
+	*progressSink
+	holes frames.HoleSink
+}
+
+func (s *progressHoleSink) Hole(count int, err error) error {
+	if err := s.holes.Hole(count, err); err != nil {
 		return err
 	}
 	s.rep.Add(count)
