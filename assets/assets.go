@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"time"
 )
 
 //go:embed timecontrol.js
@@ -21,10 +22,11 @@ var sample embed.FS
 const TimeControlURL = "deckreel-timecontrol.js"
 
 // TimeControlScript returns the time-control script with virtual time 0 set
-// to epochMillis (Unix milliseconds), ready for
-// Page.addScriptToEvaluateOnNewDocument.
-func TimeControlScript(epochMillis int64) string {
+// to epochMillis (Unix milliseconds) and ioTimeout the longest one load may
+// hold virtual time, ready for Page.addScriptToEvaluateOnNewDocument.
+func TimeControlScript(epochMillis int64, ioTimeout time.Duration) string {
 	src := strings.Replace(timeControl, "const EPOCH = __DECKREEL_EPOCH__;", "const EPOCH = "+strconv.FormatInt(epochMillis, 10)+";", 1)
+	src = strings.Replace(src, "const IO_TIMEOUT = __DECKREEL_IO_TIMEOUT__;", "const IO_TIMEOUT = "+strconv.FormatInt(ioTimeout.Milliseconds(), 10)+";", 1)
 	return src + "\n//# sourceURL=" + TimeControlURL + "\n"
 }
 

@@ -75,9 +75,13 @@
     queueMicrotask(() => { throw new Error('deckreel reveal.js driver: ' + msg); });
   }
 
+  // vnow is deckreel's virtual time in ms, 0 at frame 0 (performance.now()
+  // starts a little after 0, as in a browser).
+  function vnow() { return window.__deckreel ? window.__deckreel.now() : performance.now(); }
+
   function at(frame, fn) {
     const t = frame * 1000 / S.fps;
-    const now = performance.now();
+    const now = vnow();
     if (t <= now) return false;
     let d = t - now;
     // now + d must not round above t, or the timer would run a frame late.
@@ -103,7 +107,7 @@
         late++;
       }
     }
-    if (late > 0) fail('reveal.js became ready at ' + performance.now().toFixed(1) + ' ms, after ' + late + ' step(s) should have started; they were shown at once');
+    if (late > 0) fail('reveal.js became ready at ' + vnow().toFixed(1) + ' ms, after ' + late + ' step(s) should have started; they were shown at once');
   }
 
   document.addEventListener('ready', (e) => {

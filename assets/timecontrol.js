@@ -1,29 +1,60 @@
 // deckreel time control. Injected into every document before any page script
-// runs (Page.addScriptToEvaluateOnNewDocument), it replaces the page's clocks
-// with a virtual clock that only moves when deckreel steps it, so frame N shows
-// the page exactly at N/fps seconds however slow the capture is.
+// runs (Page.addScriptToEvaluateOnNewDocument, which also reaches every
+// iframe), it replaces the page's clocks with a virtual clock that only moves
+// when deckreel steps it, so frame N shows the page exactly at N/fps seconds
+// however slow the capture is.
 //
 // Virtualised: Date (constructor, Date.now), performance.now,
 // requestAnimationFrame, setTimeout/setInterval, CSS animations, CSS
 // transitions and Web Animations (paused and seeked every step), SVG SMIL
-// timelines. The Go side drives it through window.__deckreel.
+// timelines, <video> and <audio> playback (kept paused by the browser and
+// seeked to their virtual position every step), and same-origin iframes
+// (each registers with its parent and is stepped with it, on the same
+// clock). Virtual time does not move while the page waits for I/O it started
+// (fetch, XHR, scripts, stylesheets, images, fonts, iframes, media), so
+// content that arrives late lands on the same frame in every run. The Go side
+// drives it through window.__deckreel.
 //
-// The placeholder __DECKREEL_EPOCH__ is replaced by the wall-clock epoch in
-// milliseconds that virtual time 0 corresponds to, so every tab (and every
-// shard of a distributed render) sees the same Date values.
+// The placeholders __DECKREEL_EPOCH__ and __DECKREEL_IO_TIMEOUT__ are
+// replaced by the wall-clock epoch in milliseconds that virtual time 0
+// corresponds to (so every tab, and every shard of a distributed render,
+// sees the same Date values) and by how long, in real milliseconds, one load
+// may hold virtual time before time goes on without it.
 (() => {
   'use strict';
-  if (window.__deckreel) return;
+  if (Object.prototype.hasOwnProperty.call(window, '__deckreel')) return;
   const EPOCH = __DECKREEL_EPOCH__;
+  const IO_TIMEOUT = __DECKREEL_IO_TIMEOUT__;
+  // performance.now() and the first requestAnimationFrame timestamp of a
+  // document are this many milliseconds when it starts, as in a browser
+  // (where they count from the navigation), never 0: `if (!start) start =
+  // ts` must see its first frame.
+  const TIME_ORIGIN = 100;
+
+  // The binding through which the top document tells deckreel which frame
+  // it is stepping, so that a page that hangs can be told where.
+  const stepBinding = typeof window.__deckreelStep === 'function' ? window.__deckreelStep : null;
+  try { delete window.__deckreelStep; } catch (e) { /* stays */ }
+  const reportStep = (n) => { if (stepBinding && !parentCtl) { try { stepBinding(String(n)); } catch (e) { /* gone */ } } };
 
   const RealDate = window.Date;
   const realSetTimeout = window.setTimeout.bind(window);
+  const realClearTimeout = window.clearTimeout.bind(window);
   const realPerfNow = performance.now.bind(performance);
   const channel = new MessageChannel();
   const pendingYields = [];
   channel.port1.onmessage = () => { const r = pendingYields.shift(); if (r) r(); };
 
-  let now = 0;          // virtual milliseconds since virtual time 0
+  // A same-origin iframe follows its parent's clock: it starts at the
+  // parent's current virtual time and is stepped by it.
+  let parentCtl = null;
+  try {
+    if (window.parent !== window && window.parent.__deckreel) parentCtl = window.parent.__deckreel;
+  } catch (e) { /* cross-origin parent: this document keeps its own, unstepped clock */ }
+
+  let now = parentCtl ? parentCtl.now() : 0; // virtual ms since virtual time 0
+  const origin = now; // the virtual time this document started at
+  const perfNow = () => TIME_ORIGIN + now - origin;
   let seq = 0;          // timer insertion order, to break ties like a browser
   let nextId = 1;
   const timers = new Map();   // id -> {due, seq, fn, args, interval}
@@ -32,6 +63,8 @@
   let errors = [];            // errors thrown by callbacks we ran, this step
   let activity = 0;           // count of callbacks run during the last step
   let mutations = 0;          // DOM mutations seen since the last step
+  const notices = [];         // dialogs and loads given up on, for the Go side
+  const children = new Set(); // controllers of same-origin iframes
 
   // ---- Date -------------------------------------------------------------
   class VirtualDate extends RealDate {
@@ -48,7 +81,7 @@
 
   // ---- performance.now --------------------------------------------------
   try {
-    Object.defineProperty(performance, 'now', { value: () => now, configurable: true, writable: true });
+    Object.defineProperty(performance, 'now', { value: perfNow, configurable: true, writable: true });
   } catch (e) { /* keep the real one */ }
 
   // ---- timers -----------------------------------------------------------
@@ -66,6 +99,21 @@
   // ---- requestAnimationFrame ---------------------------------------------
   window.requestAnimationFrame = function (cb) { const id = rafId++; rafs.set(id, cb); return id; };
   window.cancelAnimationFrame = function (id) { rafs.delete(id); };
+
+  // ---- dialogs ------------------------------------------------------------
+  // Nobody is there to answer a dialog, and an open one blocks the page:
+  // each is dismissed at once, as a user pressing Escape would, and
+  // reported.
+  function dialog(kind, result) {
+    return function (message) {
+      notices.push({ kind: 'dialog', text: kind + '(' + JSON.stringify(String(message === undefined ? '' : message)) + ')' });
+      return result;
+    };
+  }
+  window.alert = dialog('alert', undefined);
+  window.confirm = dialog('confirm', false);
+  window.prompt = dialog('prompt', null);
+  window.print = dialog('print', undefined);
 
   // report hands an exception thrown by a callback we ran to the browser as
   // uncaught, as if the browser had run the callback: window.onerror and
@@ -100,43 +148,376 @@
     return best;
   }
 
+  // ---- I/O ----------------------------------------------------------------
+  // Every load the page starts is counted until it ends; settle() waits
+  // (in real time) until none is left, so virtual time never moves past a
+  // load and its handlers run at the virtual time it started at. A load
+  // that takes longer than IO_TIMEOUT is given up on (and reported): time
+  // goes on without it.
+  let inflight = 0;
+  let idleWaiters = [];
+  let settled = false; // settle() waited for something this step
+  function begin(what) {
+    inflight++;
+    let done = false;
+    const timer = realSetTimeout(() => {
+      if (done) return;
+      notices.push({ kind: 'stalled', text: String(what) });
+      end();
+    }, IO_TIMEOUT);
+    function end() {
+      if (done) return;
+      done = true;
+      realClearTimeout(timer);
+      inflight--;
+      if (inflight === 0) { const w = idleWaiters; idleWaiters = []; for (const r of w) r(); }
+    }
+    return end;
+  }
+  function idle() {
+    if (inflight === 0) return Promise.resolve();
+    return new Promise((r) => idleWaiters.push(r));
+  }
+
+  const realFetch = window.fetch;
+  if (typeof realFetch === 'function') {
+    window.fetch = function (input, init) {
+      const end = begin(input && input.url ? input.url : input);
+      let p;
+      try { p = realFetch.call(this, input, init); } catch (e) { end(); throw e; }
+      p.then(end, end);
+      return p;
+    };
+    // A response's body arrives after its headers: reading it is a load too.
+    if (window.Response) {
+      for (const m of ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text']) {
+        const real = Response.prototype[m];
+        if (typeof real !== 'function') continue;
+        Response.prototype[m] = function () {
+          const end = begin(this.url);
+          let p;
+          try { p = real.call(this); } catch (e) { end(); throw e; }
+          p.then(end, end);
+          return p;
+        };
+      }
+    }
+  }
+  const realSend = window.XMLHttpRequest ? XMLHttpRequest.prototype.send : null;
+  const realOpen = window.XMLHttpRequest ? XMLHttpRequest.prototype.open : null;
+  if (window.XMLHttpRequest) {
+    const urls = new WeakMap();
+    XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+      urls.set(this, url);
+      return realOpen.call(this, method, url, ...rest);
+    };
+    XMLHttpRequest.prototype.send = function (body) {
+      const end = begin(urls.get(this));
+      this.addEventListener('loadend', end, { once: true });
+      try { return realSend.call(this, body); } catch (e) { end(); throw e; }
+    };
+  }
+
+  // Elements that load something are followed from the moment they get
+  // their source: images (also those never put in the document), scripts,
+  // stylesheets, iframes and media.
+  const tracked = new WeakMap(); // element -> the source being followed
+  function trackLoad(el) {
+    if (!(el instanceof Element)) return;
+    const tag = el.localName;
+    let src = '';
+    let pending = false;
+    let events = ['load', 'error'];
+    if (tag === 'img') {
+      src = el.currentSrc || el.src;
+      pending = !!src && !el.complete;
+    } else if (!loaded) {
+      // Until the load event, which ready() waits for, the document's own
+      // load covers its scripts, stylesheets and frames.
+    } else if (tag === 'script') {
+      src = el.src;
+      pending = !!src && el.isConnected && !scriptsSeen.has(el);
+      scriptsSeen.add(el);
+    } else if (tag === 'link') {
+      src = el.href;
+      pending = !!src && el.isConnected && /(^|\s)stylesheet(\s|$)/i.test(el.rel || '') && !el.sheet;
+    } else if (tag === 'iframe' || tag === 'frame') {
+      src = el.src || (el.hasAttribute('srcdoc') ? 'srcdoc' : '');
+      pending = !!src && el.isConnected;
+    } else if (tag === 'video' || tag === 'audio') {
+      adoptMedia(el);
+      src = el.currentSrc || el.src || (el.querySelector('source') ? 'source' : '');
+      pending = !!src && el.readyState < 2 && el.networkState !== 3;
+      events = ['loadeddata', 'error'];
+      const s = el.querySelector('source:last-of-type');
+      if (s) s.addEventListener('error', () => el.dispatchEvent(new Event('deckreel-sourceerror')), { once: true });
+      events.push('deckreel-sourceerror');
+    }
+    if (!pending || tracked.get(el) === src) return;
+    tracked.set(el, src);
+    const end = begin(src);
+    const done = () => {
+      for (const ev of events) el.removeEventListener(ev, done);
+      if (tag === 'img' && typeof el.decode === 'function') el.decode().then(end, end);
+      else end();
+    };
+    for (const ev of events) el.addEventListener(ev, done);
+  }
+  const scriptsSeen = new WeakSet();
+  let loaded = false;
+  window.addEventListener('load', () => { loaded = true; }, { once: true });
+  function trackTree(node) {
+    if (!(node instanceof Element)) return;
+    trackLoad(node);
+    if (node.firstElementChild) for (const el of node.querySelectorAll('img,script[src],link[href],iframe,frame,video,audio')) trackLoad(el);
+  }
+  if (window.HTMLImageElement) {
+    for (const prop of ['src', 'srcset']) {
+      const d = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, prop);
+      if (!d || !d.set) continue;
+      Object.defineProperty(HTMLImageElement.prototype, prop, {
+        configurable: true, enumerable: d.enumerable, get: d.get,
+        set(v) { d.set.call(this, v); trackLoad(this); },
+      });
+    }
+  }
+
+  // The DOM and its loads: a layout is forced so that fonts and images the
+  // new content needs start loading now, then every load is waited for.
+  async function settle() {
+    settled = false;
+    for (let guard = 0; guard < 1000; guard++) {
+      await yieldTask(); // mutation records are delivered, handlers run
+      if (document.documentElement) document.documentElement.getBoundingClientRect();
+      if (document.fonts && document.fonts.status === 'loading') {
+        settled = true;
+        const end = begin('fonts');
+        await document.fonts.ready;
+        end();
+        continue;
+      }
+      if (inflight === 0) return;
+      settled = true;
+      await idle();
+    }
+  }
+
+  // ---- media elements ---------------------------------------------------
+  // The browser never plays a <video> or <audio> itself: its decoder runs
+  // on real time and per tab. Each element keeps a virtual play state
+  // instead (play, pause, rate, loop, seeks by the page), and every step
+  // seeks it to the position that state gives at the step's virtual time,
+  // then waits for the seek. The page sees the element as playing:
+  // paused, currentTime, play() and pause() behave as in a browser.
+  const MP = window.HTMLMediaElement ? HTMLMediaElement.prototype : null;
+  const mstate = new WeakMap(); // element -> {playing, start, base, rate}
+  const media = new Set();
+  const realMedia = {};
+  if (MP) {
+    realMedia.play = MP.play;
+    realMedia.pause = MP.pause;
+    realMedia.paused = Object.getOwnPropertyDescriptor(MP, 'paused');
+    realMedia.currentTime = Object.getOwnPropertyDescriptor(MP, 'currentTime');
+    realMedia.playbackRate = Object.getOwnPropertyDescriptor(MP, 'playbackRate');
+  }
+  function adoptMedia(el) {
+    let s = mstate.get(el);
+    if (s) return s;
+    s = { playing: !!el.autoplay, start: now, base: 0, rate: realMedia.playbackRate.get.call(el) || 1, ended: false };
+    mstate.set(el, s);
+    media.add(el);
+    // What the browser plays on its own (autoplay) is paused again at once,
+    // without the page seeing that pause.
+    el.addEventListener('playing', () => { if (!realMedia.paused.get.call(el)) { s.hush = true; realMedia.pause.call(el); } });
+    return s;
+  }
+  // The frame rate of a media source, from deckreel's server (which asks
+  // ffprobe), to seek to the source frame nearest each virtual time; 0
+  // when unknown (a remote page), and then the frame shown at that time.
+  const mediaInfo = new Map(); // url -> {fps}
+  function sourceFPS(el) {
+    const url = el.currentSrc;
+    if (!url) return 0;
+    let info = mediaInfo.get(url);
+    if (!info) {
+      info = { fps: 0 };
+      try {
+        const u = new URL(url, location.href);
+        if (u.origin === location.origin && realOpen) {
+          const x = new XMLHttpRequest();
+          realOpen.call(x, 'GET', '/__deckreel/media?src=' + encodeURIComponent(u.pathname), false);
+          realSend.call(x);
+          if (x.status === 200) info = JSON.parse(x.responseText);
+        }
+      } catch (e) { /* unknown */ }
+      mediaInfo.set(url, info);
+    }
+    return info.fps || 0;
+  }
+  function mediaPosition(el, s) {
+    if (!s.playing) return s.base;
+    let pos = s.base + (now - s.start) / 1000 * s.rate;
+    const d = el.duration;
+    if (Number.isFinite(d) && d > 0) {
+      if (el.loop) pos = ((pos % d) + d) % d;
+      else pos = Math.min(Math.max(pos, 0), d);
+    }
+    return pos;
+  }
+  function rebase(el, s) {
+    s.base = mediaPosition(el, s);
+    s.start = now;
+  }
+  function fire(el, type) { el.dispatchEvent(new Event(type)); }
+  if (MP) {
+    window.addEventListener('pause', (e) => {
+      const s = mstate.get(e.target);
+      if (s && s.hush) { s.hush = false; e.stopImmediatePropagation(); }
+    }, true);
+    MP.play = function () {
+      const s = adoptMedia(this);
+      if (!s.playing) {
+        if (s.ended || (Number.isFinite(this.duration) && s.base >= this.duration)) s.base = 0;
+        s.playing = true; s.ended = false; s.start = now;
+        if (this.networkState === 0) this.load();
+        trackLoad(this);
+        fire(this, 'play');
+        fire(this, 'playing');
+      }
+      return Promise.resolve();
+    };
+    MP.pause = function () {
+      const s = adoptMedia(this);
+      if (s.playing) {
+        rebase(this, s);
+        s.playing = false;
+        fire(this, 'pause');
+      }
+    };
+    Object.defineProperty(MP, 'paused', {
+      configurable: true, enumerable: true,
+      get() { const s = mstate.get(this); return s ? !s.playing : realMedia.paused.get.call(this); },
+    });
+    Object.defineProperty(MP, 'currentTime', {
+      configurable: true, enumerable: true,
+      get() { const s = mstate.get(this); return s ? mediaPosition(this, s) : realMedia.currentTime.get.call(this); },
+      set(v) {
+        const s = adoptMedia(this);
+        // The seek itself is made at the end of the step, once: see seek().
+        s.base = Number(v) || 0; s.start = now; s.ended = false; s.dirty = true;
+      },
+    });
+    Object.defineProperty(MP, 'playbackRate', {
+      configurable: true, enumerable: true,
+      get() { return realMedia.playbackRate.get.call(this); },
+      set(v) {
+        const s = adoptMedia(this);
+        rebase(this, s);
+        realMedia.playbackRate.set.call(this, v);
+        s.rate = Number(v) || 0;
+      },
+    });
+  }
+
+  // seekTarget is where to seek to show the source frame nearest pos:
+  // the middle of that frame, as seeking to its start could land on
+  // either side of it after rounding.
+  function seekTarget(el, pos) {
+    const fps = sourceFPS(el);
+    const d = el.duration;
+    if (fps > 0) {
+      let k = Math.round(pos * fps + 1e-6);
+      if (Number.isFinite(d)) k = Math.min(k, Math.max(0, Math.ceil(d * fps - 1e-6) - 1));
+      return (k + 0.5) / fps;
+    }
+    return Math.min(pos + 0.0005, Number.isFinite(d) ? d : Infinity);
+  }
+  function seekedOrTimeout(el) {
+    return new Promise((resolve) => {
+      const end = begin('seek ' + (el.currentSrc || el.src));
+      const done = () => { el.removeEventListener('seeked', done); el.removeEventListener('error', done); end(); resolve(); };
+      el.addEventListener('seeked', done);
+      el.addEventListener('error', done);
+    });
+  }
+  function syncMedia(seekNow) {
+    let changed = false;
+    const waits = [];
+    for (const el of media) {
+      const s = mstate.get(el);
+      if (!el.isConnected) { if (!s.playing) media.delete(el); continue; }
+      if (!s.playing && !s.dirty) continue;
+      const d = el.duration;
+      let pos = mediaPosition(el, s);
+      if (!el.loop && Number.isFinite(d) && d > 0 && s.base + (now - s.start) / 1000 * s.rate >= d) {
+        s.playing = false; s.base = d; s.ended = true;
+        waits.push(Promise.resolve().then(() => { fire(el, 'pause'); fire(el, 'ended'); }));
+        pos = d;
+      }
+      if (el.readyState < 1) continue; // settle waits for its data
+      const target = seekTarget(el, pos);
+      if (Math.abs(realMedia.currentTime.get.call(el) - target) < 1e-6) { s.dirty = false; continue; }
+      changed = true;
+      if (!seekNow) { s.dirty = true; continue; }
+      s.dirty = false;
+      realMedia.currentTime.set.call(el, target);
+      waits.push(seekedOrTimeout(el));
+    }
+    return { changed, wait: Promise.all(waits) };
+  }
+
   // ---- animations -------------------------------------------------------
   // Each animation is adopted the first time a step sees it: it is paused and
   // from then on its currentTime is set from the virtual clock. An animation
   // created by a callback at virtual time T is seen in the same step, so its
   // start time is T exactly. Animations the page paused itself are left alone.
+  //
+  // Every state is read before any time is written: a write invalidates
+  // style, and a read after it (playState, computed timing) would
+  // recalculate the style of the whole document once per animation.
   const adopted = new WeakMap();
+  function endTime(a) {
+    const ct = a.effect && a.effect.getComputedTiming ? a.effect.getComputedTiming() : null;
+    return ct ? ct.endTime : Infinity;
+  }
   function syncAnimations() {
     let running = false;
     const list = document.getAnimations ? document.getAnimations() : [];
+    const writes = [];
     for (const a of list) {
       let s = adopted.get(a);
+      const ps = a.playState;
       if (!s) {
-        if (a.playState === 'paused' || a.playState === 'idle') continue;
-        s = { start: now, rate: a.playbackRate || 1, base: 0 };
+        if (ps === 'paused' || ps === 'idle') continue;
+        s = { start: now, rate: a.playbackRate || 1, base: 0, end: endTime(a) };
         adopted.set(a, s);
-        a.pause();
-      } else if (a.playState !== 'paused' && a.playState !== 'finished') {
+        writes.push(a, s);
+        continue;
+      }
+      if (ps !== 'paused' && ps !== 'finished') {
         // The page called play() (or changed play state) after adoption:
         // restart our bookkeeping from its current position.
         s.base = a.currentTime || 0;
         s.start = now;
         s.rate = a.playbackRate || 1;
-        a.pause();
+        s.end = endTime(a);
       }
-      const t = s.base + (now - s.start) * s.rate;
-      a.currentTime = t;
-      if (!running) {
-        const ct = a.effect && a.effect.getComputedTiming ? a.effect.getComputedTiming() : null;
-        if (!ct || !(t >= ct.endTime)) running = true;
-      }
+      writes.push(a, s);
     }
-    const svgs = document.querySelectorAll('svg');
+    for (let i = 0; i < writes.length; i += 2) {
+      const a = writes[i];
+      const s = writes[i + 1];
+      if (a.playState !== 'paused') a.pause();
+      const t = s.base + (now - s.start) * s.rate;
+      if (a.currentTime !== t) a.currentTime = t;
+      if (!running && !(t >= s.end)) running = true;
+    }
+    const svgs = document.getElementsByTagName('svg');
     for (const svg of svgs) {
       if (svg.ownerSVGElement || typeof svg.setCurrentTime !== 'function') continue;
       if (!svg.querySelector('animate,animateTransform,animateMotion,set')) continue;
       svg.pauseAnimations();
-      svg.setCurrentTime(now / 1000);
+      svg.setCurrentTime((now - origin) / 1000);
       running = true;
     }
     return running;
@@ -145,16 +526,22 @@
   // ---- stepping ---------------------------------------------------------
   // step(t, draw) advances virtual time to t (ms): it runs every timer due by
   // t in order, then, if draw is set, the frame's rAF callbacks with
-  // timestamp t, then seeks every animation to t. It returns what the next
-  // step may change, for change detection.
-  async function step(t, draw) {
+  // timestamp t, then steps the iframes, seeks every animation and media
+  // element to t and waits for the loads all that started. It returns what
+  // the next step may change, for change detection.
+  async function step(t, draw, seekMedia = true) {
     activity = 0;
     errors = [];
+    let any = false;
     for (let guard = 0; guard < 100000; guard++) {
       const next = nextDueTimer(t);
       if (!next) break;
       const { id, t: timer } = next;
-      if (timer.due > now) now = timer.due;
+      if (timer.due > now) {
+        await settle();
+        any = any || settled;
+        now = timer.due;
+      }
       if (timer.interval >= 0) {
         timer.due += timer.interval;
         timer.seq = seq++;
@@ -164,21 +551,38 @@
       call(timer.fn, window, timer.args);
       await yieldTask();
     }
-    if (t > now) now = t;
+    if (t > now) {
+      await settle();
+      any = any || settled;
+      now = t;
+    }
     if (draw) {
       const cbs = rafs;
       rafs = new Map();
-      for (const cb of cbs.values()) call(cb, window, [now]);
+      const ts = perfNow();
+      for (const cb of cbs.values()) call(cb, window, [ts]);
       if (cbs.size) await yieldTask();
     }
+    for (const c of children) {
+      if (!c.alive()) { children.delete(c); any = true; continue; }
+      let st;
+      try { st = await c.step(t, draw); } catch (e) { children.delete(c); any = true; continue; }
+      any = any || st.changed;
+      for (const e of st.errors) errors.push(e);
+    }
+    const m = syncMedia(seekMedia);
     const animating = syncAnimations();
+    await m.wait;
+    await settle();
+    any = any || settled;
     // The picture can differ from the previous frame's only if a callback
     // ran, the DOM was changed from outside our callbacks (network, events),
-    // or an animation was live at either end of the interval.
-    const changed = activity > 0 || mutations > 0 || animating || lastAnimating;
-    lastAnimating = animating;
+    // a load finished, an iframe changed, a media element played, or an
+    // animation was live at either end of the interval.
+    const changed = any || activity > 0 || mutations > 0 || animating || lastAnimating || m.changed;
+    lastAnimating = animating || m.changed;
     mutations = 0;
-    return { now, changed, animating, rafPending: rafs.size > 0, nextTimer: nextTimerDue(), errors };
+    return { now, changed, animating, rafPending: rafs.size > 0, nextTimer: nextTimerDue(), errors, notices: notices.splice(0) };
   }
   let lastAnimating = true;
 
@@ -194,16 +598,24 @@
   let frameNo = -1;
   // Its status's changed is true if any frame it stepped changed, so a tab
   // that seeks over a still stretch knows its last picture is still good.
-  async function seek(frame, fps) {
+  // Media elements are seeked on the last frame only, and not at all when
+  // media is false: the frames before it are not drawn, and a video seeked
+  // twice between two drawn frames shows the first seek (see
+  // capture.Tab.SeekOver).
+  async function seek(frame, fps, media = true) {
     let st = null;
     let any = false;
+    const all = [];
     while (frameNo < frame) {
       frameNo++;
-      st = await step(frameNo * 1000 / fps, true);
+      reportStep(frameNo);
+      st = await step(frameNo * 1000 / fps, true, media && frameNo === frame);
       any = any || st.changed;
+      for (const n of st.notices) all.push(n);
     }
     st.frame = frameNo;
     st.changed = any;
+    st.notices = all;
     return st;
   }
 
@@ -214,50 +626,72 @@
   async function advance(limit, fps) {
     let same = 0;
     const errs = [];
+    const all = [];
     while (frameNo < limit) {
       frameNo++;
+      reportStep(frameNo);
       const st = await step(frameNo * 1000 / fps, true);
       for (const e of st.errors) errs.push(e);
+      for (const n of st.notices) all.push(n);
       if (st.changed) {
         st.frame = frameNo;
         st.same = same;
         st.errors = errs;
+        st.notices = all;
         return st;
       }
       same++;
     }
-    return { frame: frameNo, changed: false, same, now, errors: errs };
+    return { frame: frameNo, changed: false, same, now, errors: errs, notices: all };
   }
 
-  // ready waits until fonts and images are loaded and decoded.
+  // ready waits until the document is loaded, its fonts and images are
+  // decoded and its media have their first frame.
   async function ready() {
     if (document.readyState !== 'complete') {
       await new Promise((r) => window.addEventListener('load', r, { once: true }));
     }
     if (document.fonts && document.fonts.ready) await document.fonts.ready;
+    for (const el of document.querySelectorAll('video,audio')) trackLoad(el);
+    await settle();
     const imgs = Array.from(document.images || []);
     const broken = [];
     await Promise.all(imgs.map((img) => img.decode().catch(() => { if (img.src) broken.push(img.currentSrc || img.src); })));
-    return { broken, title: document.title || '' };
+    for (const el of media) {
+      if (el.error) broken.push(el.currentSrc || el.src || '<' + el.localName + '>');
+    }
+    return { broken, title: document.title || '', notices: notices.splice(0) };
   }
 
-  const observer = new MutationObserver(() => { mutations++; });
+  const observer = new MutationObserver((records) => {
+    mutations += records.length;
+    for (const r of records) {
+      if (r.type === 'childList') for (const n of r.addedNodes) trackTree(n);
+      else if (r.type === 'attributes' && /^(src|srcset|href|data)$/.test(r.attributeName)) trackLoad(r.target);
+    }
+  });
   function observe() {
     observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   }
   if (document.documentElement) observe();
   else document.addEventListener('DOMContentLoaded', observe, { once: true });
 
-  Object.defineProperty(window, '__deckreel', {
-    value: Object.freeze({
-      step,
-      seek,
-      advance,
-      ready,
-      now: () => now,
-      realNow: realPerfNow,
-      frame: () => frameNo,
-    }),
-    enumerable: false,
+  const ctl = Object.freeze({
+    step,
+    seek,
+    advance,
+    ready,
+    now: () => now,
+    realNow: realPerfNow,
+    frame: () => frameNo,
+    // attach registers a child document's controller, which this document
+    // steps from then on.
+    attach(c) { children.add(c); },
   });
+  Object.defineProperty(window, '__deckreel', { value: ctl, enumerable: false });
+  if (parentCtl) {
+    let gone = false;
+    window.addEventListener('pagehide', () => { gone = true; });
+    parentCtl.attach({ step, alive: () => !gone && !window.closed });
+  }
 })();

@@ -130,6 +130,12 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			}
 		}
 		err = captureBatch(ctx, cfg, browser, &tab, b, out)
+		if hung := (*HungError)(nil); errors.As(err, &hung) {
+			// The tab counts its page's own frames; say the render's.
+			pj, _ := pageOf(cfg.Pages, b.Start)
+			hung.Frame += cfg.Pages[pj].Start
+			hung.T = float64(hung.Frame) / float64(max(cfg.Pages[pj].Tab.FPS, 1))
+		}
 		if err == nil {
 			sched.Done(b, time.Since(start))
 			if cfg.OnCaptured != nil {
@@ -141,6 +147,11 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			return ctx.Err()
 		}
 		retry := transient(err)
+		if hung := (*HungError)(nil); errors.As(err, &hung) && b.Attempt >= 1 {
+			// A page that hangs on its own hangs again: one retry
+			// tells that from a slow machine, more only waste time.
+			retry = false
+		}
 		if retry {
 			// The tab, or the browser if a renderer hung or died (tabs of
 			// one site can share a renderer), may be broken: the next batch
@@ -216,6 +227,9 @@ func pageFailure(cfg Config, st Status) error {
 func transient(err error) bool {
 	if errors.Is(err, ErrNotReady) {
 		return false
+	}
+	if hung := (*HungError)(nil); errors.As(err, &hung) {
+		return true
 	}
 	return errors.Is(err, ErrTabCrashed) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errNoScreenshot) || errors.Is(err, errReload)
 }
@@ -296,7 +310,7 @@ func captureBatch(ctx context.Context, cfg Config, browser *Browser, tabp *pageT
 	// before it are stepped through first, on their own.
 	seekedChanged := false
 	if start-1 > tab.Frame() {
-		before, err := tab.Seek(ctx, start-1)
+		before, err := tab.SeekOver(ctx, start-1)
 		if err != nil {
 			return err
 		}

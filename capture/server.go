@@ -25,6 +25,7 @@ type Server struct {
 	mu      sync.Mutex
 	blocked map[string]bool
 	onBlock func(host string)
+	media   mediaInfos
 }
 
 // Serve starts serving root (an fs.FS; use os.Root.FS or os.DirFS) on
@@ -51,6 +52,10 @@ func Serve(root fs.FS, onBlock func(host string)) (*Server, error) {
 				return
 			}
 			w.Header().Set("Cache-Control", "no-store")
+			if r.URL.Path == mediaInfoPath {
+				s.serveMediaInfo(w, r)
+				return
+			}
 			files.ServeHTTP(w, r)
 		}),
 		ReadHeaderTimeout: 10 * time.Second,

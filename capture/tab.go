@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/headlessexperimental"
 	"github.com/chromedp/cdproto/inspector"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/deckreel/deckreel/assets"
@@ -54,6 +56,27 @@ type Status struct {
 	// frame callbacks in the frames this call stepped through for the
 	// caller: for Seek, the target frame only; for Advance, every frame.
 	Errors []string `json:"errors"`
+	// Notices are what the page did that a user should hear of: dialogs
+	// it opened (dismissed at once) and loads time went on without.
+	Notices []Notice `json:"notices"`
+}
+
+// Notice is something the page did that the render went past: a dialog it
+// opened (Kind "dialog", dismissed at once) or a load that held virtual
+// time for longer than the ready timeout (Kind "stalled").
+type Notice struct {
+	Kind string `json:"kind"`
+	Text string `json:"text"`
+}
+
+func (n Notice) String() string {
+	switch n.Kind {
+	case "dialog":
+		return "the page opened a dialog, dismissed: " + n.Text
+	case "stalled":
+		return "a load took longer than the ready timeout and time went on without it: " + n.Text
+	}
+	return n.Kind + ": " + n.Text
 }
 
 // TabOptions configures a tab.
@@ -69,6 +92,21 @@ type TabOptions struct {
 	// OnPageError is called (from the tab's event goroutine) for every
 	// uncaught page exception.
 	OnPageError func(PageError)
+	// OnNotice is called for every Notice, from the goroutine using the
+	// tab or from its event goroutine.
+	OnNotice func(Notice)
+}
+
+// HungError is a page whose script stopped answering: a step of virtual
+// time did not finish within the batch timeout (an endless loop, or a
+// callback that never returns).
+type HungError struct {
+	Frame int     // the frame being stepped to
+	T     float64 // its virtual time, seconds
+}
+
+func (e *HungError) Error() string {
+	return fmt.Sprintf("the page stopped responding at t=%.3fs (frame %d): a script ran past the batch timeout", e.T, e.Frame)
 }
 
 // Tab is one browser tab loaded with the page under virtual time. A Tab is
@@ -83,6 +121,9 @@ type Tab struct {
 	title  string
 	broken []string
 	ticks  float64 // last beginFrame time, ms
+	// stepping is the frame the page's script last started to step, which
+	// it reports through a binding as it goes: a hung page cannot answer.
+	stepping atomic.Int64
 	// lastShot is the last picture taken; it stays valid while seeking over
 	// frames that do not change. Shots are never modified after capture.
 	lastShot []byte
@@ -151,8 +192,42 @@ func (t *Tab) load(ctx context.Context) error {
 			}
 		})
 	}
-	script := assets.TimeControlScript(t.opts.Epoch.UnixMilli())
+	// The time-control script dismisses the dialogs of every document it
+	// runs in; one it could not reach (a cross-origin frame) is dismissed
+	// here, as a dialog left open blocks the page.
+	dialogs := chromedp.Events(t.ctx, page.JavascriptDialogOpening)
+	t.wg.Go(func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			if t.opts.OnNotice != nil {
+				t.opts.OnNotice(Notice{Kind: "dialog", Text: fmt.Sprintf("%s(%q)", ev.Type, ev.Message)})
+			}
+			if _, err := chromedp.Call(t.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{}); err != nil {
+				return
+			}
+		}
+	})
+	steps := chromedp.Events(t.ctx, runtime.BindingCalled)
+	t.wg.Go(func() {
+		for ev, err := range steps {
+			if err != nil {
+				return
+			}
+			if ev.Name != stepBinding {
+				continue
+			}
+			if n, err := strconv.Atoi(ev.Payload); err == nil {
+				t.stepping.Store(int64(n))
+			}
+		}
+	})
+	script := assets.TimeControlScript(t.opts.Epoch.UnixMilli(), t.opts.ReadyTimeout)
 	setup := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, runtime.AddBinding, runtime.AddBindingParams{Name: stepBinding}); err != nil {
+			return fmt.Errorf("add step binding: %w", err)
+		}
 		if _, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script}); err != nil {
 			return fmt.Errorf("inject time control: %w", err)
 		}
@@ -179,15 +254,40 @@ func (t *Tab) load(ctx context.Context) error {
 		return t.loadError("load", err, rctx)
 	}
 	type readyResult struct {
-		Broken []string `json:"broken"`
-		Title  string   `json:"title"`
+		Broken  []string `json:"broken"`
+		Title   string   `json:"title"`
+		Notices []Notice `json:"notices"`
 	}
 	res, err := chromedp.Run(rctx, chromedp.Evaluate[readyResult](`window.__deckreel ? window.__deckreel.ready() : Promise.reject(new Error("time-control script missing"))`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		return t.loadError("wait for fonts and images", err, rctx)
 	}
 	t.title, t.broken = res.Title, res.Broken
+	t.notify(res.Notices)
 	return nil
+}
+
+// stepBinding is the name of the binding through which the time-control
+// script reports each frame it starts to step.
+const stepBinding = "__deckreelStep"
+
+func (t *Tab) notify(ns []Notice) {
+	if t.opts.OnNotice == nil {
+		return
+	}
+	for _, n := range ns {
+		t.opts.OnNotice(n)
+	}
+}
+
+// stepError is the error of a Seek or Advance that failed: a page that did
+// not answer before ctx's deadline hung.
+func (t *Tab) stepError(ctx context.Context, what string, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && !t.crashed.Load() && t.ctx.Err() == nil {
+		f := int(t.stepping.Load())
+		return fmt.Errorf("%s: %w", what, &HungError{Frame: f, T: float64(f) / float64(t.opts.FPS)})
+	}
+	return fmt.Errorf("%s: %w", what, t.wrap(err))
 }
 
 // pageError locates an exception at its first stack frame in the page's
@@ -220,17 +320,31 @@ func (t *Tab) loadError(what string, err error, rctx context.Context) error {
 // Seek steps virtual time frame by frame up to frame (which must not be
 // behind the current one) and returns the script's status after it.
 func (t *Tab) Seek(ctx context.Context, frame int) (Status, error) {
+	return t.seek(ctx, frame, true)
+}
+
+// SeekOver is Seek to a frame that will not be drawn: the page's media
+// elements are not seeked (their play state still runs). A video seeked
+// twice between two drawn frames shows the first of those seeks: Chrome
+// sends a paused video's new frame to the compositor only once the frame
+// before it was drawn, and drops the frames that came meanwhile.
+func (t *Tab) SeekOver(ctx context.Context, frame int) (Status, error) {
+	return t.seek(ctx, frame, false)
+}
+
+func (t *Tab) seek(ctx context.Context, frame int, media bool) (Status, error) {
 	if frame < t.frame {
 		return Status{}, fmt.Errorf("seek to frame %d: tab is already at frame %d", frame, t.frame)
 	}
 	sctx, stop := t.bind(ctx)
 	defer stop()
 	st, err := chromedp.Run(sctx, chromedp.Evaluate[Status](
-		fmt.Sprintf("window.__deckreel.seek(%d, %d)", frame, t.opts.FPS), chromedp.EvalAwaitPromise))
+		fmt.Sprintf("window.__deckreel.seek(%d, %d, %t)", frame, t.opts.FPS, media), chromedp.EvalAwaitPromise))
 	if err != nil {
-		return Status{}, fmt.Errorf("advance page to frame %d: %w", frame, t.wrap(err))
+		return Status{}, t.stepError(ctx, fmt.Sprintf("advance page to frame %d", frame), err)
 	}
 	t.frame = frame
+	t.notify(st.Notices)
 	return st, nil
 }
 
@@ -247,9 +361,10 @@ func (t *Tab) Advance(ctx context.Context, limit int) (Status, error) {
 	st, err := chromedp.Run(sctx, chromedp.Evaluate[Status](
 		fmt.Sprintf("window.__deckreel.advance(%d, %d)", limit, t.opts.FPS), chromedp.EvalAwaitPromise))
 	if err != nil {
-		return Status{}, fmt.Errorf("advance page from frame %d: %w", t.frame+1, t.wrap(err))
+		return Status{}, t.stepError(ctx, fmt.Sprintf("advance page from frame %d", t.frame+1), err)
 	}
 	t.frame = st.Frame
+	t.notify(st.Notices)
 	return st, nil
 }
 
@@ -272,7 +387,7 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 				})
 			})
 			if err != nil {
-				return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrap(err))
+				return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrapCtx(ctx, err))
 			}
 			if len(res.ScreenshotData) > 0 {
 				return res.ScreenshotData, nil
@@ -284,7 +399,7 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 		Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrap(err))
+		return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrapCtx(ctx, err))
 	}
 	return res.Data, nil
 }
@@ -313,6 +428,15 @@ func (t *Tab) bind(ctx context.Context) (context.Context, func()) {
 // ErrTabCrashed reports that the tab or the browser went away; the batch may
 // be retried on a new tab.
 var ErrTabCrashed = errors.New("browser tab crashed or disconnected")
+
+// wrapCtx is wrap for a command run under ctx: one cut off by ctx's
+// deadline says so (the command's own error may read "context canceled").
+func (t *Tab) wrapCtx(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+	}
+	return t.wrap(err)
+}
 
 func (t *Tab) wrap(err error) error {
 	if t.crashed.Load() {

@@ -27,9 +27,13 @@
 
   // at runs fn at the virtual time of frame. Timers are set while the page
   // loads, at virtual time 0, so the due time is the frame time exactly.
+  // vnow is deckreel's virtual time in ms, 0 at frame 0 (performance.now()
+  // starts a little after 0, as in a browser).
+  function vnow() { return window.__deckreel ? window.__deckreel.now() : performance.now(); }
+
   function at(frame, fn) {
     const t = frame * 1000 / S.fps;
-    const now = performance.now();
+    const now = vnow();
     if (t <= now) { fn(); return; }
     let d = t - now;
     // now + d must not round above t, or the timer would run a frame late.

@@ -132,7 +132,7 @@ func openVirtual(t *testing.T, url string) context.Context {
 	ctx := browserTab(t)
 	ctx, cancel := context.WithTimeout(ctx, 40*time.Second)
 	t.Cleanup(cancel)
-	script := assets.TimeControlScript(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli())
+	script := assets.TimeControlScript(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli(), 30*time.Second)
 	setup := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script})
 		return err
@@ -184,7 +184,7 @@ func TestRevealStepsMatchPresentation(t *testing.T) {
 			changes, err := chromedp.Run(ctx, chromedp.Evaluate[[]change](stateJS+`
 (async () => {
   const seen = [{ state: deckState(), at: 0 }];
-  const note = () => { const s = deckState(); if (s !== seen[seen.length - 1].state) seen.push({ state: s, at: performance.now() }); };
+  const note = () => { const s = deckState(); if (s !== seen[seen.length - 1].state) seen.push({ state: s, at: window.__deckreel.now() }); };
   for (const ev of ['slidechanged', 'fragmentshown']) Reveal.on(ev, note);
   await window.__deckreel.seek(`+fmt.Sprint(total)+`, 30);
   return seen;

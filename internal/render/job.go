@@ -666,7 +666,7 @@ func snapshotRequestAt(req Request, s job.Settings, source string) (Request, err
 // (when the build recorded one), since a new build may draw pages
 // differently and its chunks must not be mixed with an older build's.
 func buildKey() string {
-	parts := []string{assets.TimeControlScript(0), assets.DeckBaseCSS(), assets.DeckTemplate(),
+	parts := []string{assets.TimeControlScript(0, 0), assets.DeckBaseCSS(), assets.DeckTemplate(),
 		assets.DeckPlayer(), assets.ImageTemplate(), assets.RevealDriver()}
 	for _, t := range assets.DeckThemes() {
 		css, _ := assets.DeckTheme(t)

@@ -230,6 +230,7 @@ func (p *plan) tabOptions(url string) capture.TabOptions {
 		URL: url, Width: p.req.Width, Height: p.req.Height, FPS: p.req.FPS,
 		Epoch: p.req.Epoch, ReadyTimeout: p.req.ReadyTimeout, Transparent: p.req.Media.Transparent,
 		OnPageError: func(pe capture.PageError) { p.warns.add("page error: %s", pe) },
+		OnNotice:    func(n capture.Notice) { p.warns.add("%s", n) },
 	}
 }
 
