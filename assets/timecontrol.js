@@ -284,11 +284,13 @@
 
   // The DOM and its loads: a layout is forced so that fonts and images the
   // new content needs start loading now, then every load is waited for.
-  async function settle() {
+  // Without layout (nothing ran that could need a font or an image), it
+  // spares a style recalculation.
+  async function settle(layout = true) {
     settled = false;
     for (let guard = 0; guard < 1000; guard++) {
       await yieldTask(); // mutation records are delivered, handlers run
-      if (document.documentElement) document.documentElement.getBoundingClientRect();
+      if ((layout || guard > 0) && document.documentElement) document.documentElement.getBoundingClientRect();
       if (document.fonts && document.fonts.status === 'loading') {
         settled = true;
         const end = begin('fonts');
@@ -475,41 +477,28 @@
   // Every state is read before any time is written: a write invalidates
   // style, and a read after it (playState, computed timing) would
   // recalculate the style of the whole document once per animation.
+  //
+  // document.getAnimations() recalculates style too. A step in which no
+  // page code ran and the DOM did not change cannot have made or restarted
+  // an animation, so it seeks the list the step before found.
   const adopted = new WeakMap();
+  let animList = null;
   function endTime(a) {
     const ct = a.effect && a.effect.getComputedTiming ? a.effect.getComputedTiming() : null;
     return ct ? ct.endTime : Infinity;
   }
-  function syncAnimations() {
+  function syncAnimations(fresh) {
     let running = false;
-    const list = document.getAnimations ? document.getAnimations() : [];
-    const writes = [];
-    for (const a of list) {
-      let s = adopted.get(a);
-      const ps = a.playState;
-      if (!s) {
-        if (ps === 'paused' || ps === 'idle') continue;
-        s = { start: now, rate: a.playbackRate || 1, base: 0, end: endTime(a) };
-        adopted.set(a, s);
-        writes.push(a, s);
-        continue;
-      }
-      if (ps !== 'paused' && ps !== 'finished') {
-        // The page called play() (or changed play state) after adoption:
-        // restart our bookkeeping from its current position.
-        s.base = a.currentTime || 0;
-        s.start = now;
-        s.rate = a.playbackRate || 1;
-        s.end = endTime(a);
-      }
-      writes.push(a, s);
-    }
+    if (fresh || !animList) animList = syncAnimationStates();
+    const writes = animList;
     for (let i = 0; i < writes.length; i += 2) {
       const a = writes[i];
       const s = writes[i + 1];
-      if (a.playState !== 'paused') a.pause();
+      if (s.pause) a.pause();
+      s.pause = false;
       const t = s.base + (now - s.start) * s.rate;
-      if (a.currentTime !== t) a.currentTime = t;
+      if (s.t !== t) a.currentTime = t;
+      s.t = t;
       if (!running && !(t >= s.end)) running = true;
     }
     const svgs = document.getElementsByTagName('svg');
@@ -521,6 +510,39 @@
       running = true;
     }
     return running;
+  }
+
+  // syncAnimationStates reads the state of every animation of the document,
+  // adopting new ones, and returns the ones to seek as pairs (animation,
+  // state).
+  function syncAnimationStates() {
+    const list = document.getAnimations ? document.getAnimations() : [];
+    const writes = [];
+    for (const a of list) {
+      let s = adopted.get(a);
+      const ps = a.playState;
+      if (!s) {
+        if (ps === 'paused' || ps === 'idle') continue;
+        s = { start: now, rate: a.playbackRate || 1, base: 0, end: endTime(a), pause: true, t: NaN };
+        adopted.set(a, s);
+        writes.push(a, s);
+        continue;
+      }
+      if (ps !== 'paused' && ps !== 'finished') {
+        // The page called play() (or changed play state) after adoption:
+        // restart our bookkeeping from its current position.
+        s.base = a.currentTime || 0;
+        s.start = now;
+        s.rate = a.playbackRate || 1;
+        s.end = endTime(a);
+        s.pause = true;
+        s.t = NaN;
+      } else if (a.currentTime !== s.t) {
+        s.t = NaN; // the page seeked it: seek it back to virtual time
+      }
+      writes.push(a, s);
+    }
+    return writes;
   }
 
   // ---- stepping ---------------------------------------------------------
@@ -570,10 +592,11 @@
       any = any || st.changed;
       for (const e of st.errors) errors.push(e);
     }
+    const ran = any || activity > 0 || mutations > 0;
     const m = syncMedia(seekMedia);
-    const animating = syncAnimations();
+    const animating = syncAnimations(ran);
     await m.wait;
-    await settle();
+    await settle(ran || m.changed);
     any = any || settled;
     // The picture can differ from the previous frame's only if a callback
     // ran, the DOM was changed from outside our callbacks (network, events),
