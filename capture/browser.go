@@ -8,7 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/headlessexperimental"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
@@ -111,6 +114,9 @@ type BrowserOptions struct {
 	// whose default seccomp profile does not let the sandbox start, and as
 	// root, where Chrome refuses to run with it.
 	NoSandbox bool
+	// OnFallback is told why a browser launched for ModeBeginFrame runs
+	// in ModeScreenshot instead (see Launch).
+	OnFallback func(error)
 }
 
 // Browser is one running Chrome. Its lifetime is its context: Close cancels
@@ -126,7 +132,62 @@ type Browser struct {
 // Launch starts Chrome. The browser lives until Close or until ctx ends; the
 // caller must call Close on every path. It first sweeps the profiles that
 // killed browsers left (see SweepProfiles).
+//
+// In ModeBeginFrame it draws one frame with HeadlessExperimental.beginFrame
+// first: some headless-shell builds lack it or return no picture, and then
+// every frame of the render would be blank or fail. Such a browser is
+// closed and started again in ModeScreenshot, and OnFallback told why.
 func Launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
+	b, err := launch(ctx, opts)
+	if err != nil || opts.Mode != ModeBeginFrame {
+		return b, err
+	}
+	cerr := b.checkBeginFrame(ctx)
+	if cerr == nil {
+		return b, nil
+	}
+	b.Close()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if opts.OnFallback != nil {
+		opts.OnFallback(cerr)
+	}
+	opts.Mode = ModeScreenshot
+	return launch(ctx, opts)
+}
+
+// checkBeginFrame draws one frame of a blank tab with beginFrame and
+// requires its screenshot.
+func (b *Browser) checkBeginFrame(ctx context.Context) error {
+	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	tctx, closeTab, err := b.newTarget(cctx)
+	if err != nil {
+		return err
+	}
+	defer closeTab()
+	sctx, stop := context.WithCancel(tctx)
+	defer stop()
+	context.AfterFunc(cctx, stop)
+	for try := range 3 {
+		res, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
+			return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
+				FrameTimeTicks: 1000 + float64(try+1)*beginFrameInterval, Interval: beginFrameInterval,
+				Screenshot: &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng},
+			})
+		})
+		if err != nil {
+			return fmt.Errorf("HeadlessExperimental.beginFrame failed: %w", err)
+		}
+		if len(res.ScreenshotData) > 0 {
+			return nil
+		}
+	}
+	return errors.New("HeadlessExperimental.beginFrame returned no picture")
+}
+
+func launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 	SweepProfiles(os.TempDir())
 	// The profile is ours rather than chromedp's, named with this
 	// process's tag, so that one a killed render left can be told from a

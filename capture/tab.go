@@ -283,7 +283,10 @@ func (t *Tab) notify(ns []Notice) {
 // stepError is the error of a Seek or Advance that failed: a page that did
 // not answer before ctx's deadline hung.
 func (t *Tab) stepError(ctx context.Context, what string, err error) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) && !t.crashed.Load() && t.ctx.Err() == nil {
+	// The command's own deadline (bind copies ctx's) may fire a moment
+	// before ctx's.
+	timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded)
+	if timedOut && !t.crashed.Load() && t.ctx.Err() == nil {
 		f := int(t.stepping.Load())
 		return fmt.Errorf("%s: %w", what, &HungError{Frame: f, T: float64(f) / float64(t.opts.FPS)})
 	}
@@ -376,8 +379,10 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 		// Each beginFrame gets its own, strictly increasing frame time: the
 		// compositor drops a frame whose time is not past the previous one,
 		// and then returns no screenshot. The content does not depend on it;
-		// page time comes from the time-control script.
-		for try := 0; try < 3; try++ {
+		// page time comes from the time-control script. A tab's first frames
+		// with a <video> can also come back empty (the display waits for the
+		// video's own surface): those are tried again, a moment apart.
+		for try := range shotTries {
 			t.ticks += beginFrameInterval
 			res, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
 				return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
@@ -392,6 +397,11 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 			if len(res.ScreenshotData) > 0 {
 				return res.ScreenshotData, nil
 			}
+			if try >= 2 {
+				if err := sleep(ctx, time.Duration(try)*5*time.Millisecond); err != nil {
+					return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrapCtx(ctx, err))
+				}
+			}
 		}
 		return nil, fmt.Errorf("capture frame %d: %w", t.frame, errNoScreenshot)
 	}
@@ -403,6 +413,10 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 	}
 	return res.Data, nil
 }
+
+// shotTries is how many beginFrames a shot may take before the browser is
+// taken to be broken.
+const shotTries = 16
 
 // beginFrameInterval is the compositor frame interval reported with every
 // beginFrame, in milliseconds.

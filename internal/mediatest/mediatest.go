@@ -194,3 +194,21 @@ func run(ctx context.Context, name string, args ...string) ([]byte, error) {
 	}
 	return stdout.Bytes(), nil
 }
+
+// FrameMD5 is ffmpeg's framemd5 of path's decoded picture and sound (when
+// it has any), one line per frame and packet, without the header: two
+// files with the same lines are the same video.
+func FrameMD5(ctx context.Context, path string) ([]string, error) {
+	out, err := run(ctx, "ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-i", "file:"+path,
+		"-map", "0:v", "-map", "0:a?", "-f", "framemd5", "-")
+	if err != nil {
+		return nil, fmt.Errorf("framemd5 of %s: %w", path, err)
+	}
+	var lines []string
+	for line := range strings.Lines(string(out)) {
+		if !strings.HasPrefix(line, "#") {
+			lines = append(lines, strings.TrimSpace(line))
+		}
+	}
+	return lines, nil
+}

@@ -216,7 +216,10 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 		return nil, &InputError{Err: err}
 	}
 	p.rep.Logf("capture: %s via %s, %d tab(s)", path, mode, req.Workers)
-	p.browser = capture.BrowserOptions{Path: path, Mode: mode, Width: req.Width, Height: req.Height, NoSandbox: req.NoSandbox}
+	p.browser = capture.BrowserOptions{Path: path, Mode: mode, Width: req.Width, Height: req.Height, NoSandbox: req.NoSandbox,
+		OnFallback: func(err error) {
+			p.warns.add("%s cannot draw frames with beginFrame (%v): capturing with Page.captureScreenshot instead, which is slower", path, err)
+		}}
 	if !req.AllowNet {
 		p.browser.Proxy = p.pages.proxy
 		p.browser.BypassHosts = p.pages.bypass
