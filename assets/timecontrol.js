@@ -157,12 +157,13 @@
   let inflight = 0;
   let idleWaiters = [];
   let settled = false; // settle() waited for something this step
-  function begin(what) {
+  function begin(what, onStall) {
     inflight++;
     let done = false;
     const timer = realSetTimeout(() => {
       if (done) return;
       notices.push({ kind: 'stalled', text: String(what) });
+      if (onStall) onStall();
       end();
     }, IO_TIMEOUT);
     function end() {
@@ -216,6 +217,29 @@
       this.addEventListener('loadend', end, { once: true });
       try { return realSend.call(this, body); } catch (e) { end(); throw e; }
     };
+  }
+
+  // A message posted to a worker is a load too, until the worker answers:
+  // lottie-web, PDF.js and others fetch and parse in a worker. A worker
+  // that once did not answer within IO_TIMEOUT is taken not to answer and
+  // no longer waited for.
+  if (window.Worker) {
+    const RealWorker = window.Worker;
+    window.Worker = new Proxy(RealWorker, {
+      construct(target, args, newTarget) {
+        const w = Reflect.construct(target, args, newTarget);
+        const pending = [];
+        let answers = true;
+        const realPost = w.postMessage;
+        w.postMessage = function (...a) {
+          if (answers) pending.push(begin('worker ' + String(args[0]), () => { answers = false; }));
+          return realPost.apply(this, a);
+        };
+        w.addEventListener('message', () => { const end = pending.shift(); if (end) end(); });
+        w.addEventListener('error', () => { while (pending.length) pending.shift()(); });
+        return w;
+      },
+    });
   }
 
   // Elements that load something are followed from the moment they get
@@ -328,6 +352,13 @@
     s = { playing: !!el.autoplay, start: now, base: 0, rate: realMedia.playbackRate.get.call(el) || 1, ended: false };
     mstate.set(el, s);
     media.add(el);
+    // The browser's own autoplay would run in real time until the pause
+    // below: the attribute goes, and the element still reads as autoplay.
+    if (el.hasAttribute('autoplay')) {
+      el.removeAttribute('autoplay');
+      let autoplay = true;
+      Object.defineProperty(el, 'autoplay', { configurable: true, get: () => autoplay, set: (v) => { autoplay = !!v; } });
+    }
     // What the browser plays on its own (autoplay) is paused again at once,
     // without the page seeing that pause.
     el.addEventListener('playing', () => { if (!realMedia.paused.get.call(el)) { s.hush = true; realMedia.pause.call(el); } });

@@ -56,7 +56,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.deckreel, "deckreel", "bin/deckreel", "deckreel binary to measure")
 	flag.StringVar(&o.dir, "workloads", "../shared/bench", "directory with the benchmark pages")
-	flag.StringVar(&o.only, "only", "", "comma-separated workloads to run (default all): the files, and "+editWorkload+" (a job re-rendered after an edit)")
+	flag.StringVar(&o.only, "only", "", "comma-separated workloads to run (default all): the files, "+animWorkload+" (1000 and 10,000 CSS animations) and "+editWorkload+" (a job re-rendered after an edit)")
 	flag.IntVar(&o.runs, "runs", 1, "runs per measurement; the median is reported")
 	flag.IntVar(&o.fps, "fps", 30, "frames per second")
 	flag.IntVar(&o.width, "width", 1920, "width")
@@ -122,6 +122,11 @@ func run(ctx context.Context, o options) error {
 			capT.Seconds(), encT.Seconds(), med.wall.Seconds()/capT.Seconds(), med.wall.Seconds()/encT.Seconds())
 	}
 	fmt.Println("capture s: raw beginFrame capture of `shots` frames of the page, no pipeline; encode s: ffmpeg encoding `frames` frames of one still with deckreel's settings.")
+	if o.only == "" || slices.Contains(strings.Split(o.only, ","), animWorkload) {
+		if err := benchAnimations(ctx, o, tmp); err != nil {
+			return err
+		}
+	}
 	if o.only == "" || slices.Contains(strings.Split(o.only, ","), editWorkload) {
 		return benchEditOneSlide(ctx, o, tmp)
 	}
