@@ -619,7 +619,7 @@
     for (const c of children) {
       if (!c.alive()) { children.delete(c); any = true; continue; }
       let st;
-      try { st = await c.step(t, draw); } catch (e) { children.delete(c); any = true; continue; }
+      try { st = await c.step(t, draw, seekMedia); } catch (e) { children.delete(c); any = true; continue; }
       any = any || st.changed;
       for (const e of st.errors) errors.push(e);
     }

@@ -35,8 +35,9 @@ type mediaInfos struct {
 // file's frame rate. ffprobe reads the file through this same server, so
 // it sees what the page sees and nothing else.
 func (s *Server) serveMediaInfo(w http.ResponseWriter, r *http.Request) {
-	src := r.URL.Query().Get("src")
-	if src == "" || !strings.HasPrefix(src, "/") {
+	// src is a URL's path, still escaped.
+	src, err := url.PathUnescape(r.URL.Query().Get("src"))
+	if err != nil || src == "" || !strings.HasPrefix(src, "/") {
 		http.Error(w, "src must be a path of this server", http.StatusBadRequest)
 		return
 	}
