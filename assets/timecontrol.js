@@ -254,28 +254,31 @@
     let events = ['load', 'error'];
     if (tag === 'img') {
       src = el.currentSrc || el.src;
-      pending = !!src && !el.complete;
+      // A lazy image out of view does not load until it is scrolled to.
+      pending = !!src && !el.complete && el.loading !== 'lazy';
+    } else if (tag === 'video' || tag === 'audio') {
+      adoptMedia(el);
+      src = el.currentSrc || el.src || (el.querySelector('source') ? 'source' : '');
+      // preload="none" (or "metadata") fetches nothing (or no picture)
+      // until the element plays; "suspend" says the browser stopped.
+      pending = !!src && el.readyState < 2 && el.networkState !== 3 && el.preload !== 'none';
+      src += '#' + el.preload;
+      events = ['loadeddata', 'error', 'suspend', 'deckreel-sourceerror'];
+      const s = el.querySelector('source:last-of-type');
+      if (s) s.addEventListener('error', () => el.dispatchEvent(new Event('deckreel-sourceerror')), { once: true });
     } else if (!loaded) {
       // Until the load event, which ready() waits for, the document's own
       // load covers its scripts, stylesheets and frames.
     } else if (tag === 'script') {
       src = el.src;
-      pending = !!src && el.isConnected && !scriptsSeen.has(el);
+      pending = !!src && el.isConnected && !scriptsSeen.has(el) && !el.noModule;
       scriptsSeen.add(el);
     } else if (tag === 'link') {
       src = el.href;
       pending = !!src && el.isConnected && /(^|\s)stylesheet(\s|$)/i.test(el.rel || '') && !el.sheet;
     } else if (tag === 'iframe' || tag === 'frame') {
       src = el.src || (el.hasAttribute('srcdoc') ? 'srcdoc' : '');
-      pending = !!src && el.isConnected;
-    } else if (tag === 'video' || tag === 'audio') {
-      adoptMedia(el);
-      src = el.currentSrc || el.src || (el.querySelector('source') ? 'source' : '');
-      pending = !!src && el.readyState < 2 && el.networkState !== 3;
-      events = ['loadeddata', 'error'];
-      const s = el.querySelector('source:last-of-type');
-      if (s) s.addEventListener('error', () => el.dispatchEvent(new Event('deckreel-sourceerror')), { once: true });
-      events.push('deckreel-sourceerror');
+      pending = !!src && el.isConnected && el.loading !== 'lazy';
     }
     if (!pending || tracked.get(el) === src) return;
     tracked.set(el, src);
@@ -317,9 +320,10 @@
       if ((layout || guard > 0) && document.documentElement) document.documentElement.getBoundingClientRect();
       if (document.fonts && document.fonts.status === 'loading') {
         settled = true;
-        const end = begin('fonts');
-        await document.fonts.ready;
-        end();
+        await new Promise((resolve) => {
+          const end = begin('fonts', resolve);
+          document.fonts.ready.then(() => { end(); resolve(); });
+        });
         continue;
       }
       if (inflight === 0) return;
@@ -359,6 +363,8 @@
       let autoplay = true;
       Object.defineProperty(el, 'autoplay', { configurable: true, get: () => autoplay, set: (v) => { autoplay = !!v; } });
     }
+    if (s.playing) wantData(el);
+    if (!realMedia.paused.get.call(el)) { s.hush = true; realMedia.pause.call(el); }
     // What the browser plays on its own (autoplay) is paused again at once,
     // without the page seeing that pause.
     el.addEventListener('playing', () => { if (!realMedia.paused.get.call(el)) { s.hush = true; realMedia.pause.call(el); } });
@@ -397,12 +403,21 @@
     }
     return pos;
   }
+  // wantData makes an element that plays fetch its data, as playing does
+  // in a browser, whatever its preload said.
+  function wantData(el) {
+    if (el.preload !== 'auto') el.preload = 'auto';
+    if (el.networkState === 0 && (el.src || el.querySelector('source'))) el.load();
+  }
   function rebase(el, s) {
     s.base = mediaPosition(el, s);
     s.start = now;
   }
   function fire(el, type) { el.dispatchEvent(new Event(type)); }
   if (MP) {
+    // An element the browser started playing before this script saw it is
+    // adopted (and so paused) at once.
+    window.addEventListener('play', (e) => { if (e.isTrusted && e.target instanceof HTMLMediaElement) adoptMedia(e.target); }, true);
     window.addEventListener('pause', (e) => {
       const s = mstate.get(e.target);
       if (s && s.hush) { s.hush = false; e.stopImmediatePropagation(); }
@@ -412,7 +427,7 @@
       if (!s.playing) {
         if (s.ended || (Number.isFinite(this.duration) && s.base >= this.duration)) s.base = 0;
         s.playing = true; s.ended = false; s.start = now;
-        if (this.networkState === 0) this.load();
+        wantData(this);
         trackLoad(this);
         fire(this, 'play');
         fire(this, 'playing');
@@ -424,6 +439,7 @@
       if (s.playing) {
         rebase(this, s);
         s.playing = false;
+        s.dirty = true; // the frame it was paused on is seeked at the step's end
         fire(this, 'pause');
       }
     };
@@ -467,10 +483,10 @@
   }
   function seekedOrTimeout(el) {
     return new Promise((resolve) => {
-      const end = begin('seek ' + (el.currentSrc || el.src));
-      const done = () => { el.removeEventListener('seeked', done); el.removeEventListener('error', done); end(); resolve(); };
-      el.addEventListener('seeked', done);
-      el.addEventListener('error', done);
+      const evs = ['seeked', 'error', 'abort', 'emptied'];
+      const done = () => { for (const ev of evs) el.removeEventListener(ev, done); end(); resolve(); };
+      const end = begin('seek ' + (el.currentSrc || el.src), done);
+      for (const ev of evs) el.addEventListener(ev, done);
     });
   }
   function syncMedia(seekNow) {
@@ -482,7 +498,7 @@
       if (!s.playing && !s.dirty) continue;
       const d = el.duration;
       let pos = mediaPosition(el, s);
-      if (!el.loop && Number.isFinite(d) && d > 0 && s.base + (now - s.start) / 1000 * s.rate >= d) {
+      if (s.playing && !el.loop && Number.isFinite(d) && d > 0 && s.base + (now - s.start) / 1000 * s.rate >= d) {
         s.playing = false; s.base = d; s.ended = true;
         waits.push(Promise.resolve().then(() => { fire(el, 'pause'); fire(el, 'ended'); }));
         pos = d;
@@ -514,13 +530,24 @@
   // an animation, so it seeks the list the step before found.
   const adopted = new WeakMap();
   let animList = null;
+  let animFresh = true; // something may have made or restarted an animation
+  if (window.Element && Element.prototype.animate) {
+    const realAnimate = Element.prototype.animate;
+    Element.prototype.animate = function (...a) { animFresh = true; return realAnimate.apply(this, a); };
+  }
+  if (window.Animation) {
+    for (const m of ['play', 'reverse', 'updatePlaybackRate']) {
+      const real = Animation.prototype[m];
+      if (typeof real === 'function') Animation.prototype[m] = function (...a) { animFresh = true; return real.apply(this, a); };
+    }
+  }
   function endTime(a) {
     const ct = a.effect && a.effect.getComputedTiming ? a.effect.getComputedTiming() : null;
     return ct ? ct.endTime : Infinity;
   }
   function syncAnimations(fresh) {
     let running = false;
-    if (fresh || !animList) animList = syncAnimationStates();
+    if (fresh || animFresh || !animList) { animFresh = false; animList = syncAnimationStates(); }
     const writes = animList;
     for (let i = 0; i < writes.length; i += 2) {
       const a = writes[i];
@@ -619,9 +646,12 @@
     for (const c of children) {
       if (!c.alive()) { children.delete(c); any = true; continue; }
       let st;
-      try { st = await c.step(t, draw, seekMedia); } catch (e) { children.delete(c); any = true; continue; }
+      // A frame removed in the middle of its step never finishes it.
+      try { st = await Promise.race([c.step(t, draw, seekMedia), c.gone]); } catch (e) { st = null; }
+      if (!st) { children.delete(c); any = true; continue; }
       any = any || st.changed;
       for (const e of st.errors) errors.push(e);
+      for (const n of st.notices) notices.push(n);
     }
     const ran = any || activity > 0 || mutations > 0;
     const m = syncMedia(seekMedia);
@@ -635,6 +665,9 @@
     // animation was live at either end of the interval.
     const changed = any || activity > 0 || mutations > 0 || animating || lastAnimating || m.changed;
     lastAnimating = animating || m.changed;
+    // What load handlers did during the last settle counts for the next
+    // step's animation list.
+    if (mutations > 0 || settled) animFresh = true;
     mutations = 0;
     return { now, changed, animating, rafPending: rafs.size > 0, nextTimer: nextTimerDue(), errors, notices: notices.splice(0) };
   }
@@ -727,8 +760,7 @@
   function observe() {
     observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   }
-  if (document.documentElement) observe();
-  else document.addEventListener('DOMContentLoaded', observe, { once: true });
+  observe(); // the document node exists before its first element
 
   const ctl = Object.freeze({
     step,
@@ -745,7 +777,9 @@
   Object.defineProperty(window, '__deckreel', { value: ctl, enumerable: false });
   if (parentCtl) {
     let gone = false;
-    window.addEventListener('pagehide', () => { gone = true; });
-    parentCtl.attach({ step, alive: () => !gone && !window.closed });
+    let markGone;
+    const gonePromise = new Promise((r) => { markGone = r; });
+    window.addEventListener('pagehide', () => { gone = true; markGone(null); });
+    parentCtl.attach({ step, alive: () => !gone && !window.closed, gone: gonePromise });
   }
 })();

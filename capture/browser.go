@@ -170,7 +170,10 @@ func (b *Browser) checkBeginFrame(ctx context.Context) error {
 	sctx, stop := context.WithCancel(tctx)
 	defer stop()
 	context.AfterFunc(cctx, stop)
-	for try := range 3 {
+	// A renderer still starting can return no picture: only one that never
+	// does, over more than a second, or an error, means the method is
+	// broken.
+	for try := range shotTries {
 		res, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
 			return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
 				FrameTimeTicks: 1000 + float64(try+1)*beginFrameInterval, Interval: beginFrameInterval,
@@ -182,6 +185,9 @@ func (b *Browser) checkBeginFrame(ctx context.Context) error {
 		}
 		if len(res.ScreenshotData) > 0 {
 			return nil
+		}
+		if err := sleep(cctx, time.Duration(try+1)*10*time.Millisecond); err != nil {
+			return err
 		}
 	}
 	return errors.New("HeadlessExperimental.beginFrame returned no picture")

@@ -147,12 +147,14 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			return ctx.Err()
 		}
 		retry := transient(err)
-		if hung := (*HungError)(nil); errors.As(err, &hung) && b.Attempt >= 1 {
+		hung := (*HungError)(nil)
+		isHung := errors.As(err, &hung)
+		if isHung && b.Attempt >= 1 {
 			// A page that hangs on its own hangs again: one retry
 			// tells that from a slow machine, more only waste time.
 			retry = false
 		}
-		if retry {
+		if retry || isHung {
 			// The tab, or the browser if a renderer hung or died (tabs of
 			// one site can share a renderer), may be broken: the next batch
 			// gets fresh ones.

@@ -25,10 +25,57 @@ type mediaInfo struct {
 }
 
 // mediaInfos caches ffprobe's answers per path: every tab asks once per
-// source.
+// source, and tabs asking at once share one probe. An answer cut short (a
+// busy machine's timeout) is not kept: the next asker probes again, so one
+// slow moment cannot leave a source without its rate for the whole render.
 type mediaInfos struct {
-	mu    sync.Mutex
-	infos map[string]mediaInfo
+	mu      sync.Mutex
+	entries map[string]*mediaEntry
+	slots   chan struct{} // bounds the ffprobes running at once
+}
+
+type mediaEntry struct {
+	done chan struct{}
+	info mediaInfo
+}
+
+// maxProbes is how many ffprobes the server runs at once: a page that asks
+// about many sources must not start a process for each at the same time.
+const maxProbes = 2
+
+func (m *mediaInfos) get(ctx context.Context, src string, probe func(context.Context) (mediaInfo, bool)) mediaInfo {
+	m.mu.Lock()
+	if m.entries == nil {
+		m.entries = map[string]*mediaEntry{}
+		m.slots = make(chan struct{}, maxProbes)
+	}
+	if e, ok := m.entries[src]; ok {
+		m.mu.Unlock()
+		select {
+		case <-e.done:
+			return e.info
+		case <-ctx.Done():
+			return mediaInfo{}
+		}
+	}
+	e := &mediaEntry{done: make(chan struct{})}
+	m.entries[src] = e
+	slots := m.slots
+	m.mu.Unlock()
+	final := false
+	select {
+	case slots <- struct{}{}:
+		e.info, final = probe(ctx)
+		<-slots
+	case <-ctx.Done():
+	}
+	if !final {
+		m.mu.Lock()
+		delete(m.entries, src)
+		m.mu.Unlock()
+	}
+	close(e.done)
+	return e.info
 }
 
 // serveMediaInfo answers GET /__deckreel/media?src=/path with the media
@@ -42,32 +89,31 @@ func (s *Server) serveMediaInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	src = path.Clean(src)
-	s.media.mu.Lock()
-	info, ok := s.media.infos[src]
-	s.media.mu.Unlock()
-	if !ok {
-		ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
-		info = probeMedia(ctx, (&url.URL{Scheme: "http", Host: s.Addr(), Path: src}).String())
-		cancel()
-		s.media.mu.Lock()
-		if s.media.infos == nil {
-			s.media.infos = map[string]mediaInfo{}
-		}
-		s.media.infos[src] = info
-		s.media.mu.Unlock()
-	}
+	info := s.media.get(r.Context(), src, func(ctx context.Context) (mediaInfo, bool) {
+		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		return probeMedia(ctx, (&url.URL{Scheme: "http", Host: s.Addr(), Path: src}).String())
+	})
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(info)
 }
 
 // probeMedia asks ffprobe for the frame rate of the first video stream at
 // u; a file it cannot read has rate 0, and the page then shows whatever
-// frame the browser seeks to.
-func probeMedia(ctx context.Context, u string) mediaInfo {
-	out, err := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-select_streams", "v:0",
+// frame the browser seeks to. final is false when the answer was cut
+// short by ctx.
+//
+// The file is the page's, so it is read as untrusted: only over HTTP (from
+// this server: the format whitelist leaves out playlists and concat lists,
+// which could name other hosts or files) and only by demuxers of plain
+// media files.
+func probeMedia(ctx context.Context, u string) (info mediaInfo, final bool) {
+	out, err := exec.CommandContext(ctx, "ffprobe", "-v", "error",
+		"-protocol_whitelist", "http,tcp", "-format_whitelist", probeFormats,
+		"-select_streams", "v:0",
 		"-show_entries", "stream=avg_frame_rate,r_frame_rate", "-of", "default=noprint_wrappers=1", u).Output()
 	if err != nil {
-		return mediaInfo{}
+		return mediaInfo{}, ctx.Err() == nil
 	}
 	rates := map[string]float64{}
 	for line := range strings.Lines(string(out)) {
@@ -77,13 +123,17 @@ func probeMedia(ctx context.Context, u string) mediaInfo {
 		}
 	}
 	if f := rates["avg_frame_rate"]; f > 0 && f < 1000 {
-		return mediaInfo{FPS: f}
+		return mediaInfo{FPS: f}, true
 	}
 	if f := rates["r_frame_rate"]; f > 0 && f < 1000 {
-		return mediaInfo{FPS: f}
+		return mediaInfo{FPS: f}, true
 	}
-	return mediaInfo{}
+	return mediaInfo{}, true
 }
+
+// probeFormats are the demuxers ffprobe may use on a page's media: the
+// containers browsers play.
+const probeFormats = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,ogg,mp3,wav,aac,flac"
 
 // parseRate parses ffprobe's "num/den"; 0 when it is not a rate.
 func parseRate(v string) float64 {

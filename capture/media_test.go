@@ -14,7 +14,7 @@ import (
 
 // TestMediaInfo: the server tells the time-control script a served video's
 // frame rate, for a path with characters that need escaping too, and 0 for
-// what is not a video.
+// what is not a video or is a playlist of other places.
 func TestMediaInfo(t *testing.T) {
 	mediatest.RequireFFmpeg(t)
 	dir := t.TempDir()
@@ -24,6 +24,12 @@ func TestMediaInfo(t *testing.T) {
 		t.Fatalf("make clip: %v: %s", err, out)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "page.html"), []byte("<p>hi"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A playlist naming another host (and a local file) must not be
+	// followed: ffprobe runs outside Chrome's network block.
+	playlist := "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nhttp://192.0.2.1/x.ts\n#EXTINF:1,\nfile:" + clip + "\n#EXT-X-ENDLIST\n"
+	if err := os.WriteFile(filepath.Join(dir, "evil.m3u8"), []byte(playlist), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := ServeDir(dir, nil)
@@ -38,6 +44,7 @@ func TestMediaInfo(t *testing.T) {
 		{(&url.URL{Path: "/my clip.mp4"}).EscapedPath(), 24000.0 / 1001},
 		{"/page.html", 0},
 		{"/missing.mp4", 0},
+		{"/evil.m3u8", 0},
 	} {
 		res, err := http.Get("http://" + srv.Addr() + mediaInfoPath + "?src=" + url.QueryEscape(tc.path))
 		if err != nil {
