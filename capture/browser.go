@@ -209,6 +209,13 @@ func launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("mute-audio", true),
 		chromedp.Flag("disable-gpu", true),
+		// With partial raster, a tile is re-rastered only where it was
+		// invalidated since the tab last drew it, and the pixels then
+		// depend on which frames the tab drew before: a tab that seeks
+		// over frames drew a lottie-web frame a few pixels differently
+		// from one that drew every frame. Full tiles are the same in
+		// every tab.
+		chromedp.Flag("disable-partial-raster", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("font-render-hinting", "none"),
