@@ -180,27 +180,26 @@
     return new Promise((r) => idleWaiters.push(r));
   }
 
+  // promised calls real, which returns a promise, as a load that lasts
+  // until the promise settles.
+  function promised(what, real, thisArg, args) {
+    const end = begin(what);
+    let p;
+    try { p = real.apply(thisArg, args); } catch (e) { end(); throw e; }
+    p.then(end, end);
+    return p;
+  }
   const realFetch = window.fetch;
   if (typeof realFetch === 'function') {
     window.fetch = function (input, init) {
-      const end = begin(input && input.url ? input.url : input);
-      let p;
-      try { p = realFetch.call(this, input, init); } catch (e) { end(); throw e; }
-      p.then(end, end);
-      return p;
+      return promised(input && input.url ? input.url : input, realFetch, this, [input, init]);
     };
     // A response's body arrives after its headers: reading it is a load too.
     if (window.Response) {
       for (const m of ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text']) {
         const real = Response.prototype[m];
         if (typeof real !== 'function') continue;
-        Response.prototype[m] = function () {
-          const end = begin(this.url);
-          let p;
-          try { p = real.call(this); } catch (e) { end(); throw e; }
-          p.then(end, end);
-          return p;
-        };
+        Response.prototype[m] = function () { return promised(this.url, real, this, []); };
       }
     }
   }
@@ -497,11 +496,10 @@
       if (!el.isConnected) { if (!s.playing) media.delete(el); continue; }
       if (!s.playing && !s.dirty) continue;
       const d = el.duration;
-      let pos = mediaPosition(el, s);
-      if (s.playing && !el.loop && Number.isFinite(d) && d > 0 && s.base + (now - s.start) / 1000 * s.rate >= d) {
+      const pos = mediaPosition(el, s); // clamped to d unless it loops
+      if (s.playing && !el.loop && Number.isFinite(d) && d > 0 && pos >= d) {
         s.playing = false; s.base = d; s.ended = true;
         waits.push(Promise.resolve().then(() => { fire(el, 'pause'); fire(el, 'ended'); }));
-        pos = d;
       }
       if (el.readyState < 1) continue; // settle waits for its data
       const target = seekTarget(el, pos);

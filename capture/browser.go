@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/headlessexperimental"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
@@ -158,7 +156,9 @@ func Launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 }
 
 // checkBeginFrame draws one frame of a blank tab with beginFrame and
-// requires its screenshot.
+// requires its screenshot: an error, or no picture over about a second
+// (drawFrame waits out a renderer still starting), means the method is
+// broken.
 func (b *Browser) checkBeginFrame(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -170,27 +170,11 @@ func (b *Browser) checkBeginFrame(ctx context.Context) error {
 	sctx, stop := context.WithCancel(tctx)
 	defer stop()
 	context.AfterFunc(cctx, stop)
-	// A renderer still starting can return no picture: only one that never
-	// does, over more than a second, or an error, means the method is
-	// broken.
-	for try := range shotTries {
-		res, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
-			return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
-				FrameTimeTicks: 1000 + float64(try+1)*beginFrameInterval, Interval: beginFrameInterval,
-				Screenshot: &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng},
-			})
-		})
-		if err != nil {
-			return fmt.Errorf("HeadlessExperimental.beginFrame failed: %w", err)
-		}
-		if len(res.ScreenshotData) > 0 {
-			return nil
-		}
-		if err := sleep(cctx, time.Duration(try+1)*10*time.Millisecond); err != nil {
-			return err
-		}
+	ticks := 1000.0
+	if _, err := drawFrame(cctx, sctx, &ticks); err != nil {
+		return fmt.Errorf("HeadlessExperimental.beginFrame: %w", err)
 	}
-	return errors.New("HeadlessExperimental.beginFrame returned no picture")
+	return nil
 }
 
 func launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {

@@ -130,11 +130,11 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			}
 		}
 		err = captureBatch(ctx, cfg, browser, &tab, b, out)
-		if hung := (*HungError)(nil); errors.As(err, &hung) {
+		var hung *HungError
+		if errors.As(err, &hung) {
 			// The tab counts its page's own frames; say the render's.
 			pj, _ := pageOf(cfg.Pages, b.Start)
 			hung.Frame += cfg.Pages[pj].Start
-			hung.T = float64(hung.Frame) / float64(max(cfg.Pages[pj].Tab.FPS, 1))
 		}
 		if err == nil {
 			sched.Done(b, time.Since(start))
@@ -147,14 +147,12 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			return ctx.Err()
 		}
 		retry := transient(err)
-		hung := (*HungError)(nil)
-		isHung := errors.As(err, &hung)
-		if isHung && b.Attempt >= 1 {
+		if hung != nil && b.Attempt >= 1 {
 			// A page that hangs on its own hangs again: one retry
 			// tells that from a slow machine, more only waste time.
 			retry = false
 		}
-		if retry || isHung {
+		if retry || hung != nil {
 			// The tab, or the browser if a renderer hung or died (tabs of
 			// one site can share a renderer), may be broken: the next batch
 			// gets fresh ones.

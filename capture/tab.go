@@ -101,12 +101,13 @@ type TabOptions struct {
 // time did not finish within the batch timeout (an endless loop, or a
 // callback that never returns).
 type HungError struct {
-	Frame int     // the frame being stepped to
-	T     float64 // its virtual time, seconds
+	Frame int // the frame being stepped to
+	FPS   int
 }
 
 func (e *HungError) Error() string {
-	return fmt.Sprintf("the page stopped responding at t=%.3fs (frame %d): a script ran past the batch timeout", e.T, e.Frame)
+	t := float64(e.Frame) / float64(max(e.FPS, 1))
+	return fmt.Sprintf("the page stopped responding at t=%.3fs (frame %d): a script ran past the batch timeout", t, e.Frame)
 }
 
 // Tab is one browser tab loaded with the page under virtual time. A Tab is
@@ -287,8 +288,7 @@ func (t *Tab) stepError(ctx context.Context, what string, err error) error {
 	// before ctx's.
 	timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded)
 	if timedOut && !t.crashed.Load() && t.ctx.Err() == nil {
-		f := int(t.stepping.Load())
-		return fmt.Errorf("%s: %w", what, &HungError{Frame: f, T: float64(f) / float64(t.opts.FPS)})
+		return fmt.Errorf("%s: %w", what, &HungError{Frame: int(t.stepping.Load()), FPS: t.opts.FPS})
 	}
 	return fmt.Errorf("%s: %w", what, t.wrap(err))
 }
@@ -376,34 +376,11 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 	sctx, stop := t.bind(ctx)
 	defer stop()
 	if t.b.opts.Mode == ModeBeginFrame {
-		// Each beginFrame gets its own, strictly increasing frame time: the
-		// compositor drops a frame whose time is not past the previous one,
-		// and then returns no screenshot. The content does not depend on it;
-		// page time comes from the time-control script. A tab's first frames
-		// with a <video> can also come back empty (the display waits for the
-		// video's own surface): those are tried again, a moment apart.
-		for try := range shotTries {
-			t.ticks += beginFrameInterval
-			res, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
-				return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
-					FrameTimeTicks: t.ticks,
-					Interval:       beginFrameInterval,
-					Screenshot:     &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng, OptimizeForSpeed: true},
-				})
-			})
-			if err != nil {
-				return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrapCtx(ctx, err))
-			}
-			if len(res.ScreenshotData) > 0 {
-				return res.ScreenshotData, nil
-			}
-			if try >= 2 {
-				if err := sleep(ctx, time.Duration(try)*5*time.Millisecond); err != nil {
-					return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrapCtx(ctx, err))
-				}
-			}
+		img, err := drawFrame(ctx, sctx, &t.ticks)
+		if err != nil {
+			return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrapCtx(ctx, err))
 		}
-		return nil, fmt.Errorf("capture frame %d: %w", t.frame, errNoScreenshot)
+		return img, nil
 	}
 	res, err := chromedp.Call(sctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
 		Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true),
@@ -417,6 +394,40 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 // shotTries is how many beginFrames a shot may take before the browser is
 // taken to be broken.
 const shotTries = 16
+
+// drawFrame draws a frame with beginFrame (in the target of sctx) and
+// returns its picture. Each beginFrame gets its own, strictly increasing
+// frame time (*ticks, in ms): the compositor drops a frame whose time is
+// not past the previous one, and then returns no picture. The content does
+// not depend on it; page time comes from the time-control script. A
+// renderer still starting, or a tab's first frames with a <video> (the
+// display waits for the video's own surface), can also come back empty:
+// those are tried again, a moment apart (ctx bounds the waits), up to
+// shotTries times in about a second before errNoScreenshot.
+func drawFrame(ctx, sctx context.Context, ticks *float64) ([]byte, error) {
+	for try := range shotTries {
+		*ticks += beginFrameInterval
+		res, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
+			return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
+				FrameTimeTicks: *ticks,
+				Interval:       beginFrameInterval,
+				Screenshot:     &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng, OptimizeForSpeed: true},
+			})
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(res.ScreenshotData) > 0 {
+			return res.ScreenshotData, nil
+		}
+		if try >= 1 {
+			if err := sleep(ctx, time.Duration(try)*10*time.Millisecond); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return nil, errNoScreenshot
+}
 
 // beginFrameInterval is the compositor frame interval reported with every
 // beginFrame, in milliseconds.

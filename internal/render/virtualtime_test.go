@@ -1,10 +1,10 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -262,7 +262,7 @@ func TestHungPage(t *testing.T) {
 	if err := os.WriteFile(page, []byte(`<body style="background:#246"><script>setTimeout(() => { for (;;) {} }, 1000);</script>`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	log := &syncWriter{w: &strings.Builder{}}
+	log := &syncBuffer{}
 	_, err := Run(ctx, Request{Input: page, Duration: 2 * time.Second, FPS: 30, Width: 160, Height: 90, Workers: 2,
 		BatchTimeout: 15 * time.Second, Output: filepath.Join(dir, "out.mp4"), Progress: "none", Stderr: log})
 	if err == nil || !strings.Contains(err.Error(), "the page stopped responding at t=1.000s (frame 30)") {
@@ -278,20 +278,21 @@ func TestHungPage(t *testing.T) {
 	}
 }
 
-// syncWriter serialises writes from the render's goroutines.
-type syncWriter struct {
+// syncBuffer is a bytes.Buffer that the render's goroutines write to and
+// the test reads.
+type syncBuffer struct {
 	mu sync.Mutex
-	w  io.Writer
+	b  bytes.Buffer
 }
 
-func (s *syncWriter) Write(p []byte) (int, error) {
+func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(p)
+	return s.b.Write(p)
 }
 
-func (s *syncWriter) String() string {
+func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return fmt.Sprint(s.w)
+	return s.b.String()
 }
