@@ -65,6 +65,7 @@
   let mutations = 0;          // DOM mutations seen since the last step
   const notices = [];         // dialogs and loads given up on, for the Go side
   const children = new Set(); // controllers of same-origin iframes
+  let childSeq = 0;
 
   // ---- Date -------------------------------------------------------------
   class VirtualDate extends RealDate {
@@ -339,8 +340,9 @@
   // then waits for the seek. The page sees the element as playing:
   // paused, currentTime, play() and pause() behave as in a browser.
   const MP = window.HTMLMediaElement ? HTMLMediaElement.prototype : null;
-  const mstate = new WeakMap(); // element -> {playing, start, base, rate}
+  const mstate = new WeakMap(); // element -> {id, playing, start, base, rate, ...}
   const media = new Set();
+  let mediaSeq = 0;
   const realMedia = {};
   if (MP) {
     realMedia.play = MP.play;
@@ -351,8 +353,10 @@
   }
   function adoptMedia(el) {
     let s = mstate.get(el);
-    if (s) return s;
-    s = { playing: !!el.autoplay, start: now, base: 0, rate: realMedia.playbackRate.get.call(el) || 1, ended: false };
+    if (s) { media.add(el); return s; } // dropped from media when it left the document
+    // stopAt is the virtual time it last stopped playing (a pause, its
+    // end), for the soundtrack: see sounds().
+    s = { id: ++mediaSeq, playing: !!el.autoplay, start: now, base: 0, rate: realMedia.playbackRate.get.call(el) || 1, ended: false, stopAt: -1 };
     mstate.set(el, s);
     media.add(el);
     // The browser's own autoplay would run in real time until the pause
@@ -438,6 +442,7 @@
       if (s.playing) {
         rebase(this, s);
         s.playing = false;
+        s.stopAt = now;
         s.dirty = true; // the frame it was paused on is seeked at the step's end
         fire(this, 'pause');
       }
@@ -493,11 +498,23 @@
     const waits = [];
     for (const el of media) {
       const s = mstate.get(el);
-      if (!el.isConnected) { if (!s.playing) media.delete(el); continue; }
+      if (!el.isConnected) {
+        // An element removed from its document pauses, as in a browser;
+        // one never inserted (new Audio()) plays on.
+        if (s.playing && s.inDoc) {
+          rebase(el, s);
+          s.playing = false; s.stopAt = now;
+          waits.push(Promise.resolve().then(() => fire(el, 'pause')));
+        }
+        if (!s.playing) { media.delete(el); s.inDoc = false; }
+        continue;
+      }
+      s.inDoc = true;
       if (!s.playing && !s.dirty) continue;
       const d = el.duration;
       const pos = mediaPosition(el, s); // clamped to d unless it loops
       if (s.playing && !el.loop && Number.isFinite(d) && d > 0 && pos >= d) {
+        s.stopAt = s.rate > 0 ? s.start + (d - s.base) / s.rate * 1000 : now;
         s.playing = false; s.base = d; s.ended = true;
         waits.push(Promise.resolve().then(() => { fire(el, 'pause'); fire(el, 'ended'); }));
       }
@@ -511,6 +528,54 @@
       waits.push(seekedOrTimeout(el));
     }
     return { changed, wait: Promise.all(waits) };
+  }
+
+  // sounds describes every media element of this document and its iframes
+  // as the soundtrack needs it: whether it is heard now (playing, not
+  // muted, volume above 0, connected), from which virtual time and media
+  // position it has played since (start, base), at which rate and volume.
+  // The record of an element that plays on stays the same from frame to
+  // frame; it changes only when the page changes something.
+  function sounds() {
+    const out = [];
+    for (const el of media) {
+      const s = mstate.get(el);
+      const d = el.duration;
+      out.push({
+        key: String(s.id), src: el.currentSrc || '',
+        on: s.playing && !el.muted && el.volume > 0,
+        start: s.start, base: s.base, rate: s.rate, volume: el.volume, loop: !!el.loop,
+        duration: Number.isFinite(d) ? d : -1, stop: s.stopAt,
+      });
+    }
+    for (const c of children) {
+      if (!c.sounds) continue;
+      for (const r of c.sounds()) { r.key = c.key + '/' + r.key; out.push(r); }
+    }
+    return out;
+  }
+
+  // scan(to, fps) steps frame by frame up to frame to, as seek does but
+  // seeking no media (nothing is drawn), and returns the frames at which
+  // what sounds() says changed, with its new records: the soundtrack's
+  // pre-pass, one call for many frames.
+  let scanSig = '';
+  async function scan(to, fps) {
+    const changes = [];
+    const all = [];
+    while (frameNo < to) {
+      frameNo++;
+      reportStep(frameNo);
+      const st = await step(frameNo * 1000 / fps, true, false);
+      for (const n of st.notices) all.push(n);
+      const list = sounds();
+      const sig = JSON.stringify(list);
+      if (sig !== scanSig) {
+        scanSig = sig;
+        changes.push({ frame: frameNo, sounds: list });
+      }
+    }
+    return { frame: frameNo, changes, notices: all };
   }
 
   // ---- animations -------------------------------------------------------
@@ -763,6 +828,7 @@
   const ctl = Object.freeze({
     step,
     seek,
+    scan,
     advance,
     ready,
     now: () => now,
@@ -770,7 +836,7 @@
     frame: () => frameNo,
     // attach registers a child document's controller, which this document
     // steps from then on.
-    attach(c) { children.add(c); },
+    attach(c) { c.key = 'f' + (++childSeq); children.add(c); },
   });
   Object.defineProperty(window, '__deckreel', { value: ctl, enumerable: false });
   if (parentCtl) {
@@ -778,6 +844,6 @@
     let markGone;
     const gonePromise = new Promise((r) => { markGone = r; });
     window.addEventListener('pagehide', () => { gone = true; markGone(null); });
-    parentCtl.attach({ step, alive: () => !gone && !window.closed, gone: gonePromise });
+    parentCtl.attach({ step, sounds, alive: () => !gone && !window.closed, gone: gonePromise });
   }
 })();

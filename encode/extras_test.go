@@ -43,7 +43,7 @@ func TestExtrasRealFFmpeg(t *testing.T) {
 			})
 			o := realOptions(t, 320, 240)
 			o.Frames, o.VFR = 90, vfr
-			o.Audio = soundtrack.Plan{Duration: 3 * time.Second, Narration: []soundtrack.Clip{{Path: clip, Start: 2 * time.Second, Length: time.Second}}}
+			o.Audio = soundtrack.Plan{Duration: 3 * time.Second, Clips: []soundtrack.Clip{{Path: clip, Start: 2 * time.Second, Length: time.Second}}}
 			o.SubtitlesFile, o.MetadataFile = srt, meta
 			enc, err := Start(ctx, o)
 			if err != nil {

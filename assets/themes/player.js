@@ -41,6 +41,23 @@
     setTimeout(fn, d);
   }
 
+  // Media in a slide play as in a presentation: an element marked
+  // autoplay starts from its beginning when its slide comes on, and every
+  // element of a slide stops when the slide is gone. All slides are in the
+  // page from the start, so the browser's own autoplay would start them
+  // all at once, hidden.
+  const autoplay = new Set();
+  for (const el of stage.querySelectorAll('.slide video, .slide audio')) {
+    if (el.autoplay || el.hasAttribute('data-autoplay')) autoplay.add(el);
+    el.autoplay = false;
+    el.pause();
+  }
+  function media(slide) { return slide.querySelectorAll('video, audio'); }
+  function hide(slide) {
+    slide.classList.remove('on');
+    for (const el of media(slide)) el.pause();
+  }
+
   let current = null;
   let z = 1;
   function enter(step) {
@@ -50,10 +67,16 @@
     next.style.zIndex = String(++z);
     next.classList.add('on');
     current = next;
+    for (const el of media(next)) {
+      if (!autoplay.has(el)) continue;
+      el.currentTime = 0;
+      const p = el.play();
+      if (p && p.catch) p.catch(() => {}); // a browser may refuse sound without a click
+    }
     if (!prev) return;
     const d = step.frames * 1000 / S.fps;
     if (step.kind === 'cut' || d <= 0) {
-      prev.classList.remove('on');
+      hide(prev);
       return;
     }
     const opts = { duration: d, easing: EASE[step.kind] || 'linear', fill: 'both' };
@@ -144,7 +167,7 @@
       const prev = S.steps.slice(0, i).reverse().find((s) => s.step === 0);
       at(step.frame + step.frames, () => {
         const el = prev && slides[prev.slide];
-        if (el && el !== current) el.classList.remove('on');
+        if (el && el !== current) hide(el);
       });
     }
   });

@@ -8,6 +8,7 @@ package mediatest
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -211,4 +212,39 @@ func FrameMD5(ctx context.Context, path string) ([]string, error) {
 		}
 	}
 	return lines, nil
+}
+
+// AudioRate is the sample rate at which Sounding decodes sound.
+const AudioRate = 48000
+
+// Sounding returns the stretches of path's sound louder than threshold
+// (RMS of its channels mixed down, over windows of 5 ms), as [start, end)
+// pairs of seconds: where each sound starts and stops, to a window.
+func Sounding(ctx context.Context, path string, threshold float64) ([][2]float64, error) {
+	out, err := run(ctx, "ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-i", "file:"+path,
+		"-map", "0:a:0", "-ac", "1", "-ar", strconv.Itoa(AudioRate), "-f", "f32le", "-")
+	if err != nil {
+		return nil, fmt.Errorf("decode the sound of %s: %w", path, err)
+	}
+	const window = AudioRate / 200
+	n := len(out) / 4
+	var spans [][2]float64
+	on := false
+	for i := 0; i+window <= n; i += window {
+		sum := 0.0
+		for k := i; k < i+window; k++ {
+			v := float64(math.Float32frombits(binary.LittleEndian.Uint32(out[4*k:])))
+			sum += v * v
+		}
+		loud := math.Sqrt(sum/window) > threshold
+		t := float64(i) / AudioRate
+		switch {
+		case loud && !on:
+			spans = append(spans, [2]float64{t, float64(n) / AudioRate})
+		case !loud && on:
+			spans[len(spans)-1][1] = t
+		}
+		on = loud
+	}
+	return spans, nil
 }

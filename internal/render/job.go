@@ -23,6 +23,7 @@ import (
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
 	"github.com/deckreel/deckreel/internal/merge"
+	"github.com/deckreel/deckreel/internal/progress"
 	"github.com/deckreel/deckreel/internal/pool"
 )
 
@@ -799,6 +800,11 @@ func finishJob(ctx context.Context, jb *job.Job, req Request) error {
 		return err
 	}
 	defer md.close()
+	if format.Audio != nil {
+		if err := jobPageSound(ctx, req, md); err != nil {
+			return err
+		}
+	}
 	parts := make([]merge.Part, jb.Chunks())
 	for i := range parts {
 		parts[i] = merge.Part{Path: jb.ChunkPath(i), Frames: jb.ChunkRange(i).Len()}
@@ -821,6 +827,29 @@ func finishJob(ctx context.Context, jb *job.Job, req Request) error {
 		return fmt.Errorf("write captions or chapters next to %s: %w", req.Output, err)
 	}
 	return writePoster(ctx, req)
+}
+
+// jobPageSound adds the sound of the pages' media elements to the joined
+// video's soundtrack, found as a render finds it (the chunks have none).
+// req renders the job's snapshot.
+func jobPageSound(ctx context.Context, req Request, md *media) error {
+	req = req.withDefaults()
+	rep := progress.New(req.Stderr, req.Progress, 0)
+	defer rep.Finish()
+	warns := &warnings{rep: rep, seen: map[string]bool{}}
+	pg, err := resolvePages(ctx, req, warns.blocked)
+	if err != nil {
+		return err
+	}
+	defer pg.close()
+	if !slices.Contains(pg.media, true) {
+		return nil
+	}
+	browser, err := browserOptions(req, pg, warns)
+	if err != nil {
+		return err
+	}
+	return addPageSound(ctx, req, pg, browser, warns, md)
 }
 
 // rerunBadParts marks the chunks that a join refused (a chunk damaged in a

@@ -53,6 +53,9 @@ type Media struct {
 // and chapter files in a temporary directory, and the sidecar files to put
 // next to the output once the video is written.
 type media struct {
+	// sound is the soundtrack; audio is sound once it has anything to
+	// play, nil before.
+	sound     soundtrack.Plan
 	audio     encode.AudioSource
 	subtitles string // SRT to embed
 	burn      string // SRT to burn
@@ -92,7 +95,7 @@ func frameTime(n, fps int) time.Duration {
 // is nil for a plain page, which has no notes, titles or narration; music
 // still applies.
 func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, output string, format encode.Format) (_ *media, err error) {
-	out := &media{}
+	out := &media{sound: soundtrack.Plan{Duration: frameTime(total, fps)}}
 	defer func() {
 		if err != nil {
 			out.close()
@@ -102,11 +105,10 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 	if !needDir {
 		return out, nil
 	}
-	if out.dir, err = os.MkdirTemp("", "deckreel-media-"); err != nil {
+	if _, err = out.tempDir(); err != nil {
 		return nil, err
 	}
-	duration := frameTime(total, fps)
-	plan := soundtrack.Plan{Duration: duration}
+	plan := &out.sound
 	var cues []captions.Cue
 	var chapters []captions.Chapter
 	title := ""
@@ -134,7 +136,7 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 			if err != nil {
 				return nil, &InputError{Err: fmt.Errorf("%s:%d: slide %d: %w", s.File, s.Line, i+1, err)}
 			}
-			plan.Narration = append(plan.Narration, soundtrack.Clip{Path: path, Start: from, Length: min(length, to-from)})
+			plan.Clips = append(plan.Clips, soundtrack.Clip{Path: path, Start: from, Length: min(length, to-from)})
 		}
 	}
 	if m.Music != "" {
@@ -143,11 +145,8 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 		}
 		plan.Music = &soundtrack.Music{Path: m.Music, Loop: m.MusicLoop, Volume: m.MusicVolume, Duck: m.Duck}
 	}
-	if plan.HasAudio() {
-		if err := plan.Validate(); err != nil {
-			return nil, &InputError{Err: err}
-		}
-		out.audio = plan
+	if err := out.addClips(nil); err != nil {
+		return nil, err
 	}
 
 	if m.Captions != "" {
@@ -203,6 +202,32 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 		return nil, &InputError{Err: fmt.Errorf("--chapters %q: want txt", m.Chapters)}
 	}
 	return out, nil
+}
+
+// addClips adds clips to the soundtrack (the sound of the pages' media
+// elements) and checks it.
+func (m *media) addClips(clips []soundtrack.Clip) error {
+	m.sound.Clips = append(m.sound.Clips, clips...)
+	if !m.sound.HasAudio() {
+		return nil
+	}
+	if err := m.sound.Validate(); err != nil {
+		return &InputError{Err: err}
+	}
+	m.audio = m.sound
+	return nil
+}
+
+// tempDir returns the media's temporary directory, made on first use.
+func (m *media) tempDir() (string, error) {
+	if m.dir == "" {
+		dir, err := os.MkdirTemp("", "deckreel-media-")
+		if err != nil {
+			return "", err
+		}
+		m.dir = dir
+	}
+	return m.dir, nil
 }
 
 // burnFile writes the captions to burn into a chunk of frames [start,

@@ -25,7 +25,16 @@ type pages struct {
 	// ranges are the capture frames, one range per segment: batches never
 	// cross pages.
 	ranges []pool.Range
-	close  func()
+	// starts are the output frames at which each segment's page shows its
+	// frame 0 (nil: 0 for the one page).
+	starts []int
+	// media reports, per segment, that its page's tree holds audio or
+	// video files, whose sound the soundtrack may need (see pageSound).
+	media []bool
+	// servers are the addresses (host:port) of the servers of this
+	// render's pages.
+	servers []string
+	close   func()
 }
 
 // resolvePages serves job's input: the page of a plain render, or every
@@ -36,7 +45,8 @@ func resolvePages(ctx context.Context, req Request, onBlock func(string)) (pages
 		if err != nil {
 			return pages{}, err
 		}
-		return pages{urls: []string{in.url}, proxy: in.proxy, bypass: in.bypass, close: in.close}, nil
+		return pages{urls: []string{in.url}, proxy: in.proxy, bypass: in.bypass, close: in.close,
+			media: []bool{in.media}, servers: in.servers}, nil
 	}
 	segs, err := req.Deck.Segments(req.FPS)
 	if err != nil {
@@ -49,11 +59,12 @@ func resolvePages(ctx context.Context, req Request, onBlock func(string)) (pages
 // one deck share theirs) and works out the timeline.
 func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(string)) (pages, error) {
 	type served struct {
-		fsys fs.FS
-		srv  *capture.Server
+		fsys  fs.FS
+		srv   *capture.Server
+		media bool
 	}
 	var servers []served
-	p := pages{urls: make([]string, len(segs))}
+	p := pages{urls: make([]string, len(segs)), media: make([]bool, len(segs))}
 	p.close = func() {
 		for _, s := range servers {
 			_ = s.srv.Close()
@@ -68,20 +79,22 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 		src := seg.Source
 		switch {
 		case src.FS != nil:
-			var srv *capture.Server
-			for _, s := range servers {
-				if sameFS(s.fsys, src.FS) {
-					srv = s.srv
+			var sv *served
+			for i := range servers {
+				if sameFS(servers[i].fsys, src.FS) {
+					sv = &servers[i]
 				}
 			}
-			if srv == nil {
-				var err error
-				if srv, err = capture.Serve(src.FS, onBlock); err != nil {
+			if sv == nil {
+				srv, err := capture.Serve(src.FS, onBlock)
+				if err != nil {
 					return fail(fmt.Errorf("serve slide %d: %w", k+1, err))
 				}
-				servers = append(servers, served{src.FS, srv})
+				servers = append(servers, served{src.FS, srv, hasMediaFiles(src.FS)})
+				sv = &servers[len(servers)-1]
 			}
-			p.urls[k] = srv.URL(escapePath(src.Entry))
+			p.urls[k] = sv.srv.URL(escapePath(src.Entry))
+			p.media[k] = sv.media
 		case src.URL != "":
 			if err := checkReachable(ctx, src.URL); err != nil {
 				return fail(err)
@@ -95,6 +108,7 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 		default:
 			return fail(fmt.Errorf("internal error: segment %d has no page", k+1))
 		}
+		p.starts = append(p.starts, seg.Start)
 		tl[k] = frames.Segment{
 			Frames: seg.Frames, TransitionFrames: seg.TransitionFrames, TailFrames: seg.TailFrames,
 			Blend: frames.Blend(seg.TransitionIn.Kind), Ease: seg.TransitionIn.Kind.Ease,
@@ -109,7 +123,10 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 		if err != nil {
 			return fail(err)
 		}
-		servers = append(servers, served{emptyFS{}, srv})
+		servers = append(servers, served{fsys: emptyFS{}, srv: srv})
+	}
+	for _, s := range servers {
+		p.servers = append(p.servers, s.srv.Addr())
 	}
 	// Any of the servers refuses requests to other hosts; the others are
 	// on loopback, which Chrome never sends through a proxy.

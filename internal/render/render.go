@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -131,6 +132,11 @@ func (w *warnings) add(format string, args ...any) {
 	w.rep.Logf("warning: %s", msg)
 }
 
+// blocked reports a host a page tried to reach.
+func (w *warnings) blocked(host string) {
+	w.add("blocked a request to %s: network access is off (pass --allow-net to permit it)", host)
+}
+
 func (w *warnings) all() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -143,18 +149,7 @@ func (w *warnings) all() []string {
 // ranges are the output frames to render; nil means all of them. The
 // caller must close the plan.
 func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, err error) {
-	if req.Stderr == nil {
-		req.Stderr = io.Discard
-	}
-	if req.Epoch.IsZero() {
-		req.Epoch = time.Now()
-	}
-	if req.ReadyTimeout <= 0 {
-		req.ReadyTimeout = 30 * time.Second
-	}
-	if req.Workers == 0 {
-		req.Workers = DefaultWorkers()
-	}
+	req = req.withDefaults()
 	p := &plan{req: req, frames: req.Frames(), media: &media{}, pages: pages{close: func() {}}}
 	if ranges == nil {
 		ranges = []pool.Range{{Start: 0, End: p.frames}}
@@ -202,38 +197,92 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 		return nil, &InputError{Err: err}
 	}
 
-	pg, err := resolvePages(ctx, req, func(host string) {
-		p.warns.add("blocked a request to %s: network access is off (pass --allow-net to permit it)", host)
-	})
+	pg, err := resolvePages(ctx, req, p.warns.blocked)
 	if err != nil {
 		return nil, err
 	}
 	p.pages = pg
 	p.capture = fromFrames(p.pages.timeline.CaptureRanges(toFrames(ranges)))
-
-	path, mode, err := capture.FindBrowser(req.Browser)
-	if err != nil {
-		return nil, &InputError{Err: err}
+	if p.browser, err = browserOptions(req, pg, p.warns); err != nil {
+		return nil, err
 	}
-	p.rep.Logf("capture: %s via %s, %d tab(s)", path, mode, req.Workers)
-	p.browser = capture.BrowserOptions{Path: path, Mode: mode, Width: req.Width, Height: req.Height, NoSandbox: req.NoSandbox,
-		OnFallback: func(err error) {
-			p.warns.add("%s cannot draw frames with beginFrame (%v): capturing with Page.captureScreenshot instead, which is slower", path, err)
-		}}
-	if !req.AllowNet {
-		p.browser.Proxy = p.pages.proxy
-		p.browser.BypassHosts = p.pages.bypass
+	p.rep.Logf("capture: %s via %s, %d tab(s)", p.browser.Path, p.browser.Mode, req.Workers)
+	if p.format.Audio != nil {
+		if err := addPageSound(ctx, req, pg, p.browser, p.warns, p.media); err != nil {
+			return nil, err
+		}
+		p.media.apply(&p.encoder, req.Media)
 	}
 	return p, nil
 }
 
+// browserOptions finds the browser and sets the options of every browser
+// of a render of pg.
+func browserOptions(req Request, pg pages, warns *warnings) (capture.BrowserOptions, error) {
+	path, mode, err := capture.FindBrowser(req.Browser)
+	if err != nil {
+		return capture.BrowserOptions{}, &InputError{Err: err}
+	}
+	o := capture.BrowserOptions{Path: path, Mode: mode, Width: req.Width, Height: req.Height, NoSandbox: req.NoSandbox,
+		OnFallback: func(err error) {
+			warns.add("%s cannot draw frames with beginFrame (%v): capturing with Page.captureScreenshot instead, which is slower", path, err)
+		}}
+	if !req.AllowNet {
+		o.Proxy = pg.proxy
+		o.BypassHosts = pg.bypass
+	}
+	return o, nil
+}
+
+// addPageSound adds the sound of the pages' media elements to md's
+// soundtrack (see pageSound).
+func addPageSound(ctx context.Context, req Request, pg pages, browser capture.BrowserOptions, warns *warnings, md *media) error {
+	if !slices.Contains(pg.media, true) {
+		return nil
+	}
+	dir, err := md.tempDir()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	clips, err := pageSound(ctx, soundScan{
+		pages: pg, browser: browser, fps: req.FPS, frames: req.Frames(), duration: md.sound.Duration,
+		timeout: req.BatchTimeout, dir: dir, warn: warns.add,
+		tab: func(url string) capture.TabOptions { return tabOptions(req, warns, url) },
+	})
+	if err != nil {
+		return err
+	}
+	warns.rep.Logf("sound: %d clip(s) from the pages' media elements, found in %s", len(clips), time.Since(start).Round(time.Millisecond))
+	return md.addClips(clips)
+}
+
+// withDefaults fills the zero values of r that mean a default.
+func (r Request) withDefaults() Request {
+	if r.Stderr == nil {
+		r.Stderr = io.Discard
+	}
+	if r.Epoch.IsZero() {
+		r.Epoch = time.Now()
+	}
+	if r.ReadyTimeout <= 0 {
+		r.ReadyTimeout = 30 * time.Second
+	}
+	if r.Workers == 0 {
+		r.Workers = DefaultWorkers()
+	}
+	return r
+}
+
 // tabOptions are the options of a tab showing url.
-func (p *plan) tabOptions(url string) capture.TabOptions {
+func (p *plan) tabOptions(url string) capture.TabOptions { return tabOptions(p.req, p.warns, url) }
+
+func tabOptions(req Request, warns *warnings, url string) capture.TabOptions {
 	return capture.TabOptions{
-		URL: url, Width: p.req.Width, Height: p.req.Height, FPS: p.req.FPS,
-		Epoch: p.req.Epoch, ReadyTimeout: p.req.ReadyTimeout, Transparent: p.req.Media.Transparent,
-		OnPageError: func(pe capture.PageError) { p.warns.add("page error: %s", pe) },
-		OnNotice:    func(n capture.Notice) { p.warns.add("%s", n) },
+		URL: url, Width: req.Width, Height: req.Height, FPS: req.FPS,
+		Epoch: req.Epoch, ReadyTimeout: req.ReadyTimeout, Transparent: req.Media.Transparent,
+		OnPageError: func(pe capture.PageError) { warns.add("page error: %s", pe) },
+		OnNotice:    func(n capture.Notice) { warns.add("%s", n) },
 	}
 }
 
@@ -457,7 +506,11 @@ type input struct {
 	url    string
 	proxy  string
 	bypass []string
-	close  func()
+	// media reports that the served tree holds audio or video files;
+	// servers are the addresses of the servers started for the input.
+	media   bool
+	servers []string
+	close   func()
 }
 
 func resolveInput(ctx context.Context, req Request, onBlock func(string)) (input, error) {
@@ -466,7 +519,8 @@ func resolveInput(ctx context.Context, req Request, onBlock func(string)) (input
 		if err != nil {
 			return input{}, err
 		}
-		return input{url: srv.URL(req.Input), proxy: srv.Addr(), close: func() { _ = srv.Close() }}, nil
+		return input{url: srv.URL(req.Input), proxy: srv.Addr(), close: func() { _ = srv.Close() },
+			media: hasMediaFiles(req.FS), servers: []string{srv.Addr()}}, nil
 	}
 	if u, err := url.Parse(req.Input); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 		if err := checkReachable(ctx, req.Input); err != nil {
@@ -507,7 +561,8 @@ func resolveInput(ctx context.Context, req Request, onBlock func(string)) (input
 	if err != nil {
 		return input{}, inputErrorf("input %s: %v", path, err)
 	}
-	return input{url: srv.URL(url.PathEscape(filepath.Base(abs))), proxy: srv.Addr(), close: func() { _ = srv.Close() }}, nil
+	return input{url: srv.URL(url.PathEscape(filepath.Base(abs))), proxy: srv.Addr(), close: func() { _ = srv.Close() },
+		media: hasMediaFiles(os.DirFS(filepath.Dir(abs))), servers: []string{srv.Addr()}}, nil
 }
 
 type emptyFS struct{}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/mediatest"
 )
 
@@ -295,4 +296,125 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// beeps makes a 4 s sound with a 1 kHz beep at 0.5-0.6 s and 2.5-2.6 s, as
+// a WAV file and as the sound of a short H.264 clip.
+func beeps(t *testing.T) (wav, clip []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	w, c := filepath.Join(dir, "beeps.wav"), filepath.Join(dir, "clip.mp4")
+	for _, args := range [][]string{
+		{"-f", "lavfi", "-i", "aevalsrc='0.5*(between(t,0.5,0.6)+between(t,2.5,2.6))*sin(2*PI*1000*t)':s=48000:d=4", w},
+		{"-f", "lavfi", "-i", "testsrc=s=160x90:r=25:d=4", "-i", w, "-c:v", "libx264", "-preset", "veryfast", "-c:a", "aac", "-shortest", c},
+	} {
+		cmd := exec.Command("ffmpeg", append([]string{"-v", "error", "-nostdin", "-y"}, args...)...)
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("make test sound: %v: %s", err, msg)
+		}
+	}
+	var err error
+	if wav, err = os.ReadFile(w); err == nil {
+		clip, err = os.ReadFile(c)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wav, clip
+}
+
+// checkSounding checks that out's sound is loud exactly in the stretches
+// want (seconds), to within tol.
+func checkSounding(t *testing.T, ctx context.Context, out string, want [][2]float64, tol float64) {
+	t.Helper()
+	got, err := mediatest.Sounding(ctx, out, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := len(got) == len(want)
+	for i := range min(len(got), len(want)) {
+		ok = ok && math.Abs(got[i][0]-want[i][0]) <= tol && math.Abs(got[i][1]-want[i][1]) <= tol
+	}
+	if !ok {
+		t.Errorf("sound at %v (seconds), want %v (±%gs)", got, want, tol)
+	}
+}
+
+// TestMediaSound renders a page whose <audio> and <video> elements play a
+// sound of two beeps: autoplaying, from an offset set by script then paused,
+// muted, at playbackRate 2, and an element never put in the document at half
+// volume. The soundtrack must hold each beep at the virtual time the element
+// played it, and nothing of the muted one. A job render of the page, whose
+// chunks have no sound and whose join finds it again, gives the same sound.
+// A Markdown deck plays a slide's autoplay element when the slide comes on.
+func TestMediaSound(t *testing.T) {
+	requireTools(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	wav, clip := beeps(t)
+	const tol = 0.011 // two 5 ms windows
+	t.Run("page", func(t *testing.T) {
+		page := pageDir(t, "sound.html", map[string][]byte{"beeps.wav": wav, "clip.mp4": clip})
+		req := Request{Input: page, Duration: 4500 * time.Millisecond, FPS: 30, Width: 320, Height: 180, Workers: 2}
+		out, _ := renderPage(t, ctx, req)
+		checkSounding(t, ctx, out, [][2]float64{{0.5, 0.6}, {1.5, 1.6}, {2.5, 2.6}, {3.45, 3.5}, {3.9, 4.0}, {4.45, 4.5}}, tol)
+
+		req.Output = filepath.Join(t.TempDir(), "job.mp4")
+		req.Progress, req.Epoch = "none", time.Unix(1700000000, 0)
+		if _, err := RunJob(ctx, req, JobOptions{Dir: filepath.Join(t.TempDir(), "job"), ChunkFrames: 40}); err != nil {
+			t.Fatal(err)
+		}
+		a, b := audioMD5(t, ctx, out), audioMD5(t, ctx, req.Output)
+		if !slices.Equal(a, b) {
+			t.Errorf("the job's sound differs from the render's (%d and %d packets)", len(a), len(b))
+		}
+	})
+	t.Run("deck", func(t *testing.T) {
+		dir := t.TempDir()
+		files := map[string][]byte{"beeps.wav": wav, "talk.md": []byte(`---
+size: 320x180
+fps: 30
+---
+<!-- duration: 1s -->
+# One
+---
+<!-- duration: 3s -->
+<!-- transition: fade 500ms -->
+# Two
+<audio src="beeps.wav" autoplay></audio>
+---
+<!-- duration: 1s -->
+# Three
+`)}
+		for name, b := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d, err := deck.Load(filepath.Join(dir, "talk.md"), deck.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		out, _ := renderPage(t, ctx, Request{Input: filepath.Join(dir, "talk.md"), Deck: d, FPS: 30, Width: 320, Height: 180, Workers: 2})
+		// Slide 2 comes on at 1 s (its fade starts then): beeps at 1.5 and
+		// 3.5 s; slide 3 at 4 s stops it before it ends.
+		checkSounding(t, ctx, out, [][2]float64{{1.5, 1.6}, {3.5, 3.6}}, tol)
+	})
+}
+
+// audioMD5 is ffmpeg's framemd5 of path's decoded sound.
+func audioMD5(t *testing.T, ctx context.Context, path string) []string {
+	t.Helper()
+	out, err := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-nostdin", "-i", path, "-map", "0:a", "-f", "framemd5", "-").Output()
+	if err != nil {
+		t.Fatalf("framemd5 of the sound of %s: %v", path, err)
+	}
+	var lines []string
+	for line := range strings.Lines(string(out)) {
+		if !strings.HasPrefix(line, "#") {
+			lines = append(lines, line)
+		}
+	}
+	return lines
 }

@@ -37,7 +37,8 @@ const (
 	DefaultFadeOut = 3 * time.Second
 )
 
-// Clip is one narration file placed on the video's timeline.
+// Clip is one sound placed on the video's timeline: a slide's narration,
+// or what a page's <video> or <audio> element played.
 type Clip struct {
 	// Path is the audio file (any format ffmpeg reads; only its first audio
 	// stream is used).
@@ -51,7 +52,27 @@ type Clip struct {
 	// cut it at the end of its slide. Ducking follows it, so it must not be
 	// longer than the sound (trailing silence would keep the music down).
 	Length time.Duration
+	// Offset is where in the file the clip starts playing (0: at its
+	// start).
+	Offset time.Duration
+	// Rate is the playback speed, pitch kept (as a browser plays an
+	// element with playbackRate set): Length of timeline takes
+	// Length×Rate of the file. Zero means 1.
+	Rate float64
+	// Gain scales the clip (an element's volume). Zero means 1; a silent
+	// clip is left out of the plan, not given a gain of 0.
+	Gain float64
+	// Loop plays the file again from its start each time it ends (an
+	// element with loop set) until Length is over.
+	Loop bool
 }
+
+// MinRate and MaxRate bound Clip.Rate: the speeds at which browsers still
+// play an element's sound (outside them, they mute it).
+const (
+	MinRate = 0.0625
+	MaxRate = 16
+)
 
 // Music is a background track for the whole video.
 type Music struct {
@@ -95,8 +116,10 @@ func (m Music) withDefaults() Music {
 type Plan struct {
 	// Duration is the video's length (frames / fps): the soundtrack is
 	// padded with silence or cut to exactly this many samples.
-	Duration  time.Duration
-	Narration []Clip
+	Duration time.Duration
+	// Clips are the sounds on the timeline (narration, page media).
+	// Music ducks under all of them.
+	Clips []Clip
 	// Music is the background track, or nil for none.
 	Music *Music
 }
@@ -104,7 +127,7 @@ type Plan struct {
 // HasAudio reports whether p has any sound. A plan without narration or
 // music gives a video without an audio stream; Stream must not be called.
 func (p Plan) HasAudio() bool {
-	return len(p.Narration) > 0 || p.Music != nil
+	return len(p.Clips) > 0 || p.Music != nil
 }
 
 // Validate reports every problem with p, joined with errors.Join. It does
@@ -114,15 +137,21 @@ func (p Plan) Validate() error {
 	if p.Duration <= 0 || p.Duration > MaxDuration {
 		errs = append(errs, fmt.Errorf("soundtrack length %s is out of range (0 to %s)", p.Duration, MaxDuration))
 	}
-	for i, c := range p.Narration {
-		name := fmt.Sprintf("narration %d (%s)", i+1, c.Path)
+	for i, c := range p.Clips {
+		name := fmt.Sprintf("clip %d (%s)", i+1, c.Path)
 		switch {
 		case c.Path == "":
-			errs = append(errs, fmt.Errorf("narration %d has no file", i+1))
+			errs = append(errs, fmt.Errorf("clip %d has no file", i+1))
 		case c.Start < 0 || c.Start >= p.Duration:
 			errs = append(errs, fmt.Errorf("%s starts at %s, outside the video (0 to %s)", name, c.Start, p.Duration))
 		case c.Length <= 0 || c.Length > MaxDuration:
 			errs = append(errs, fmt.Errorf("%s: length %s is out of range (0 to %s)", name, c.Length, MaxDuration))
+		case c.Offset < 0 || c.Offset > MaxDuration:
+			errs = append(errs, fmt.Errorf("%s: offset %s is out of range (0 to %s)", name, c.Offset, MaxDuration))
+		case c.Rate != 0 && !(c.Rate >= MinRate && c.Rate <= MaxRate):
+			errs = append(errs, fmt.Errorf("%s: rate %g is out of range (%g to %g)", name, c.Rate, MinRate, float64(MaxRate)))
+		case c.Gain < 0 || c.Gain > maxGain || math.IsNaN(c.Gain):
+			errs = append(errs, fmt.Errorf("%s: gain %g is out of range (0 to %g)", name, c.Gain, float64(maxGain)))
 		}
 	}
 	if m := p.Music; m != nil {

@@ -40,7 +40,7 @@ func TestStreamGraph(t *testing.T) {
 	}{
 		{
 			name:   "one clip: delayed in samples, padded to the end",
-			plan:   Plan{Duration: 10 * s, Narration: []Clip{{a, 1500 * time.Millisecond, 2 * s}}},
+			plan:   Plan{Duration: 10 * s, Clips: []Clip{{Path: a, Start: 1500 * time.Millisecond, Length: 2 * s}}},
 			inputs: []string{"-i", "file:" + a},
 			graph: "[0:a:0]aresample=48000[s0];[s0]aformat=channel_layouts=stereo:sample_fmts=fltp[s1];[s1]asetpts=N/SR/TB[s2];" +
 				"[s2]atrim=end_sample=96000[s3];[s3]adelay=all=1:delays=72000S[s4];[s4]apad=whole_len=480000[s5];" +
@@ -48,8 +48,8 @@ func TestStreamGraph(t *testing.T) {
 		},
 		{
 			name: "clips in a row share a lane; a file used twice is split; the last clip is cut at the video's end",
-			plan: Plan{Duration: 10 * s, Narration: []Clip{
-				{a, 0, 2 * s}, {b, 3 * s, 4 * s}, {a, 7 * s, 5 * s},
+			plan: Plan{Duration: 10 * s, Clips: []Clip{
+				{Path: a, Start: 0, Length: 2 * s}, {Path: b, Start: 3 * s, Length: 4 * s}, {Path: a, Start: 7 * s, Length: 5 * s},
 			}},
 			inputs: []string{"-i", "file:" + a, "-i", "file:" + b},
 			graph: "[0:a:0]aresample=48000[s0];[s0]aformat=channel_layouts=stereo:sample_fmts=fltp[s1];[s1]asetpts=N/SR/TB[s2];" +
@@ -63,13 +63,23 @@ func TestStreamGraph(t *testing.T) {
 		},
 		{
 			name: "overlapping clips go into a second lane, mixed",
-			plan: Plan{Duration: 4 * s, Narration: []Clip{{a, 0, 2 * s}, {b, 1 * s, 2 * s}}},
+			plan: Plan{Duration: 4 * s, Clips: []Clip{{Path: a, Start: 0, Length: 2 * s}, {Path: b, Start: 1 * s, Length: 2 * s}}},
 			graph: "[0:a:0]aresample=48000[s0];[s0]aformat=channel_layouts=stereo:sample_fmts=fltp[s1];[s1]asetpts=N/SR/TB[s2];" +
 				"[s2]atrim=end_sample=96000[s3];[s3]apad=whole_len=192000[s4];" +
 				"[1:a:0]aresample=48000[s5];[s5]aformat=channel_layouts=stereo:sample_fmts=fltp[s6];[s6]asetpts=N/SR/TB[s7];" +
 				"[s7]atrim=end_sample=96000[s8];[s8]adelay=all=1:delays=48000S[s9];[s9]apad=whole_len=192000[s10];" +
 				"[s4][s10]amix=dropout_transition=0:duration=longest:inputs=2:normalize=0[s11];" +
 				"[s11]atrim=end_sample=192000[s12];[s12]apad=whole_len=192000[s13]",
+		},
+		{
+			name: "a page's looping element: from its offset, at its rate (pitch kept, below 0.5 in halvings) and volume",
+			plan: Plan{Duration: 10 * s, Clips: []Clip{
+				{Path: a, Start: s, Length: 4 * s, Offset: 500 * time.Millisecond, Rate: 0.3, Gain: 0.5, Loop: true}}},
+			inputs: []string{"-stream_loop", "-1", "-i", "file:" + a},
+			graph: "[0:a:0]aresample=48000[s0];[s0]aformat=channel_layouts=stereo:sample_fmts=fltp[s1];[s1]asetpts=N/SR/TB[s2];" +
+				"[s2]atrim=start_sample=24000[s3];[s3]asetpts=N/SR/TB[s4];[s4]atempo=0.5[s5];[s5]atempo=0.6[s6];[s6]volume=volume=0.5[s7];" +
+				"[s7]atrim=end_sample=192000[s8];[s8]adelay=all=1:delays=48000S[s9];[s9]apad=whole_len=480000[s10];" +
+				"[s10]atrim=end_sample=480000[s11];[s11]apad=whole_len=480000[s12]",
 		},
 		{
 			name:   "music alone: played once, no ducking, default fade",
@@ -81,7 +91,7 @@ func TestStreamGraph(t *testing.T) {
 		},
 		{
 			name: "music looped and ducked under the same file used as narration",
-			plan: Plan{Duration: 10 * s, Narration: []Clip{{m, 0, 2 * s}},
+			plan: Plan{Duration: 10 * s, Clips: []Clip{{Path: m, Start: 0, Length: 2 * s}},
 				Music: &Music{Path: m, Loop: true, FadeOut: -1}},
 			inputs: []string{"-i", "file:" + m, "-stream_loop", "-1", "-i", "file:" + m},
 			graph: "[0:a:0]aresample=48000[s0];[s0]aformat=channel_layouts=stereo:sample_fmts=fltp[s1];[s1]asetpts=N/SR/TB[s2];" +
@@ -112,7 +122,7 @@ func TestStreamDistinguishesPathsByFile(t *testing.T) {
 	// merge them and panic for want of a split).
 	dir := t.TempDir()
 	t.Chdir(dir)
-	g, args := graph(t, Plan{Duration: 10 * s, Narration: []Clip{{"a.wav", 0, s}, {filepath.Join(dir, "a.wav"), 5 * s, s}}})
+	g, args := graph(t, Plan{Duration: 10 * s, Clips: []Clip{{Path: "a.wav", Start: 0, Length: s}, {Path: filepath.Join(dir, "a.wav"), Start: 5 * s, Length: s}}})
 	if n := strings.Count(strings.Join(args, " "), " -i "); n != 0 || args[0] != "-i" || !strings.Contains(g, "asplit=2") {
 		t.Errorf("want one input, split in two: %q", args)
 	}
@@ -195,7 +205,7 @@ func TestParseGain(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := Plan{Duration: 10 * s, Narration: []Clip{{"a.wav", 0, s}}, Music: &Music{Path: "m.mp3"}}
+	ok := Plan{Duration: 10 * s, Clips: []Clip{{Path: "a.wav", Start: 0, Length: s}}, Music: &Music{Path: "m.mp3"}}
 	for _, tc := range []struct {
 		name   string
 		modify func(*Plan)
@@ -203,20 +213,24 @@ func TestValidate(t *testing.T) {
 	}{
 		{"valid", func(*Plan) {}, nil},
 		{"no length", func(p *Plan) { p.Duration = 0 }, []string{"soundtrack length 0s is out of range"}},
-		{"clip without file", func(p *Plan) { p.Narration[0].Path = "" }, []string{"narration 1 has no file"}},
-		{"clip after the end", func(p *Plan) { p.Narration[0].Start = 10 * s }, []string{"narration 1 (a.wav) starts at 10s, outside the video (0 to 10s)"}},
-		{"clip before the start", func(p *Plan) { p.Narration[0].Start = -1 }, []string{"starts at -1ns, outside the video"}},
-		{"clip without length", func(p *Plan) { p.Narration[0].Length = 0 }, []string{"narration 1 (a.wav): length 0s is out of range"}},
+		{"clip without file", func(p *Plan) { p.Clips[0].Path = "" }, []string{"clip 1 has no file"}},
+		{"clip after the end", func(p *Plan) { p.Clips[0].Start = 10 * s }, []string{"clip 1 (a.wav) starts at 10s, outside the video (0 to 10s)"}},
+		{"clip before the start", func(p *Plan) { p.Clips[0].Start = -1 }, []string{"starts at -1ns, outside the video"}},
+		{"clip without length", func(p *Plan) { p.Clips[0].Length = 0 }, []string{"clip 1 (a.wav): length 0s is out of range"}},
+		{"negative offset", func(p *Plan) { p.Clips[0].Offset = -s }, []string{"clip 1 (a.wav): offset -1s is out of range"}},
+		{"rate too slow", func(p *Plan) { p.Clips[0].Rate = 0.01 }, []string{"clip 1 (a.wav): rate 0.01 is out of range (0.0625 to 16)"}},
+		{"rate NaN", func(p *Plan) { p.Clips[0].Rate = math.NaN() }, []string{"rate NaN is out of range"}},
+		{"clip too loud", func(p *Plan) { p.Clips[0].Gain = 17 }, []string{"clip 1 (a.wav): gain 17 is out of range (0 to 16)"}},
 		{"music without file", func(p *Plan) { p.Music.Path = "" }, []string{"music has no file"}},
 		{"music too loud", func(p *Plan) { p.Music.Volume = 20 }, []string{"music volume 20 is out of range (0 to 16)"}},
 		{"ducking up", func(p *Plan) { p.Music.Duck = 1.5 }, []string{"music ducking gain 1.5 is out of range (0 to 1; 1 turns ducking off)"}},
 		{"negative ramp", func(p *Plan) { p.Music.DuckRamp = -s }, []string{"music duck ramp -1s is out of range"}},
-		{"all at once", func(p *Plan) { p.Duration = -s; p.Narration = append(p.Narration, Clip{}) },
-			[]string{"soundtrack length -1s", "narration 2 has no file"}},
+		{"all at once", func(p *Plan) { p.Duration = -s; p.Clips = append(p.Clips, Clip{}) },
+			[]string{"soundtrack length -1s", "clip 2 has no file"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := ok
-			p.Narration = slices.Clone(ok.Narration)
+			p.Clips = slices.Clone(ok.Clips)
 			m := *ok.Music
 			p.Music = &m
 			tc.modify(&p)

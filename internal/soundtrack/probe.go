@@ -150,8 +150,8 @@ func ffprobeMessage(log, input string) string {
 // audio file is reported before any frame is captured.
 func (p Plan) CheckFiles(ctx context.Context) error {
 	seen := map[string]bool{}
-	paths := make([]string, 0, len(p.Narration)+1)
-	for _, c := range p.Narration {
+	paths := make([]string, 0, len(p.Clips)+1)
+	for _, c := range p.Clips {
 		paths = append(paths, c.Path)
 	}
 	if p.Music != nil {

@@ -102,7 +102,7 @@ func TestProbeErrors(t *testing.T) {
 	// CheckFiles reports the first bad file of a plan.
 	good := filepath.Join(dir, "good.wav")
 	makeSound(t, ctx, good, "0", 8000, 1, "-c:a", "pcm_s16le")
-	p := Plan{Duration: 10 * time.Second, Narration: []Clip{{good, 0, time.Second}, {good, 2 * time.Second, time.Second}},
+	p := Plan{Duration: 10 * time.Second, Clips: []Clip{{Path: good, Start: 0, Length: time.Second}, {Path: good, Start: 2 * time.Second, Length: time.Second}},
 		Music: &Music{Path: text}}
 	if err := p.CheckFiles(ctx); err == nil || !strings.Contains(err.Error(), text) {
 		t.Errorf("CheckFiles = %v, want an error naming %s", err, text)

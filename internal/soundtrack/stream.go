@@ -69,15 +69,15 @@ func (p Plan) Stream() (*ffmpeg.Stream, error) {
 	total := samples(p.Duration)
 	src := p.sources()
 	var branches []*ffmpeg.Stream
-	for _, lane := range lanes(p.Narration) {
+	for _, lane := range lanes(p.Clips) {
 		segs := make([]*ffmpeg.Stream, len(lane))
 		for k, i := range lane {
-			c := p.Narration[i]
+			c := p.Clips[i]
 			start, end := samples(c.Start), total
 			if k+1 < len(lane) {
-				end = samples(p.Narration[lane[k+1]].Start)
+				end = samples(p.Clips[lane[k+1]].Start)
 			}
-			s := src.next(c.Path).Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": min(samples(c.Length), end-start)})
+			s := played(src.next(c), c).Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": min(samples(c.Length), end-start)})
 			if k == 0 && start > 0 {
 				// The S suffix gives the delay in samples: exact, where
 				// milliseconds would round by up to half of one.
@@ -106,9 +106,9 @@ func (p Plan) Stream() (*ffmpeg.Stream, error) {
 		}
 		s := normalized(ffmpeg.Input(inputPath(m.Path), in).Get("a:0")).
 			Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": total})
-		if m.Duck != 1 && len(p.Narration) > 0 {
+		if m.Duck != 1 && len(p.Clips) > 0 {
 			s = s.Filter("asetnsamples", nil, ffmpeg.KwArgs{"n": duckBlock, "p": 0}).
-				Filter("volume", nil, ffmpeg.KwArgs{"volume": duckExpr(m.Volume, m.Duck, m.DuckRamp, p.Narration), "eval": "frame"})
+				Filter("volume", nil, ffmpeg.KwArgs{"volume": duckExpr(m.Volume, m.Duck, m.DuckRamp, p.Clips), "eval": "frame"})
 		} else {
 			s = s.Filter("volume", nil, ffmpeg.KwArgs{"volume": strconv.FormatFloat(m.Volume, 'f', -1, 64)})
 		}
@@ -154,42 +154,77 @@ func lanes(clips []Clip) [][]int {
 	return lanes
 }
 
-// sources hands out the narration inputs: each file is one input, split
-// into as many streams as clips use it. Files are told apart by their
-// absolute path, as ffmpeg-go would merge two inputs of the same name and
-// then fail for want of a split.
-type sources map[string][]*ffmpeg.Stream
+// played is a clip's sound as it plays on the timeline, from its first
+// sample: from its offset, at its rate and gain.
+func played(s *ffmpeg.Stream, c Clip) *ffmpeg.Stream {
+	if c.Offset > 0 {
+		s = s.Filter("atrim", nil, ffmpeg.KwArgs{"start_sample": samples(c.Offset)}).
+			Filter("asetpts", ffmpeg.Args{"N/SR/TB"})
+	}
+	if r := c.Rate; r != 0 && r != 1 {
+		// atempo keeps the pitch, as browsers do, and takes 0.5 to 100 in
+		// one filter: slower rates are a chain of halvings.
+		for ; r < 0.5; r /= 0.5 {
+			s = s.Filter("atempo", ffmpeg.Args{"0.5"})
+		}
+		s = s.Filter("atempo", ffmpeg.Args{strconv.FormatFloat(r, 'f', -1, 64)})
+	}
+	if c.Gain != 0 && c.Gain != 1 {
+		s = s.Filter("volume", nil, ffmpeg.KwArgs{"volume": strconv.FormatFloat(c.Gain, 'f', -1, 64)})
+	}
+	return s
+}
+
+// sources hands out the clips' inputs: each file is one input, split into
+// as many streams as clips use it. Files are told apart by their absolute
+// path, as ffmpeg-go would merge two inputs of the same name and then fail
+// for want of a split. A looping clip reads its file through an input of
+// its own kind (-stream_loop -1), shared by the looping clips of that file.
+type sources map[sourceKey][]*ffmpeg.Stream
+
+type sourceKey struct {
+	path string
+	loop bool
+}
+
+func keyOf(c Clip) sourceKey { return sourceKey{inputPath(c.Path), c.Loop} }
 
 func (p Plan) sources() sources {
-	uses := map[string]int{}
-	var order []string
-	for _, c := range p.Narration {
-		path := inputPath(c.Path)
-		if uses[path] == 0 {
-			order = append(order, path)
+	uses := map[sourceKey]int{}
+	var order []sourceKey
+	for _, c := range p.Clips {
+		k := keyOf(c)
+		if uses[k] == 0 {
+			order = append(order, k)
 		}
-		uses[path]++
+		uses[k]++
 	}
 	src := sources{}
-	for _, path := range order {
-		s := normalized(ffmpeg.Input(path).Get("a:0"))
-		if uses[path] == 1 {
-			src[path] = []*ffmpeg.Stream{s}
+	for _, k := range order {
+		in := ffmpeg.Input(k.path)
+		if k.loop {
+			// With -stream_loop -1 the demuxer starts again at the end of
+			// the file; normalized's asetpts makes the repeats one stream.
+			in = ffmpeg.Input(k.path, ffmpeg.KwArgs{"stream_loop": -1})
+		}
+		s := normalized(in.Get("a:0"))
+		if uses[k] == 1 {
+			src[k] = []*ffmpeg.Stream{s}
 			continue
 		}
 		split := s.ASplit()
-		for k := range uses[path] {
-			src[path] = append(src[path], split.Get(strconv.Itoa(k)))
+		for i := range uses[k] {
+			src[k] = append(src[k], split.Get(strconv.Itoa(i)))
 		}
 	}
 	return src
 }
 
-// next returns an unused stream of path's input.
-func (s sources) next(path string) *ffmpeg.Stream {
-	key := inputPath(path)
-	st := s[key][0]
-	s[key] = s[key][1:]
+// next returns an unused stream of c's input.
+func (s sources) next(c Clip) *ffmpeg.Stream {
+	k := keyOf(c)
+	st := s[k][0]
+	s[k] = s[k][1:]
 	return st
 }
 

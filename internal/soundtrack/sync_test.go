@@ -172,7 +172,7 @@ func TestTenMinuteSync(t *testing.T) {
 	music := filepath.Join(dir, "music.ogg")
 	makeSound(t, ctx, music, "0.5*sin(2*PI*220*t)", 44100, 7.3, "-c:a", "libvorbis", "-q:a", "4")
 
-	plan := Plan{Duration: d.end, Narration: clips, Music: &Music{Path: music, Loop: true}}
+	plan := Plan{Duration: d.end, Clips: clips, Music: &Music{Path: music, Loop: true}}
 	if err := plan.CheckFiles(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestCodecSync(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := testContext(t)
 			out := filepath.Join(dir, tc.name)
-			render(t, ctx, Plan{Duration: d.end, Narration: clips}, d.video(), out, tc.args)
+			render(t, ctx, Plan{Duration: d.end, Clips: clips}, d.video(), out, tc.args)
 			pcm := decodeAudio(t, ctx, out)
 			if got, want := len(pcm), at(d.end); got < want-at(frame) || got > want+at(frame) {
 				t.Errorf("decoded %d samples (%.4f s), want %d (%s)", got, float64(got)/pcmRate, want, d.end)
