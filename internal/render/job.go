@@ -23,8 +23,8 @@ import (
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
 	"github.com/deckreel/deckreel/internal/merge"
-	"github.com/deckreel/deckreel/internal/progress"
 	"github.com/deckreel/deckreel/internal/pool"
+	"github.com/deckreel/deckreel/internal/progress"
 )
 
 // JobOptions make a render keep its state in a job directory (render
