@@ -555,6 +555,14 @@
     return out;
   }
 
+  // mediaCount is how many media elements this document and its iframes
+  // have adopted.
+  function mediaCount() {
+    let n = media.size;
+    for (const c of children) if (c.mediaCount) n += c.mediaCount();
+    return n;
+  }
+
   // scan(to, fps) steps frame by frame up to frame to, as seek does but
   // seeking no media (nothing is drawn), and returns the frames at which
   // what sounds() says changed, with its new records: the soundtrack's
@@ -810,7 +818,7 @@
     for (const el of media) {
       if (el.error) broken.push(el.currentSrc || el.src || '<' + el.localName + '>');
     }
-    return { broken, title: document.title || '', notices: notices.splice(0) };
+    return { broken, title: document.title || '', media: mediaCount(), notices: notices.splice(0) };
   }
 
   const observer = new MutationObserver((records) => {
@@ -844,6 +852,6 @@
     let markGone;
     const gonePromise = new Promise((r) => { markGone = r; });
     window.addEventListener('pagehide', () => { gone = true; markGone(null); });
-    parentCtl.attach({ step, sounds, alive: () => !gone && !window.closed, gone: gonePromise });
+    parentCtl.attach({ step, sounds, mediaCount, alive: () => !gone && !window.closed, gone: gonePromise });
   }
 })();

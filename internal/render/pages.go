@@ -31,6 +31,9 @@ type pages struct {
 	// media reports, per segment, that its page's tree holds audio or
 	// video files, whose sound the soundtrack may need (see pageSound).
 	media []bool
+	// generated reports, per segment, that deckreel wrote its page (a
+	// Markdown slide, an image): its media elements are all in its HTML.
+	generated []bool
 	// servers are the addresses (host:port) of the servers of this
 	// render's pages.
 	servers []string
@@ -64,7 +67,7 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 		media bool
 	}
 	var servers []served
-	p := pages{urls: make([]string, len(segs)), media: make([]bool, len(segs))}
+	p := pages{urls: make([]string, len(segs)), media: make([]bool, len(segs)), generated: make([]bool, len(segs))}
 	p.close = func() {
 		for _, s := range servers {
 			_ = s.srv.Close()
@@ -109,6 +112,7 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 			return fail(fmt.Errorf("internal error: segment %d has no page", k+1))
 		}
 		p.starts = append(p.starts, seg.Start)
+		p.generated[k] = seg.Kind == deck.Markdown || seg.Kind == deck.Image
 		tl[k] = frames.Segment{
 			Frames: seg.Frames, TransitionFrames: seg.TransitionFrames, TailFrames: seg.TailFrames,
 			Blend: frames.Blend(seg.TransitionIn.Kind), Ease: seg.TransitionIn.Kind.Ease,

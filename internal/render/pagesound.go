@@ -131,6 +131,11 @@ func scanPage(ctx context.Context, browser *capture.Browser, s soundScan, k int,
 		return nil, &InputError{Err: err}
 	}
 	defer tab.Close()
+	if s.pages.generated != nil && s.pages.generated[k] && tab.MediaElements() == 0 {
+		// A slide of ours without media: nothing can play (the deck's
+		// narration files are in its tree, not in the slide).
+		return nil, nil
+	}
 	frames := s.frames // one page: the video's frames
 	if s.pages.ranges != nil {
 		frames = s.pages.ranges[k].Len()
