@@ -97,7 +97,8 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 				sv = &servers[len(servers)-1]
 			}
 			p.urls[k] = sv.srv.URL(escapePath(src.Entry))
-			p.media[k] = sv.media
+			p.generated[k] = seg.Kind == deck.Markdown || seg.Kind == deck.Image
+			p.media[k] = sv.media && (!p.generated[k] || mayPlay(src.FS, src.Entry))
 		case src.URL != "":
 			if err := checkReachable(ctx, src.URL); err != nil {
 				return fail(err)
@@ -112,7 +113,6 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 			return fail(fmt.Errorf("internal error: segment %d has no page", k+1))
 		}
 		p.starts = append(p.starts, seg.Start)
-		p.generated[k] = seg.Kind == deck.Markdown || seg.Kind == deck.Image
 		tl[k] = frames.Segment{
 			Frames: seg.Frames, TransitionFrames: seg.TransitionFrames, TailFrames: seg.TailFrames,
 			Blend: frames.Blend(seg.TransitionIn.Kind), Ease: seg.TransitionIn.Kind.Ease,

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -59,6 +60,18 @@ func hasMediaFiles(fsys fs.FS) bool {
 		return nil
 	})
 	return found
+}
+
+// playsMedia matches the tags through which a page deckreel wrote can play
+// sound: its media elements are in its HTML, or in a frame.
+var playsMedia = regexp.MustCompile(`(?i)<(video|audio|iframe|embed|object)[\s>/]`)
+
+// mayPlay reports whether the page deckreel wrote at entry in fsys may
+// play sound: a deck's slides usually have no media element, while its
+// tree holds the narration.
+func mayPlay(fsys fs.FS, entry string) bool {
+	b, err := fs.ReadFile(fsys, entry)
+	return err != nil || playsMedia.Match(b)
 }
 
 // soundScan is what the pre-pass needs: the served pages, how to open a
