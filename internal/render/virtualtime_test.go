@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/mediatest"
 )
@@ -109,17 +110,25 @@ func sameVideo(t *testing.T, ctx context.Context, a, b string) {
 // TestVideoElements renders three <video>s of a clip that shows its own
 // frame numbers: one autoplaying, one looping at playbackRate 2, and one
 // that a timer plays at 1 s. Every output frame must show the source frame
-// nearest its time, at 30 and 60 fps, and renders with one tab and with
-// two (which seek over each other's frames) must be identical.
+// nearest its time, at 30 and 60 fps and through full Chromium's
+// screenshots, and renders with one tab and with two (which seek over each
+// other's frames) must be identical.
 func TestVideoElements(t *testing.T) {
 	requireTools(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	page := pageDir(t, "video.html", map[string][]byte{"clip.mp4": numberedClip(t)})
 	nearest := func(pos float64) int { return min(99, int(math.Floor(pos*25+0.5+1e-6))) }
-	for _, fps := range []int{30, 60} {
-		t.Run(fmt.Sprintf("%dfps", fps), func(t *testing.T) {
-			out, _ := renderPage(t, ctx, Request{Input: page, Duration: 3 * time.Second, FPS: fps, Width: 320, Height: 144, Workers: 2})
+	for _, tc := range []struct {
+		browser string
+		fps     int
+	}{{"headless-shell", 30}, {"headless-shell", 60}, {"chromium", 30}} {
+		fps := tc.fps
+		t.Run(fmt.Sprintf("%s/%dfps", tc.browser, fps), func(t *testing.T) {
+			if _, _, err := capture.FindBrowser(tc.browser); err != nil {
+				t.Skip(err) // requireTools already failed under CI if no Chrome at all
+			}
+			out, _ := renderPage(t, ctx, Request{Input: page, Duration: 3 * time.Second, FPS: fps, Width: 320, Height: 144, Workers: 2, Browser: tc.browser})
 			frames, err := mediatest.ExtractFrames(ctx, out)
 			if err != nil {
 				t.Fatal(err)
@@ -141,7 +150,7 @@ func TestVideoElements(t *testing.T) {
 					}
 				}
 			}
-			if fps == 30 {
+			if fps == 30 && tc.browser == "headless-shell" {
 				one, _ := renderPage(t, ctx, Request{Input: page, Duration: 3 * time.Second, FPS: fps, Width: 320, Height: 144, Workers: 1})
 				sameVideo(t, ctx, out, one)
 			}
