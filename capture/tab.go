@@ -130,6 +130,9 @@ type Tab struct {
 	// frames that do not change. Shots are never modified after capture.
 	lastShot []byte
 	crashed  atomic.Bool
+	// loads are the page's requests in flight that a drawn frame waits
+	// for (see loads).
+	loads *loads
 }
 
 // OpenTab opens a tab, loads the page with the time-control script and waits
@@ -140,7 +143,7 @@ func (b *Browser) OpenTab(ctx context.Context, opts TabOptions) (*Tab, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tab{b: b, opts: opts, ctx: tctx, cancel: cancel, frame: -1, ticks: 1000}
+	t := &Tab{b: b, opts: opts, ctx: tctx, cancel: cancel, frame: -1, ticks: 1000, loads: newLoads()}
 	if err := t.load(ctx); err != nil {
 		t.Close()
 		return nil, err
@@ -215,6 +218,9 @@ func (t *Tab) load(ctx context.Context) error {
 			}
 		}
 	})
+	if err := chromedp.Listen(t.ctx, t.loads.event); err != nil {
+		return fmt.Errorf("watch the page's loads: %w", err)
+	}
 	steps := chromedp.Events(t.ctx, runtime.BindingCalled)
 	t.wg.Go(func() {
 		for ev, err := range steps {
@@ -354,7 +360,21 @@ func (t *Tab) seek(ctx context.Context, frame int, media bool) (Status, error) {
 	}
 	t.frame = frame
 	t.notify(st.Notices)
+	if media {
+		if err := t.waitLoads(ctx); err != nil {
+			return Status{}, err
+		}
+	}
 	return st, nil
+}
+
+// waitLoads waits, before a frame is drawn, for the loads the browser
+// started on its own (see loads).
+func (t *Tab) waitLoads(ctx context.Context) error {
+	if err := t.loads.wait(ctx, t.opts.ReadyTimeout, func(n Notice) { t.notify([]Notice{n}) }); err != nil {
+		return fmt.Errorf("wait for the page's loads at frame %d: %w", t.frame, t.wrapCtx(ctx, err))
+	}
+	return nil
 }
 
 // Advance steps at least one frame and keeps stepping while frames are
@@ -374,6 +394,9 @@ func (t *Tab) Advance(ctx context.Context, limit int) (Status, error) {
 	}
 	t.frame = st.Frame
 	t.notify(st.Notices)
+	if err := t.waitLoads(ctx); err != nil {
+		return Status{}, err
+	}
 	return st, nil
 }
 

@@ -189,7 +189,7 @@ func TestLateLoads(t *testing.T) {
 	}
 	// Some megabytes, so the fetch takes real time.
 	data := []byte(`{"color": "#00ff00", "pad": "` + strings.Repeat("0123456789", 400000) + `"}`)
-	page := pageDir(t, "late.html", map[string][]byte{"late.ttf": font, "data.json": data})
+	page := pageDir(t, "late.html", map[string][]byte{"late.ttf": font, "data.json": data, "noise.png": noisePNG(t)})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	req := Request{Input: page, Duration: 2500 * time.Millisecond, FPS: 30, Width: 320, Height: 180, Workers: 2}
@@ -229,6 +229,43 @@ func TestLateLoads(t *testing.T) {
 			t.Errorf("frame %d: bar at x=%.1f (found %v), want %.1f", n, got, ok, want)
 		}
 	}
+	// The background image, top and bottom rows alike (an image still
+	// loading is drawn as far as it has arrived).
+	for _, c := range []struct {
+		frame, y int
+		lit      bool
+	}{{59, 82, false}, {59, 127, false}, {60, 82, true}, {60, 127, true}, {74, 127, true}} {
+		if got := rowMean(frames[c.frame], 200, 320, c.y); (got > 60) != c.lit {
+			t.Errorf("frame %d: image row y=%d has mean %.0f; want it drawn: %v", c.frame, c.y, got, c.lit)
+		}
+	}
+}
+
+// noisePNG is a 2000x2000 PNG of random grey noise: some megabytes, which
+// the browser loads and decodes for a while.
+func noisePNG(t *testing.T) []byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "noise.png")
+	cmd := exec.Command("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i", "nullsrc=s=2000x2000,geq=random(1)*255:128:128",
+		"-frames:v", "1", "-pix_fmt", "rgb24", out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make noise.png: %v: %s", err, msg)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// rowMean is the mean brightness of row y of img from x0 to x1.
+func rowMean(img *image.RGBA, x0, x1, y int) float64 {
+	sum := 0
+	for x := x0; x < x1; x++ {
+		c := img.RGBAAt(x, y)
+		sum += int(c.R) + int(c.G) + int(c.B)
+	}
+	return float64(sum) / float64(3*(x1-x0))
 }
 
 // TestLottieFromJSON plays lottie-web's own test animation, loaded by its
