@@ -21,14 +21,15 @@ import (
 )
 
 // The sound of a page's <video> and <audio> elements goes into the
-// soundtrack at the virtual times they play. A pre-pass finds those times:
-// before the stages start, a browser of its own steps each page that may
-// play sound through all its frames without drawing them (capture.Tab.
-// ScanSound), and the files the elements played are copied out of the
-// page's server and placed on the timeline as clips, which the music ducks
-// under like narration. The pass costs a page load and a step per frame,
-// far less than a drawn frame; pages whose tree holds no audio or video
-// file are not scanned at all.
+// soundtrack at the virtual times they play. A pass finds those times: a
+// browser of its own steps each page that may play sound through all its
+// frames without drawing them (capture.Tab.ScanSound), and the files the
+// elements played are copied out of the page's server and placed on the
+// timeline as clips, which the music ducks under like narration. The pass
+// runs while the capture starts (see videoOutput) and costs a page load
+// and a step per frame, far less than a drawn frame; pages whose tree holds
+// no audio or video file are not scanned at all. A job's chunks carry no
+// sound: the join runs the pass (jobPageSound).
 
 // mediaExts are the extensions of the files a page's media elements play.
 // A tree without any is not scanned for sound.

@@ -207,13 +207,24 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 		return nil, err
 	}
 	p.rep.Logf("capture: %s via %s, %d tab(s)", p.browser.Path, p.browser.Mode, req.Workers)
-	if p.format.Audio != nil {
-		if err := addPageSound(ctx, req, pg, p.browser, p.warns, p.media); err != nil {
-			return nil, err
-		}
-		p.media.apply(&p.encoder, req.Media)
-	}
 	return p, nil
+}
+
+// wantsPageSound reports whether the video may need the sound of its
+// pages' media elements (see pageSound): its format holds sound and a page
+// may play some.
+func (p *plan) wantsPageSound() bool {
+	return p.format.Audio != nil && slices.Contains(p.pages.media, true)
+}
+
+// addPageSound adds the sound of the pages' media elements to the plan's
+// soundtrack and encoder options.
+func (p *plan) addPageSound(ctx context.Context) error {
+	if err := addPageSound(ctx, p.req, p.pages, p.browser, p.warns, p.media); err != nil {
+		return err
+	}
+	p.media.apply(&p.encoder, p.req.Media)
+	return nil
 }
 
 // browserOptions finds the browser and sets the options of every browser
@@ -443,19 +454,76 @@ func fromFrames(rs []frames.Range) []pool.Range {
 
 // videoOutput is the whole video in one file: one encoder, and a render
 // that fails leaves the output as it was.
+//
+// When the pages may play sound, the pass that finds it (pageSound) runs
+// while the capture starts, and ffmpeg, whose command names the sound's
+// files, starts when the first frame is ready and the pass is done: the
+// pass costs the render little more than its own steps.
 type videoOutput struct {
 	plan *plan
 	enc  *encode.Encoder
+	// sound is the pass's result, once it is done; stopSound ends it
+	// early.
+	sound     chan error
+	stopSound context.CancelFunc
+	ctx       context.Context
+	soundErr  error
 }
 
 func (o *videoOutput) sink(ctx context.Context) (frames.FrameSink, error) {
-	var err error
-	o.enc, err = encode.Start(ctx, o.plan.encoder)
-	return o.enc, err
+	if !o.plan.wantsPageSound() {
+		var err error
+		o.enc, err = encode.Start(ctx, o.plan.encoder)
+		return o.enc, err
+	}
+	o.ctx = ctx
+	sctx, stop := context.WithCancel(ctx)
+	o.sound, o.stopSound = make(chan error, 1), stop
+	go func() { o.sound <- o.plan.addPageSound(sctx) }()
+	return o, nil
+}
+
+// WriteFrame is the sink's, with the sound pass to wait for: the encoder
+// starts on the first frame.
+func (o *videoOutput) WriteFrame(pix []byte, count int) error {
+	if o.enc == nil {
+		if err := o.waitSound(); err != nil {
+			return err
+		}
+		enc, err := encode.Start(o.ctx, o.plan.encoder)
+		if err != nil {
+			return fmt.Errorf("start ffmpeg: %w", err)
+		}
+		o.enc = enc
+	}
+	return o.enc.WriteFrame(pix, count)
+}
+
+// waitSound waits for the sound pass, once, and returns its error.
+func (o *videoOutput) waitSound() error {
+	if o.sound != nil {
+		o.soundErr = <-o.sound
+		o.sound = nil
+		o.stopSound()
+	}
+	return o.soundErr
 }
 
 func (o *videoOutput) finish(ctx context.Context, err error) error {
 	p := o.plan
+	if o.sound != nil {
+		o.stopSound() // the stages stopped before their first frame
+	}
+	// A pass stopped because the stages failed says only that.
+	if serr := o.waitSound(); serr != nil && !errors.Is(err, serr) && !(err != nil && errors.Is(serr, context.Canceled)) {
+		err = errors.Join(serr, err)
+	}
+	if o.enc == nil {
+		if err == nil {
+			err = errors.New("internal error: the render wrote no frame")
+		}
+		return err
+	}
 	if err != nil {
 		return errors.Join(err, o.enc.Abort())
 	}
