@@ -337,7 +337,8 @@ type loader struct {
 	md       goldmark.Markdown
 	files    map[string][]byte // generated files, slash paths
 	warnings []Warning
-	pages    int // generated pages so far, to name them
+	pages    int               // generated pages so far, to name them
+	styleCSS map[string]string // code-highlighting CSS by style, see codeCSS
 	// settings collects the deck-wide settings for SharedKey; keyed are
 	// the source files that slide keys cover instead (slash paths).
 	settings *digest

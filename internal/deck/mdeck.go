@@ -217,10 +217,21 @@ func themeWithCSS(name, css string) theme {
 	return t
 }
 
-func codeCSS(style string) string {
+// codeCSS is the CSS of a code-highlighting style. Writing it takes about a
+// millisecond, as long as rendering a slide: a manifest of many inline
+// Markdown entries asks for the same style once per entry, so the loader
+// keeps what it wrote.
+func (l *loader) codeCSS(style string) string {
+	if css, ok := l.styleCSS[style]; ok {
+		return css
+	}
 	var b bytes.Buffer
 	f := html.New(html.WithClasses(true))
 	_ = f.WriteCSS(&b, styles.Get(style))
+	if l.styleCSS == nil {
+		l.styleCSS = map[string]string{}
+	}
+	l.styleCSS[style] = b.String()
 	return b.String()
 }
 
@@ -310,7 +321,7 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 
 	// What every slide of the page shares. The front matter goes in as
 	// written; the theme as its CSS, wherever it came from.
-	code := codeCSS(th.highlight)
+	code := l.codeCSS(th.highlight)
 	shared := newDigest("markdown page").add(baseHref(rel), th.css, code)
 	if front != nil {
 		shared.add(strings.Join(front.lines, "\n"))
@@ -432,6 +443,13 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 	out.schedule = strings.TrimSuffix(out.entry, ".html") + ".schedule.js"
 	data.Schedule = "/" + out.schedule
 	var page bytes.Buffer
+	// The page is mostly its CSS and player; sized up front, it is not
+	// grown (and kept) at up to twice its length.
+	size := len(data.BaseCSS) + len(data.CodeCSS) + len(data.ThemeCSS) + len(data.Player) + 4096
+	for _, ps := range data.Slides {
+		size += len(ps.HTML) + 128
+	}
+	page.Grow(size)
 	if err := deckTemplate().Execute(&page, data); err != nil {
 		return nil, fmt.Errorf("generate the page of %s: %w", o.file, err)
 	}

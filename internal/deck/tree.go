@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -181,12 +182,7 @@ func (c *yamlConverter) pair(m *node, mv *ast.MappingValueNode) error {
 func parseJSON(src []byte) (*node, error) {
 	d := json.NewDecoder(bytes.NewReader(src))
 	d.UseNumber()
-	lc := func(off int64) (int, int) {
-		off = min(max(off, 0), int64(len(src)))
-		pre := src[:off]
-		line := bytes.Count(pre, []byte("\n")) + 1
-		return line, int(off) - (bytes.LastIndexByte(pre, '\n') + 1) + 1
-	}
+	lc := newLineIndex(src).at
 	// encoding/json reports syntax errors at exact offsets only when it
 	// reads the whole input at once.
 	var v any
@@ -287,4 +283,31 @@ func parseJSON(src []byte) (*node, error) {
 		return nil, &syntaxError{line: l, col: c, msg: fmt.Sprintf("invalid JSON: unexpected %v after the top-level value", tok)}
 	}
 	return n, nil
+}
+
+// lineIndex turns byte offsets into lines and columns. It finds the newlines
+// once: counting them from the start for every value made a deck.json of
+// 20,000 slides take seconds (quadratic in its length).
+type lineIndex struct {
+	size   int64
+	starts []int64 // offset of the first byte of each line
+}
+
+func newLineIndex(src []byte) lineIndex {
+	starts := []int64{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, int64(i)+1)
+		}
+	}
+	return lineIndex{size: int64(len(src)), starts: starts}
+}
+
+// at returns the 1-based line and column of offset off (clamped to the
+// source).
+func (x lineIndex) at(off int64) (line, col int) {
+	off = min(max(off, 0), x.size)
+	// The last line that starts at or before off.
+	i := sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > off }) - 1
+	return i + 1, int(off-x.starts[i]) + 1
 }
