@@ -113,12 +113,15 @@ type inspectTotals struct {
 	Frames   int     `json:"frames"`
 }
 
-func runInspect(_ context.Context, opts inspectOptions, input string, stdout, stderr io.Writer) error {
-	d, err := deck.Load(input, deck.Options{
+func runInspect(ctx context.Context, opts inspectOptions, input string, stdout, stderr io.Writer) error {
+	d, err := deck.LoadContext(ctx, input, deck.Options{
 		Theme: opts.theme, SlideDuration: opts.slideDuration, InputType: deck.Kind(opts.inputType),
 	})
 	if err != nil {
 		var de *deck.Error
+		if ctx.Err() != nil {
+			return err
+		}
 		if errors.As(err, &de) || opts.inputType != "" || opts.theme != "" {
 			return &render.InputError{Err: err}
 		}

@@ -105,8 +105,9 @@ func (o *renderOptions) deckOptions() deck.Options {
 // loadDeck loads input as a deck when it is one: a Markdown file, a
 // manifest, a directory holding one, or a page that runs reveal.js. It
 // returns nil for a plain page (or URL, or a file of no deck type), which
-// renders for --duration as before. The caller must close the deck.
-func (o *renderOptions) loadDeck(input string) (*deck.Deck, error) {
+// renders for --duration as before. The caller must close the deck. A
+// cancelled ctx (SIGINT) stops the load.
+func (o *renderOptions) loadDeck(ctx context.Context, input string) (*deck.Deck, error) {
 	opts := o.deckOptions()
 	if opts.InputType == deck.HTML || isURL(input) {
 		return nil, nil
@@ -124,8 +125,11 @@ func (o *renderOptions) loadDeck(input string) (*deck.Deck, error) {
 			}
 		}
 	}
-	d, err := deck.Load(input, opts)
+	d, err := deck.LoadContext(ctx, input, opts)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
 		return nil, &render.InputError{Err: err}
 	}
 	if d.Kind == deck.HTML {
@@ -252,7 +256,7 @@ Flags:
 	if err != nil {
 		return err
 	}
-	d, err := opts.loadDeck(pos[0])
+	d, err := opts.loadDeck(ctx, pos[0])
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package deck
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -101,7 +102,7 @@ func (l *loader) frontMatter(front *rawSlide, file string) (frontMatter, error) 
 	if front == nil {
 		return fm, nil
 	}
-	n, err := parseYAML([]byte(strings.Join(front.lines, "\n")), front.line-1)
+	n, err := parseYAML(l.ctx, []byte(strings.Join(front.lines, "\n")), front.line-1)
 	if err != nil {
 		return fm, yamlError(err, file)
 	}
@@ -199,9 +200,16 @@ func (l *loader) resolveTheme(name, mdRel string, fromCLI bool, at pos) (theme, 
 		case !ok || outside:
 			return theme{}, at.errorf("theme %q must be a file inside the deck directory", name)
 		}
-		b, err = fs.ReadFile(l.root, p)
+		b, err = readDeckFile(l.root, p, l.display(p), MaxFileSize)
 	}
-	if err != nil {
+	switch {
+	case escapesRoot(err):
+		return theme{}, at.errorf("%s", linkOut("theme "+name))
+	case err != nil:
+		var de *Error
+		if errors.As(err, &de) {
+			err = errors.New(de.Msg)
+		}
 		return theme{}, at.errorf("theme %s: %v", name, unwrapPath(err))
 	}
 	return themeWithCSS(name, string(b)), nil
@@ -274,6 +282,9 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 			cur.lines = append(cur.lines, ln)
 		}
 		raws = append(raws, cur)
+		if len(raws) > MaxSlides {
+			return nil, checkCount(len(raws), 0, pos{file: o.file, line: raws[MaxSlides].line})
+		}
 	} else if front, raws, err = splitDeck(src, o.file); err != nil {
 		return nil, err
 	}
@@ -339,6 +350,9 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 	for i, rs := range raws {
 		n := i + 1
 		at := pos{file: o.file, line: rs.line, slide: n}
+		if err := checkContext(l.ctx, i); err != nil {
+			return nil, err
+		}
 		sc, err := scanSlide(rs, at)
 		if err != nil {
 			return nil, err
@@ -408,6 +422,9 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 				st.Notes = ""
 			}
 			out.steps = append(out.steps, st)
+		}
+		if err := checkCount(0, len(out.steps), at); err != nil {
+			return nil, err
 		}
 	}
 	if len(out.slides) == 0 {
@@ -481,7 +498,11 @@ func (l *loader) checkRef(rel, ref, what string, at pos) {
 		l.warn(at.warning("%s %s is outside the deck directory and will not load", what, ref))
 		return
 	}
-	if st, err := fs.Stat(l.root, p); err != nil || st.IsDir() {
+	st, err := fs.Stat(l.root, p)
+	switch {
+	case escapesRoot(err):
+		l.warn(at.warning("%s", linkOut(what+" "+ref)))
+	case err != nil || st.IsDir():
 		l.warn(at.warning("%s %s not found (looked for %s)", what, ref, l.display(p)))
 	}
 }
@@ -489,6 +510,7 @@ func (l *loader) checkRef(rel, ref, what string, at pos) {
 // markdownDeck loads a Markdown deck file.
 func (l *loader) markdownDeck(name string, src []byte, base *overlay) (*Deck, error) {
 	file := l.display(name)
+	l.warnUTF8(src, file, 0)
 	fallback := DefaultSlideDuration
 	mp, err := l.compileMarkdown(name, string(src), mdOptions{override: l.opts.SlideDuration, fallback: fallback, file: file})
 	if err != nil {
