@@ -174,9 +174,10 @@ func (l *loader) warnUTF8(src []byte, file string, lineOffset int) {
 	}
 }
 
-// checkContext is called every so many items by loops over a deck's
-// contents, so that cancelling a load takes effect in milliseconds however
-// large the deck.
+// checkContext is called for every item by loops over many cheap items (the
+// values of a JSON manifest), and checks ctx every 256th, so that
+// cancelling a load takes effect in milliseconds however large the deck.
+// Loops over slides check ctx for every slide.
 func checkContext(ctx context.Context, i int) error {
 	if i%256 != 0 {
 		return nil

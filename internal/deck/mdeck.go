@@ -350,7 +350,8 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 	for i, rs := range raws {
 		n := i + 1
 		at := pos{file: o.file, line: rs.line, slide: n}
-		if err := checkContext(l.ctx, i); err != nil {
+		// A slide with highlighted code can take tens of milliseconds.
+		if err := l.ctx.Err(); err != nil {
 			return nil, err
 		}
 		sc, err := scanSlide(rs, at)

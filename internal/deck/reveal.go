@@ -189,7 +189,7 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 	for k, rs := range pres {
 		n := k + 1
 		at := pos{file: o.file, line: rs.line, slide: n}
-		if err := checkContext(l.ctx, k); err != nil {
+		if err := l.ctx.Err(); err != nil {
 			return nil, err
 		}
 		if _, ok := attr(rs.el, "data-markdown"); ok {
