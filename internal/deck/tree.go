@@ -90,9 +90,18 @@ func parseYAML(ctx context.Context, src []byte, lineOffset int) (*node, error) {
 		return &node{kind: nullNode, line: 1 + lineOffset, col: 1}, nil
 	}
 	if len(f.Docs) > 1 {
-		t := f.Docs[1].GetToken()
+		// A second document may be empty ("0\n---"): it has its "---"
+		// but no body, and DocumentNode.GetToken would dereference the
+		// missing body (found by FuzzManifest).
+		var t *token.Token
+		switch doc := f.Docs[1]; {
+		case doc.Start != nil:
+			t = doc.Start
+		case doc.Body != nil:
+			t = doc.Body.GetToken()
+		}
 		line := 0
-		if t != nil {
+		if t != nil && t.Position != nil {
 			line = t.Position.Line
 		}
 		return nil, &syntaxError{line: line + lineOffset, col: 1, msg: "invalid YAML: more than one document"}
