@@ -86,7 +86,7 @@ func FuzzManifest(f *testing.F) {
 		"slides: " + strings.Repeat("{a: ", 200) + "1" + strings.Repeat("}", 200) + "\n",
 		`{"slides": ` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + "}",
 		"a: &a [*a]\n",
-		"x: &x \"" + strings.Repeat("# big\n---\n", 100) + "\"\nslides:\n" + strings.Repeat("  - markdown: *x\n", 200),
+		"x: &x \"" + strings.Repeat("# big\n---\n", 10) + "\"\nslides:\n" + strings.Repeat("  - markdown: *x\n", 20),
 		"slides:\n  - file: ../outside.md\n  - file: /etc/passwd\n",
 		"slides: []\n",
 		"\ufeffslides:\r\n  - markdown: \"# BOM\"\r\n",
