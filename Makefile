@@ -8,7 +8,7 @@ GO  ?= go
 BIN := bin/deckreel
 
 .DEFAULT_GOAL := build
-.PHONY: build deps test demo bench lint docker clean
+.PHONY: build deps test fuzz demo bench lint docker clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/deckreel
@@ -22,6 +22,22 @@ deps:
 test: deps
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+# The fuzz targets' seed corpora (the hostile cases) run in every `go test`;
+# `make fuzz` fuzzes each target for FUZZTIME, one at a time since
+# `go test -fuzz` takes one target per run. A failing input is saved under
+# the package's testdata/fuzz, where `go test` runs it from then on.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := \
+	./internal/deck:FuzzMarkdownDeck ./internal/deck:FuzzManifest ./internal/deck:FuzzTree \
+	./internal/deck:FuzzRevealDeck ./internal/deck:FuzzDeckValues \
+	./internal/job:FuzzParseFrames ./internal/job:FuzzParseShard ./internal/job:FuzzJobFile \
+	./cmd/deckreel:FuzzDurationFlag ./cmd/deckreel:FuzzSizeFlag
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== $$t ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
+	done
 
 demo: deps build
 	$(BIN) demo -o demo.mp4

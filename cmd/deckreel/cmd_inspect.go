@@ -27,7 +27,7 @@ type inspectOptions struct {
 
 func (o *inspectOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.fps, "fps", 30, "frames per second of the timeline (default: the deck's, else 30)")
-	fs.Var(durationValue{&o.slideDuration}, "slide-duration", "how long a slide or step is held when the deck does not say (default 5s)")
+	fs.Var(&durationValue{d: &o.slideDuration, name: "slide-duration", max: deck.MaxDuration}, "slide-duration", "how long a slide or step is held when the deck does not say (default 5s)")
 	fs.StringVar(&o.inputType, "input-type", "", "read the input as markdown, reveal, manifest or html instead of detecting it")
 	fs.StringVar(&o.theme, "theme", "", "theme of Markdown slides: light, dark or a .css file")
 	fs.BoolVar(&o.json, "json", false, "print the timeline as JSON")
@@ -113,12 +113,15 @@ type inspectTotals struct {
 	Frames   int     `json:"frames"`
 }
 
-func runInspect(_ context.Context, opts inspectOptions, input string, stdout, stderr io.Writer) error {
-	d, err := deck.Load(input, deck.Options{
+func runInspect(ctx context.Context, opts inspectOptions, input string, stdout, stderr io.Writer) error {
+	d, err := deck.LoadContext(ctx, input, deck.Options{
 		Theme: opts.theme, SlideDuration: opts.slideDuration, InputType: deck.Kind(opts.inputType),
 	})
 	if err != nil {
 		var de *deck.Error
+		if ctx.Err() != nil {
+			return err
+		}
 		if errors.As(err, &de) || opts.inputType != "" || opts.theme != "" {
 			return &render.InputError{Err: err}
 		}

@@ -58,9 +58,9 @@ type renderOptions struct {
 
 func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	o.width, o.height = 1920, 1080
-	fs.Var(durationValue{&o.duration}, "duration", "length of the video (10s, 3.5s, 1m30s; a bare number is seconds)")
+	fs.Var(&durationValue{d: &o.duration, name: "duration", max: render.MaxDuration}, "duration", "length of the video (10s, 3.5s, 1m30s; a bare number is seconds)")
 	fs.IntVar(&o.fps, "fps", 30, "frames per second (1-240)")
-	fs.Var(sizeValue{&o.width, &o.height}, "size", "frame size WIDTHxHEIGHT in pixels, both even")
+	fs.Var(&sizeValue{w: &o.width, h: &o.height}, "size", "frame size WIDTHxHEIGHT in pixels, both even")
 	fs.StringVar(&o.output, "o", defaultOutput, "output file (.mp4); written atomically")
 	fs.StringVar(&o.output, "output", defaultOutput, "same as -o")
 	fs.IntVar(&o.workers, "workers", 0, "browser tabs capturing in parallel (0: one per CPU core)")
@@ -74,7 +74,7 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.BoolVar(&o.noDedup, "no-dedup", false, "capture every frame, even when the page reports nothing changed (slower; same output)")
 	fs.IntVar(&o.crf, "crf", 18, "H.264 constant rate factor: lower is better quality and bigger files (1-51)")
 	fs.StringVar(&o.preset, "preset", "veryfast", "x264 preset: ultrafast ... veryslow (slower is smaller, not better looking)")
-	fs.Var(durationValue{&o.slideDuration}, "slide-duration", "decks: how long a slide or step is held when the deck does not say (default 5s)")
+	fs.Var(&durationValue{d: &o.slideDuration, name: "slide-duration", max: deck.MaxDuration}, "slide-duration", "decks: how long a slide or step is held when the deck does not say (default 5s)")
 	fs.StringVar(&o.theme, "theme", "", "decks: theme of Markdown slides: light, dark or a .css file")
 	fs.StringVar(&o.inputType, "input-type", "auto", "auto (from the path), html, markdown, reveal or manifest")
 	fs.StringVar(&o.format, "format", "", "output format: mp4, webm, mov, gif or png (a directory of frames); default from the output's extension")
@@ -105,8 +105,9 @@ func (o *renderOptions) deckOptions() deck.Options {
 // loadDeck loads input as a deck when it is one: a Markdown file, a
 // manifest, a directory holding one, or a page that runs reveal.js. It
 // returns nil for a plain page (or URL, or a file of no deck type), which
-// renders for --duration as before. The caller must close the deck.
-func (o *renderOptions) loadDeck(input string) (*deck.Deck, error) {
+// renders for --duration as before. The caller must close the deck. A
+// cancelled ctx (SIGINT) stops the load.
+func (o *renderOptions) loadDeck(ctx context.Context, input string) (*deck.Deck, error) {
 	opts := o.deckOptions()
 	if opts.InputType == deck.HTML || isURL(input) {
 		return nil, nil
@@ -124,8 +125,11 @@ func (o *renderOptions) loadDeck(input string) (*deck.Deck, error) {
 			}
 		}
 	}
-	d, err := deck.Load(input, opts)
+	d, err := deck.LoadContext(ctx, input, opts)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
 		return nil, &render.InputError{Err: err}
 	}
 	if d.Kind == deck.HTML {
@@ -252,7 +256,7 @@ Flags:
 	if err != nil {
 		return err
 	}
-	d, err := opts.loadDeck(pos[0])
+	d, err := opts.loadDeck(ctx, pos[0])
 	if err != nil {
 		return err
 	}

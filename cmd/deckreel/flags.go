@@ -34,6 +34,9 @@ func parseInterspersed(fs *flag.FlagSet, args []string, stdout io.Writer) ([]str
 				fs.Usage()
 				return nil, errHelp
 			}
+			if bad := failedValue(fs); bad != nil {
+				return nil, bad
+			}
 			return nil, usagef("%s: %v (see 'deckreel %s --help')", fs.Name(), err, fs.Name())
 		}
 		args = fs.Args()
@@ -48,51 +51,119 @@ func parseInterspersed(fs *flag.FlagSet, args []string, stdout io.Writer) ([]str
 	}
 }
 
-// durationValue accepts Go durations (10s, 1m30s, 3.5s) and bare seconds.
-type durationValue struct{ d *time.Duration }
+// checkedValue is a flag value that keeps the error of a value it refused.
+// The flag package reports a refused value as "invalid value "NaN" for flag
+// -duration: ..." and keeps only the text; parseInterspersed reports the
+// kept error instead, one line that names the flag as it is written
+// (--duration) and what it wants.
+type checkedValue interface {
+	flag.Value
+	failed() error
+}
 
-func (v durationValue) String() string {
-	if v.d == nil {
+// failedValue is the error kept by the flag of fs that refused its value,
+// or nil.
+func failedValue(fs *flag.FlagSet) error {
+	var bad error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v, ok := f.Value.(checkedValue); ok && bad == nil {
+			bad = v.failed()
+		}
+	})
+	return bad
+}
+
+// durationValue accepts Go durations (10s, 1m30s, 3.5s) and bare seconds,
+// longer than zero and at most max. name is the flag's, for the message.
+type durationValue struct {
+	d    *time.Duration
+	name string
+	max  time.Duration
+	err  error
+}
+
+func (v *durationValue) String() string {
+	if v == nil || v.d == nil || *v.d == 0 {
 		return ""
 	}
 	return v.d.String()
 }
 
-func (v durationValue) Set(s string) error {
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		// NaN and infinities parse as floats, and 1e300 seconds
-		// overflows: none is a length.
-		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > float64(math.MaxInt64)/float64(time.Second) {
-			return fmt.Errorf("not a duration: %q (examples: 10s, 3.5s, 1m30s)", s)
-		}
-		*v.d = time.Duration(f * float64(time.Second))
-		return nil
-	}
-	d, err := time.ParseDuration(s)
+func (v *durationValue) failed() error { return v.err }
+
+func (v *durationValue) Set(s string) error {
+	d, err := parseDurationFlag(s, v.max)
 	if err != nil {
-		return fmt.Errorf("not a duration: %q (examples: 10s, 3.5s, 1m30s)", s)
+		v.err = usagef("--%s %v", v.name, err)
+		return v.err
 	}
 	*v.d = d
 	return nil
 }
 
-// sizeValue parses WIDTHxHEIGHT.
-type sizeValue struct{ w, h *int }
+// parseDurationFlag reads a duration flag's value; the error completes
+// "--duration ...".
+func parseDurationFlag(s string, limit time.Duration) (time.Duration, error) {
+	bad := fmt.Errorf("must be a positive duration, got %s (examples: 10s, 3.5s, 1m30s)", s)
+	var d time.Duration
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		// NaN and infinities parse as floats, and 1e300 seconds
+		// overflows a Duration: none is a length.
+		if math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
+			return 0, bad
+		}
+		if f > limit.Seconds() {
+			return 0, fmt.Errorf("%s is longer than the %s limit", s, limit)
+		}
+		d = time.Duration(math.Round(f * float64(time.Second)))
+	} else {
+		// time.ParseDuration refuses what overflows.
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, bad
+		}
+	}
+	switch {
+	case d <= 0:
+		return 0, bad
+	case d > limit:
+		return 0, fmt.Errorf("%s is longer than the %s limit", s, limit)
+	}
+	return d, nil
+}
 
-func (v sizeValue) String() string {
-	if v.w == nil {
+// sizeValue parses WIDTHxHEIGHT; Request.Validate checks the bounds.
+type sizeValue struct {
+	w, h *int
+	err  error
+}
+
+func (v *sizeValue) String() string {
+	if v == nil || v.w == nil {
 		return ""
 	}
 	return fmt.Sprintf("%dx%d", *v.w, *v.h)
 }
 
-func (v sizeValue) Set(s string) error {
-	ws, hs, ok := strings.Cut(strings.ToLower(s), "x")
-	w, err1 := strconv.Atoi(ws)
-	h, err2 := strconv.Atoi(hs)
-	if !ok || err1 != nil || err2 != nil {
-		return fmt.Errorf("not a size: %q (want WIDTHxHEIGHT, e.g. 1920x1080)", s)
+func (v *sizeValue) failed() error { return v.err }
+
+func (v *sizeValue) Set(s string) error {
+	w, h, err := parseSizeFlag(s)
+	if err != nil {
+		v.err = usagef("--size %v", err)
+		return v.err
 	}
 	*v.w, *v.h = w, h
 	return nil
+}
+
+// parseSizeFlag reads WIDTHxHEIGHT of positive whole numbers; the error
+// completes "--size ...".
+func parseSizeFlag(s string) (w, h int, err error) {
+	ws, hs, ok := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "x")
+	w, err1 := strconv.Atoi(ws)
+	h, err2 := strconv.Atoi(hs)
+	if !ok || err1 != nil || err2 != nil || w <= 0 || h <= 0 || strings.HasPrefix(ws, "+") || strings.HasPrefix(hs, "+") {
+		return 0, 0, fmt.Errorf("must be WIDTHxHEIGHT in pixels, e.g. 1920x1080, got %q", s)
+	}
+	return w, h, nil
 }

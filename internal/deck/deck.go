@@ -1,6 +1,7 @@
 package deck
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -208,8 +209,16 @@ func (d *Deck) Close() error {
 //
 // Problems in the deck are returned as *Error (with the file and line);
 // problems that do not stop a render are in Deck.Warnings. The caller must
-// Close the deck.
+// Close the deck. Every file and count is bounded (see MaxFileSize and the
+// limits after it), so a hostile deck fails fast with an *Error.
 func Load(p string, opts Options) (*Deck, error) {
+	return LoadContext(context.Background(), p, opts)
+}
+
+// LoadContext is Load that stops when ctx is done, within milliseconds at
+// any point of the load, and returns ctx's error. A large deck takes
+// seconds to compile: this is how SIGINT stops it.
+func LoadContext(ctx context.Context, p string, opts Options) (*Deck, error) {
 	if err := checkOptions(opts); err != nil {
 		return nil, err
 	}
@@ -242,7 +251,7 @@ func Load(p string, opts Options) (*Deck, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open deck directory: %w", err)
 	}
-	d, err := load(root.FS(), name, dir, opts, ignore)
+	d, err := load(ctx, root.FS(), name, dir, opts, ignore)
 	if err != nil {
 		_ = root.Close()
 		return nil, err
@@ -269,7 +278,7 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*Deck, error) {
 		if err != nil {
 			return nil, &Error{File: name, Msg: err.Error()}
 		}
-		return load(sub, pick, name, opts, ignoredInFS(path.Clean(name), opts.IgnorePaths))
+		return load(context.Background(), sub, pick, name, opts, ignoredInFS(path.Clean(name), opts.IgnorePaths))
 	}
 	// The deck's directory is the root its pages are served from.
 	dir := path.Dir(name)
@@ -277,7 +286,7 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*Deck, error) {
 	if err != nil {
 		return nil, err
 	}
-	return load(sub, path.Base(name), dir, opts, ignoredInFS(dir, opts.IgnorePaths))
+	return load(context.Background(), sub, path.Base(name), dir, opts, ignoredInFS(dir, opts.IgnorePaths))
 }
 
 func checkOptions(opts Options) error {
@@ -329,15 +338,19 @@ func kindFromName(name string) Kind {
 }
 
 // loader reads one deck: its root directory, options and what it has
-// generated so far.
+// generated so far. It lives for one call of load, whose context it holds
+// for the loops that check it.
 type loader struct {
+	ctx      context.Context
 	root     fs.FS
 	dir      string // the root as the caller named it, to name files in messages
 	opts     Options
 	md       goldmark.Markdown
 	files    map[string][]byte // generated files, slash paths
 	warnings []Warning
-	pages    int // generated pages so far, to name them
+	pages    int               // generated pages so far, to name them
+	styleCSS map[string]string // code-highlighting CSS by style, see codeCSS
+	read     int64             // bytes of deck text read and compiled, see charge
 	// settings collects the deck-wide settings for SharedKey; keyed are
 	// the source files that slide keys cover instead (slash paths).
 	settings *digest
@@ -362,8 +375,11 @@ func (l *loader) newPage(ext string) string {
 
 // load reads the deck name in root; ignore are the tree paths of
 // Options.IgnorePaths.
-func load(root fs.FS, name, dir string, opts Options, ignore []string) (*Deck, error) {
-	l := &loader{root: root, dir: dir, opts: opts, files: map[string][]byte{}}
+func load(ctx context.Context, root fs.FS, name, dir string, opts Options, ignore []string) (*Deck, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	l := &loader{ctx: ctx, root: root, dir: dir, opts: opts, files: map[string][]byte{}}
 	// Options.Theme counts through the CSS it resolves to, not its path.
 	l.settings = newDigest("deck settings").add(strconv.FormatBool(opts.KeepControls), formatDuration(opts.SlideDuration))
 	kind := opts.InputType
@@ -371,9 +387,16 @@ func load(root fs.FS, name, dir string, opts Options, ignore []string) (*Deck, e
 		kind = kindFromName(name)
 	}
 	file := l.display(name)
-	src, err := fs.ReadFile(root, name)
+	limit := int64(MaxFileSize)
+	if kind == Manifest {
+		limit = MaxManifestSize
+	}
+	src, err := readDeckFile(root, name, file, limit)
 	if err != nil {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("read: %v", unwrapPath(err))}
+		return nil, readError(file, err)
+	}
+	if err := l.charge(len(src), pos{file: file}); err != nil {
+		return nil, err
 	}
 	base := &overlay{base: root}
 	var d *Deck

@@ -2,6 +2,7 @@ package deck
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -57,13 +58,14 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 	var root *node
 	var err error
 	if strings.EqualFold(path.Ext(name), ".json") {
-		root, err = parseJSON(src)
+		root, err = parseJSON(l.ctx, src)
 	} else {
-		root, err = parseYAML(src, 0)
+		root, err = parseYAML(l.ctx, src, 0)
 	}
 	if err != nil {
 		return nil, yamlError(err, file)
 	}
+	l.warnUTF8(src, file, 0)
 	at := func(n *node) pos { return pos{file: file, line: n.line, col: n.col} }
 	if root.kind != mapNode {
 		return nil, at(root).errorf("a deck manifest is a mapping with a \"slides\" list, not %s", root.kindName())
@@ -139,6 +141,9 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 	if slidesNode.kind != seqNode {
 		return nil, at(slidesNode).errorf("\"slides\" must be a list, not %s", slidesNode.kindName())
 	}
+	if len(slidesNode.items) > MaxSlides {
+		return nil, checkCount(len(slidesNode.items), 0, at(slidesNode.items[MaxSlides]))
+	}
 	// The deck-wide default: the command line beats the manifest.
 	fallback := DefaultSlideDuration
 	if def > 0 {
@@ -154,6 +159,9 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 	}
 
 	for e, en := range slidesNode.items {
+		if err := l.ctx.Err(); err != nil {
+			return nil, err
+		}
 		num := e + 1
 		ep := at(en)
 		ep.slide = 0
@@ -273,6 +281,9 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 				return nil, at(transN).errorf("slide entry %d: transition %s is longer than the entry (%s)", num, t, total)
 			}
 		}
+		if err := checkCount(len(d.Slides)+len(p.slides), len(d.Steps)+len(p.steps), ep); err != nil {
+			return nil, err
+		}
 		pi := len(d.parts)
 		p.part.transition = t
 		d.parts = append(d.parts, p.part)
@@ -365,6 +376,9 @@ func (l *loader) inlineEntry(e manifestEntry, n *node, base *overlay) (*entryRes
 	if n.block {
 		line++
 	}
+	if err := l.charge(len(n.text), pos{file: e.file, line: n.line, col: n.col}); err != nil {
+		return nil, err
+	}
 	mp, err := l.compileMarkdown(e.manifest, n.text, mdOptions{override: e.dur, fallback: e.fallback, theme: e.theme, inline: true, line: line, file: e.file})
 	if err != nil {
 		return nil, err
@@ -405,8 +419,8 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 	}
 	st, err := fs.Stat(l.root, rel)
 	if err != nil {
-		if strings.Contains(err.Error(), "escapes") {
-			return nil, at.errorf("slide entry %d: file %s points outside the deck directory (through a symbolic link)", e.num, raw)
+		if escapesRoot(err) {
+			return nil, at.errorf("slide entry %d: %s", e.num, linkOut("file "+raw))
 		}
 		return nil, at.errorf("slide entry %d: file %s not found", e.num, raw)
 	}
@@ -426,21 +440,36 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 		kind = kindFromName(rel)
 	}
 	display := l.display(rel)
+	read := func() ([]byte, error) {
+		src, err := readDeckFile(l.root, rel, display, MaxFileSize)
+		switch {
+		case err == nil:
+			return src, l.charge(len(src), at)
+		case escapesRoot(err):
+			return nil, at.errorf("slide entry %d: %s", e.num, linkOut("file "+raw))
+		}
+		var de *Error
+		if errors.As(err, &de) {
+			return nil, at.errorf("slide entry %d: %s: %s", e.num, raw, de.Msg)
+		}
+		return nil, at.errorf("slide entry %d: read %s: %v", e.num, raw, unwrapPath(err))
+	}
 	switch kind {
 	case Markdown:
-		src, err := fs.ReadFile(l.root, rel)
+		src, err := read()
 		if err != nil {
-			return nil, at.errorf("slide entry %d: read %s: %v", e.num, raw, unwrapPath(err))
+			return nil, err
 		}
+		l.warnUTF8(src, display, 0)
 		mp, err := l.compileMarkdown(rel, string(src), mdOptions{override: e.dur, fallback: e.fallback, theme: e.theme, file: display})
 		if err != nil {
 			return nil, err
 		}
 		return e.markdownResult(mp, base), nil
 	case HTML, Reveal:
-		src, err := fs.ReadFile(l.root, rel)
+		src, err := read()
 		if err != nil {
-			return nil, at.errorf("slide entry %d: read %s: %v", e.num, raw, unwrapPath(err))
+			return nil, err
 		}
 		if kind == Reveal || (e.typ == "" && isReveal(src)) {
 			override := e.dur

@@ -132,7 +132,7 @@ func TestManifestErrors(t *testing.T) {
 		{"parent dir", "deck.yaml", "slides:\n  - file: ../secret.md\n", `deck.yaml:2:11: slide entry 1: file ../secret.md points outside the deck directory`},
 		{"parent dir hidden in a path", "deck.yaml", "slides:\n  - file: a.md\n  - file: sub/../../secret.md\n", `deck.yaml:3:11: slide entry 2: file sub/../../secret.md points outside the deck directory`},
 		{"absolute", "deck.yaml", "slides:\n  - file: " + filepath.Join(outside, "secret.md") + "\n", `deck.yaml:2:11: slide entry 1: file ` + filepath.Join(outside, "secret.md") + ` points outside the deck directory (an absolute path); use a path relative to deck.yaml`},
-		{"symlink out", "deck.yaml", "slides:\n  - file: link.md\n", `deck.yaml:2:11: slide entry 1: file link.md points outside the deck directory (through a symbolic link)`},
+		{"symlink out", "deck.yaml", "slides:\n  - file: link.md\n", `deck.yaml:2:11: slide entry 1: file link.md: links out of the deck's directory are not served (copy the file into the directory)`},
 		{"missing", "deck.yaml", "slides:\n  - file: a.md\n  - file: nope.png\n", `deck.yaml:3:11: slide entry 2: file nope.png not found`},
 		{"no slides", "deck.yaml", "title: x\n", `deck.yaml:1: empty deck: the manifest lists no slides (add a "slides" list)`},
 		{"empty slides", "deck.yaml", "title: x\nslides: []\n", `deck.yaml:2:9: empty deck: the manifest lists no slides (add a "slides" list)`},

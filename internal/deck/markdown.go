@@ -58,6 +58,9 @@ type rawSlide struct {
 func splitDeck(src string, file string) (front *rawSlide, slides []rawSlide, err error) {
 	src = strings.TrimPrefix(src, "\ufeff")
 	src = strings.ReplaceAll(src, "\r\n", "\n")
+	if n := strings.Count(src, "\n"); n >= MaxLines {
+		return nil, nil, pos{file: file, line: MaxLines + 1}.errorf("more than %d lines, deckreel's limit for one Markdown file: split the deck", MaxLines)
+	}
 	lines := strings.Split(src, "\n")
 	i := 0
 	if len(lines) > 0 && strings.TrimRight(lines[0], " \t") == "---" {
@@ -93,6 +96,9 @@ func splitDeck(src string, file string) (front *rawSlide, slides []rawSlide, err
 	}
 	for len(slides) > 0 && blank(slides[0].lines) {
 		slides = slides[1:]
+	}
+	if len(slides) > MaxSlides {
+		return nil, nil, checkCount(len(slides), 0, pos{file: file, line: slides[MaxSlides].line, slide: MaxSlides + 1})
 	}
 	return front, slides, nil
 }

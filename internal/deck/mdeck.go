@@ -2,6 +2,7 @@ package deck
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -101,7 +102,7 @@ func (l *loader) frontMatter(front *rawSlide, file string) (frontMatter, error) 
 	if front == nil {
 		return fm, nil
 	}
-	n, err := parseYAML([]byte(strings.Join(front.lines, "\n")), front.line-1)
+	n, err := parseYAML(l.ctx, []byte(strings.Join(front.lines, "\n")), front.line-1)
 	if err != nil {
 		return fm, yamlError(err, file)
 	}
@@ -199,9 +200,16 @@ func (l *loader) resolveTheme(name, mdRel string, fromCLI bool, at pos) (theme, 
 		case !ok || outside:
 			return theme{}, at.errorf("theme %q must be a file inside the deck directory", name)
 		}
-		b, err = fs.ReadFile(l.root, p)
+		b, err = readDeckFile(l.root, p, l.display(p), MaxFileSize)
 	}
-	if err != nil {
+	switch {
+	case escapesRoot(err):
+		return theme{}, at.errorf("%s", linkOut("theme "+name))
+	case err != nil:
+		var de *Error
+		if errors.As(err, &de) {
+			err = errors.New(de.Msg)
+		}
 		return theme{}, at.errorf("theme %s: %v", name, unwrapPath(err))
 	}
 	return themeWithCSS(name, string(b)), nil
@@ -217,10 +225,21 @@ func themeWithCSS(name, css string) theme {
 	return t
 }
 
-func codeCSS(style string) string {
+// codeCSS is the CSS of a code-highlighting style. Writing it takes about a
+// millisecond, as long as rendering a slide: a manifest of many inline
+// Markdown entries asks for the same style once per entry, so the loader
+// keeps what it wrote.
+func (l *loader) codeCSS(style string) string {
+	if css, ok := l.styleCSS[style]; ok {
+		return css
+	}
 	var b bytes.Buffer
 	f := html.New(html.WithClasses(true))
 	_ = f.WriteCSS(&b, styles.Get(style))
+	if l.styleCSS == nil {
+		l.styleCSS = map[string]string{}
+	}
+	l.styleCSS[style] = b.String()
 	return b.String()
 }
 
@@ -263,6 +282,9 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 			cur.lines = append(cur.lines, ln)
 		}
 		raws = append(raws, cur)
+		if len(raws) > MaxSlides {
+			return nil, checkCount(len(raws), 0, pos{file: o.file, line: raws[MaxSlides].line})
+		}
 	} else if front, raws, err = splitDeck(src, o.file); err != nil {
 		return nil, err
 	}
@@ -310,7 +332,7 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 
 	// What every slide of the page shares. The front matter goes in as
 	// written; the theme as its CSS, wherever it came from.
-	code := codeCSS(th.highlight)
+	code := l.codeCSS(th.highlight)
 	shared := newDigest("markdown page").add(baseHref(rel), th.css, code)
 	if front != nil {
 		shared.add(strings.Join(front.lines, "\n"))
@@ -328,6 +350,10 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 	for i, rs := range raws {
 		n := i + 1
 		at := pos{file: o.file, line: rs.line, slide: n}
+		// A slide with highlighted code can take tens of milliseconds.
+		if err := l.ctx.Err(); err != nil {
+			return nil, err
+		}
 		sc, err := scanSlide(rs, at)
 		if err != nil {
 			return nil, err
@@ -398,6 +424,9 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 			}
 			out.steps = append(out.steps, st)
 		}
+		if err := checkCount(0, len(out.steps), at); err != nil {
+			return nil, err
+		}
 	}
 	if len(out.slides) == 0 {
 		return nil, &Error{File: o.file, Line: o.line, Msg: "empty deck: it has no slides"}
@@ -432,6 +461,13 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 	out.schedule = strings.TrimSuffix(out.entry, ".html") + ".schedule.js"
 	data.Schedule = "/" + out.schedule
 	var page bytes.Buffer
+	// The page is mostly its CSS and player; sized up front, it is not
+	// grown (and kept) at up to twice its length.
+	size := len(data.BaseCSS) + len(data.CodeCSS) + len(data.ThemeCSS) + len(data.Player) + 4096
+	for _, ps := range data.Slides {
+		size += len(ps.HTML) + 128
+	}
+	page.Grow(size)
 	if err := deckTemplate().Execute(&page, data); err != nil {
 		return nil, fmt.Errorf("generate the page of %s: %w", o.file, err)
 	}
@@ -463,7 +499,11 @@ func (l *loader) checkRef(rel, ref, what string, at pos) {
 		l.warn(at.warning("%s %s is outside the deck directory and will not load", what, ref))
 		return
 	}
-	if st, err := fs.Stat(l.root, p); err != nil || st.IsDir() {
+	st, err := fs.Stat(l.root, p)
+	switch {
+	case escapesRoot(err):
+		l.warn(at.warning("%s", linkOut(what+" "+ref)))
+	case err != nil || st.IsDir():
 		l.warn(at.warning("%s %s not found (looked for %s)", what, ref, l.display(p)))
 	}
 }
@@ -471,6 +511,7 @@ func (l *loader) checkRef(rel, ref, what string, at pos) {
 // markdownDeck loads a Markdown deck file.
 func (l *loader) markdownDeck(name string, src []byte, base *overlay) (*Deck, error) {
 	file := l.display(name)
+	l.warnUTF8(src, file, 0)
 	fallback := DefaultSlideDuration
 	mp, err := l.compileMarkdown(name, string(src), mdOptions{override: l.opts.SlideDuration, fallback: fallback, file: file})
 	if err != nil {

@@ -115,6 +115,8 @@ type revealPart struct {
 func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*revealPart, error) {
 	doc, err := html.Parse(bytes.NewReader(src))
 	if err != nil {
+		// x/net/html refuses more than 512 open elements, which bounds
+		// the recursive walks below.
 		return nil, &Error{File: o.file, Msg: fmt.Sprintf("parse HTML: %v", err)}
 	}
 	cfg := readRevealConfig(src)
@@ -154,6 +156,9 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 		}
 		h++
 	}
+	if len(pres) > MaxSlides {
+		return nil, checkCount(len(pres), 0, pos{file: o.file, line: pres[MaxSlides].line, slide: MaxSlides + 1})
+	}
 	out := &revealPart{title: htmlTitle(src)}
 	def := DefaultSlideDuration
 	if cfg.autoSlide > 0 {
@@ -184,6 +189,9 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 	for k, rs := range pres {
 		n := k + 1
 		at := pos{file: o.file, line: rs.line, slide: n}
+		if err := l.ctx.Err(); err != nil {
+			return nil, err
+		}
 		if _, ok := attr(rs.el, "data-markdown"); ok {
 			l.warn(at.warning("section uses reveal.js's Markdown plugin: deckreel cannot count its slides and fragments before it runs, so it counts one slide"))
 		}
@@ -254,6 +262,9 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 		}
 		out.slides = append(out.slides, s)
 		out.steps = append(out.steps, steps...)
+		if err := checkCount(0, len(out.steps), at); err != nil {
+			return nil, err
+		}
 	}
 	if len(out.slides) == 0 {
 		return nil, &Error{File: o.file, Msg: "empty deck: the reveal.js deck has no slides"}

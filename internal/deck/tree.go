@@ -2,14 +2,17 @@ package deck
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 )
@@ -57,9 +60,21 @@ type syntaxError struct {
 func (e *syntaxError) Error() string { return e.msg }
 
 // parseYAML reads one YAML document. lineOffset is added to every line (for
-// front matter that starts below line 1).
-func parseYAML(src []byte, lineOffset int) (*node, error) {
-	f, err := parser.ParseBytes(src, 0)
+// front matter that starts below line 1). It refuses more than MaxYAMLSize
+// bytes and lists and mappings nested more than MaxNesting deep, before the
+// parser builds its tree (see yamlDepth).
+func parseYAML(ctx context.Context, src []byte, lineOffset int) (*node, error) {
+	if len(src) > MaxYAMLSize {
+		return nil, &syntaxError{line: 1 + lineOffset, msg: fmt.Sprintf("YAML is too large: at most %s (write a longer deck as deck.json, or move inline Markdown to .md files)", formatBytes(MaxYAMLSize))}
+	}
+	tokens := lexer.Tokenize(string(src))
+	if err := yamlDepth(tokens, lineOffset); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		var ye interface {
 			GetToken() *token.Token
@@ -75,15 +90,72 @@ func parseYAML(src []byte, lineOffset int) (*node, error) {
 		return &node{kind: nullNode, line: 1 + lineOffset, col: 1}, nil
 	}
 	if len(f.Docs) > 1 {
-		t := f.Docs[1].GetToken()
+		// A second document may be empty ("0\n---"): it has its "---"
+		// but no body, and DocumentNode.GetToken would dereference the
+		// missing body (found by FuzzManifest).
+		var t *token.Token
+		switch doc := f.Docs[1]; {
+		case doc.Start != nil:
+			t = doc.Start
+		case doc.Body != nil:
+			t = doc.Body.GetToken()
+		}
 		line := 0
-		if t != nil {
+		if t != nil && t.Position != nil {
 			line = t.Position.Line
 		}
 		return nil, &syntaxError{line: line + lineOffset, col: 1, msg: "invalid YAML: more than one document"}
 	}
 	c := yamlConverter{anchors: map[string]*node{}, lineOffset: lineOffset}
 	return c.convert(f.Docs[0].Body)
+}
+
+// yamlDepth fails when the YAML of tokens nests lists and mappings more than
+// MaxNesting deep. goccy/go-yaml has no such limit, and its parser takes
+// seconds and gigabytes on a document nested 50,000 deep; its lexer is
+// linear. Flow collections ([ and {) count one level each until they
+// close; block collections count by indentation: the first token of each
+// line, and each "- " or "? " (which may nest on one line: "- - - x"),
+// opens a level at its column, and a token at a column left of a level
+// closes it. That counts a block sequence written at its key's column
+// ("key:\n- a") as no level, so it never counts more than the parser
+// would nest.
+func yamlDepth(tokens token.Tokens, lineOffset int) error {
+	var block []int // columns of the open block levels
+	flow, line := 0, 0
+	for _, tk := range tokens {
+		if tk.Position == nil {
+			continue
+		}
+		inBlock := flow == 0 // where the token starts
+		switch tk.Type {
+		case token.CommentType, token.DocumentHeaderType, token.DocumentEndType:
+			continue
+		case token.SequenceStartType, token.MappingStartType:
+			flow++
+		case token.SequenceEndType, token.MappingEndType:
+			flow = max(flow-1, 0)
+			inBlock = false
+		}
+		first := tk.Position.Line != line
+		line = tk.Position.Line
+		if inBlock {
+			if first || tk.Type == token.SequenceEntryType || tk.Type == token.MappingKeyType {
+				col := tk.Position.Column
+				for len(block) > 0 && block[len(block)-1] > col {
+					block = block[:len(block)-1]
+				}
+				if len(block) == 0 || block[len(block)-1] < col {
+					block = append(block, col)
+				}
+			}
+		}
+		if len(block)+flow > MaxNesting {
+			return &syntaxError{line: tk.Position.Line + lineOffset, col: tk.Position.Column,
+				msg: fmt.Sprintf("invalid YAML: lists and mappings nest more than %d deep", MaxNesting)}
+		}
+	}
+	return nil
 }
 
 type yamlConverter struct {
@@ -177,22 +249,21 @@ func (c *yamlConverter) pair(m *node, mv *ast.MappingValueNode) error {
 	return nil
 }
 
-// parseJSON reads one JSON value, tracking each value's line and column.
-func parseJSON(src []byte) (*node, error) {
+// parseJSON reads one JSON value, tracking each value's line and column. It
+// refuses arrays and objects nested more than MaxNesting deep, and stops
+// when ctx is done.
+func parseJSON(ctx context.Context, src []byte) (*node, error) {
 	d := json.NewDecoder(bytes.NewReader(src))
 	d.UseNumber()
-	lc := func(off int64) (int, int) {
-		off = min(max(off, 0), int64(len(src)))
-		pre := src[:off]
-		line := bytes.Count(pre, []byte("\n")) + 1
-		return line, int(off) - (bytes.LastIndexByte(pre, '\n') + 1) + 1
-	}
+	lc := newLineIndex(src).at
 	// encoding/json reports syntax errors at exact offsets only when it
 	// reads the whole input at once.
 	var v any
 	if err := json.Unmarshal(src, &v); err != nil {
 		var se *json.SyntaxError
-		if errors.As(err, &se) {
+		// Past its own depth limit (10,000), encoding/json stops; the
+		// reader below names ours.
+		if errors.As(err, &se) && !strings.Contains(se.Error(), "exceeded max depth") {
 			off := se.Offset - 1
 			if strings.Contains(se.Error(), "end of JSON input") {
 				off = int64(len(src))
@@ -225,8 +296,13 @@ func parseJSON(src []byte) (*node, error) {
 		}
 		return prev
 	}
-	var read func() (*node, error)
-	read = func() (*node, error) {
+	values := 0
+	var read func(depth int) (*node, error)
+	read = func(depth int) (*node, error) {
+		values++
+		if err := checkContext(ctx, values); err != nil {
+			return nil, err
+		}
 		start := valueStart(d.InputOffset())
 		tok, err := d.Token()
 		if err != nil {
@@ -234,6 +310,9 @@ func parseJSON(src []byte) (*node, error) {
 		}
 		n := &node{}
 		n.line, n.col = lc(start)
+		if _, ok := tok.(json.Delim); ok && depth >= MaxNesting {
+			return nil, &syntaxError{line: n.line, col: n.col, msg: fmt.Sprintf("invalid JSON: arrays and objects nest more than %d deep", MaxNesting)}
+		}
 		switch v := tok.(type) {
 		case nil:
 			n.kind = nullNode
@@ -248,7 +327,7 @@ func parseJSON(src []byte) (*node, error) {
 			case '[':
 				n.kind = seqNode
 				for d.More() {
-					it, err := read()
+					it, err := read(depth + 1)
 					if err != nil {
 						return nil, err
 					}
@@ -257,11 +336,11 @@ func parseJSON(src []byte) (*node, error) {
 			case '{':
 				n.kind = mapNode
 				for d.More() {
-					k, err := read()
+					k, err := read(depth + 1)
 					if err != nil {
 						return nil, err
 					}
-					val, err := read()
+					val, err := read(depth + 1)
 					if err != nil {
 						return nil, err
 					}
@@ -275,7 +354,7 @@ func parseJSON(src []byte) (*node, error) {
 		}
 		return n, nil
 	}
-	n, err := read()
+	n, err := read(0)
 	if err != nil {
 		return nil, err
 	}
@@ -287,4 +366,31 @@ func parseJSON(src []byte) (*node, error) {
 		return nil, &syntaxError{line: l, col: c, msg: fmt.Sprintf("invalid JSON: unexpected %v after the top-level value", tok)}
 	}
 	return n, nil
+}
+
+// lineIndex turns byte offsets into lines and columns. It finds the newlines
+// once: counting them from the start for every value made a deck.json of
+// 20,000 slides take seconds (quadratic in its length).
+type lineIndex struct {
+	size   int64
+	starts []int64 // offset of the first byte of each line
+}
+
+func newLineIndex(src []byte) lineIndex {
+	starts := []int64{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, int64(i)+1)
+		}
+	}
+	return lineIndex{size: int64(len(src)), starts: starts}
+}
+
+// at returns the 1-based line and column of offset off (clamped to the
+// source).
+func (x lineIndex) at(off int64) (line, col int) {
+	off = min(max(off, 0), x.size)
+	// The last line that starts at or before off.
+	i := sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > off }) - 1
+	return i + 1, int(off-x.starts[i]) + 1
 }

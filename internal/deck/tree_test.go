@@ -1,6 +1,7 @@
 package deck
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,7 +33,7 @@ func dump(n *node) string {
 
 func TestParseJSONPositions(t *testing.T) {
 	src := "{\n  \"fps\": 30,\n  \"slides\": [\n    {\"file\": \"a.md\", \"x\": null},\n    \"b\"\n  ]\n}\n"
-	n, err := parseJSON([]byte(src))
+	n, err := parseJSON(context.Background(), []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func TestParseJSONErrors(t *testing.T) {
 		{"{\"a\": 1} {}", 1, 10, "invalid JSON: invalid character '{' after top-level value"},
 	}
 	for _, tt := range tests {
-		_, err := parseJSON([]byte(tt.src))
+		_, err := parseJSON(context.Background(), []byte(tt.src))
 		se, ok := err.(*syntaxError)
 		if !ok {
 			t.Errorf("parseJSON(%q): error %v, want a syntax error", tt.src, err)
@@ -68,7 +69,7 @@ func TestParseJSONErrors(t *testing.T) {
 
 func TestParseYAMLPositions(t *testing.T) {
 	src := "fps: 30\nslides:\n  - file: a.md\n    duration: 2s\n  - markdown: |\n      # Hi\n"
-	n, err := parseYAML([]byte(src), 10)
+	n, err := parseYAML(context.Background(), []byte(src), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func TestParseYAMLErrors(t *testing.T) {
 		{"a: *nope\n", 1, 4},
 	}
 	for _, tt := range tests {
-		_, err := parseYAML([]byte(tt.src), 0)
+		_, err := parseYAML(context.Background(), []byte(tt.src), 0)
 		se, ok := err.(*syntaxError)
 		if !ok {
 			t.Errorf("parseYAML(%q): error %v, want a syntax error", tt.src, err)

@@ -151,9 +151,25 @@ func Open(dir string) (*Job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open job %s: %w", dir, err)
 	}
+	st, err := decodeState(data)
+	if err != nil {
+		return nil, fmt.Errorf("open job %s: %w", dir, err)
+	}
+	for _, sub := range []string{chunkDir, lockDir} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			return nil, fmt.Errorf("open job %s: %w", dir, err)
+		}
+	}
+	return &Job{dir: dir, st: st}, nil
+}
+
+// decodeState reads and checks the content of job.json. Every error
+// matches [ErrDamaged]: the file is read only from disk, by this code, and
+// cannot be repaired by running again.
+func decodeState(data []byte) (state, error) {
 	var st state
 	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("open job %s: %s is damaged: %w: %w", dir, stateFile, ErrDamaged, err)
+		return state{}, fmt.Errorf("%s is damaged: %w: %w", stateFile, ErrDamaged, err)
 	}
 	var problem error
 	switch {
@@ -169,14 +185,9 @@ func Open(dir string) (*Job, error) {
 		problem = fmt.Errorf("%s is damaged: source %q is not inside the job", stateFile, st.Source)
 	}
 	if problem != nil {
-		return nil, fmt.Errorf("open job %s: %w: %w", dir, ErrDamaged, problem)
+		return state{}, fmt.Errorf("%w: %w", ErrDamaged, problem)
 	}
-	for _, sub := range []string{chunkDir, lockDir} {
-		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
-			return nil, fmt.Errorf("open job %s: %w", dir, err)
-		}
-	}
-	return &Job{dir: dir, st: st}, nil
+	return st, nil
 }
 
 // OpenOrCreate opens the job in dir and checks it against s, or creates it
