@@ -396,7 +396,7 @@ func (r *jobRun) openForResume(ctx context.Context, req Request, o JobOptions) e
 	if err != nil {
 		return jobError(err)
 	}
-	if r.req, err = snapshotRequest(req, jb); err != nil {
+	if r.req, err = snapshotRequest(ctx, req, jb); err != nil {
 		return err
 	}
 	s := jb.Settings()
@@ -428,7 +428,7 @@ func (r *jobRun) openForRequest(ctx context.Context, req Request, o JobOptions) 
 				return jobError(err)
 			}
 		}
-		rev, err := r.revision(req, o.Dir, s)
+		rev, err := r.revision(ctx, req, o.Dir, s)
 		if err != nil {
 			return err
 		}
@@ -476,7 +476,7 @@ func jobToJoin(req Request, o JobOptions) (*job.Job, job.Settings, error) {
 // revision snapshots req's input into the job directory dir and returns
 // the revision that renders it with settings s: the snapshot's hash and
 // place, and its plan of chunks. It leaves r.req rendering the snapshot.
-func (r *jobRun) revision(req Request, dir string, s job.Settings) (job.Revision, error) {
+func (r *jobRun) revision(ctx context.Context, req Request, dir string, s job.Settings) (job.Revision, error) {
 	src, done, err := jobSources(req, dir)
 	if err != nil {
 		return job.Revision{}, err
@@ -487,7 +487,7 @@ func (r *jobRun) revision(req Request, dir string, s job.Settings) (job.Revision
 		return job.Revision{}, jobError(fmt.Errorf("job %s: %w", dir, err))
 	}
 	r.closeDeck()
-	if r.req, err = snapshotRequestAt(req, s, filepath.Join(dir, source)); err != nil {
+	if r.req, err = snapshotRequestAt(ctx, req, s, filepath.Join(dir, source)); err != nil {
 		return job.Revision{}, err
 	}
 	rev := job.Revision{InputHash: hash, Source: source, Frames: r.req.Frames()}
@@ -621,15 +621,15 @@ func jobSources(req Request, dir string) (_ job.Sources, done func(), _ error) {
 }
 
 // snapshotRequest returns the request that renders jb's current snapshot.
-func snapshotRequest(req Request, jb *job.Job) (Request, error) {
-	return snapshotRequestAt(req, jb.Settings(), jb.Source())
+func snapshotRequest(ctx context.Context, req Request, jb *job.Job) (Request, error) {
+	return snapshotRequestAt(ctx, req, jb.Settings(), jb.Source())
 }
 
 // snapshotRequestAt returns req rewritten to render the snapshot at source
 // (a job's Source, a directory), recorded with settings s: the input, the
 // deck (loaded again from the copy), the theme and the music all come from
 // the snapshot. The caller must close the request's deck.
-func snapshotRequestAt(req Request, s job.Settings, source string) (Request, error) {
+func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, source string) (Request, error) {
 	x := s.Extra
 	out := req
 	out.FS, out.Deck = nil, nil
@@ -654,8 +654,11 @@ func snapshotRequestAt(req Request, s job.Settings, source string) (Request, err
 	if x[extraKind] == "" {
 		return out, nil
 	}
-	d, err := deck.Load(out.Input, out.DeckOptions)
+	d, err := deck.LoadContext(ctx, out.Input, out.DeckOptions)
 	if err != nil {
+		if ctx.Err() != nil {
+			return Request{}, ctx.Err()
+		}
 		return Request{}, &InputError{Err: fmt.Errorf("load the job's copy of the deck: %w", err)}
 	}
 	out.Deck, out.Duration = d, 0
@@ -909,7 +912,7 @@ func MergeJob(ctx context.Context, dir, output string) (string, error) {
 	if err := checkOutsideJob(req.Output, dir); err != nil {
 		return "", err
 	}
-	sreq, err := snapshotRequest(req, jb)
+	sreq, err := snapshotRequest(ctx, req, jb)
 	if err != nil {
 		return "", err
 	}
