@@ -202,11 +202,21 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 		return nil, &InputError{Err: err}
 	}
 
-	pg, err := resolvePages(ctx, req, func(host string) {
-		p.warns.add("blocked a request to %s: network access is off (pass --allow-net to permit it)", host)
+	network, err := capture.NewNetwork(capture.Access{Internet: req.AllowNet, Hosts: req.AllowHosts}, func(b capture.Blocked) {
+		p.warns.add("blocked a request to %s: %s", b.Host, b.Reason)
 	})
 	if err != nil {
+		return nil, &InputError{Err: fmt.Errorf("--allow-net: %w", err)}
+	}
+	pg, err := resolvePages(ctx, req, network)
+	if err != nil {
+		network.Close()
 		return nil, err
+	}
+	closeServers := pg.close
+	pg.close = func() {
+		closeServers()
+		network.Close()
 	}
 	p.pages = pg
 	p.capture = fromFrames(p.pages.timeline.CaptureRanges(toFrames(ranges)))
@@ -219,11 +229,13 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 	p.browser = capture.BrowserOptions{Path: path, Mode: mode, Width: req.Width, Height: req.Height, NoSandbox: req.NoSandbox,
 		OnFallback: func(err error) {
 			p.warns.add("%s cannot draw frames with beginFrame (%v): capturing with Page.captureScreenshot instead, which is slower", path, err)
+		},
+		// Always: the proxy is what keeps pages off loopback, and what
+		// --allow-net opens it decides by address.
+		Proxy: p.pages.proxy,
+		OnPopup: func(url string) {
+			p.warns.add("blocked a popup (window.open or a link to a new window) to %s: a render has one window", url)
 		}}
-	if !req.AllowNet {
-		p.browser.Proxy = p.pages.proxy
-		p.browser.BypassHosts = p.pages.bypass
-	}
 	return p, nil
 }
 
@@ -454,15 +466,17 @@ func schedule(req Request, rs []pool.Range) pool.Config {
 }
 
 type input struct {
-	url    string
-	proxy  string
-	bypass []string
-	close  func()
+	url   string
+	proxy string
+	close func()
 }
 
-func resolveInput(ctx context.Context, req Request, onBlock func(string)) (input, error) {
+// resolveInput serves a page input on network: a local page from its
+// directory, a URL (whose host the page may then reach) through a server
+// with nothing to serve but the proxy.
+func resolveInput(ctx context.Context, req Request, network *capture.Network) (input, error) {
 	if req.FS != nil {
-		srv, err := capture.Serve(req.FS, onBlock)
+		srv, err := network.Serve(req.FS)
 		if err != nil {
 			return input{}, err
 		}
@@ -472,12 +486,14 @@ func resolveInput(ctx context.Context, req Request, onBlock func(string)) (input
 		if err := checkReachable(ctx, req.Input); err != nil {
 			return input{}, err
 		}
-		// The refusing proxy still needs a listener for the other hosts.
-		srv, err := capture.Serve(emptyFS{}, onBlock)
+		if err := network.Allow(u.Host); err != nil {
+			return input{}, inputErrorf("input %s: %v", req.Input, err)
+		}
+		srv, err := network.Serve(emptyFS{})
 		if err != nil {
 			return input{}, err
 		}
-		return input{url: req.Input, proxy: srv.Addr(), bypass: []string{u.Host}, close: func() { _ = srv.Close() }}, nil
+		return input{url: req.Input, proxy: srv.Addr(), close: func() { _ = srv.Close() }}, nil
 	}
 	path := req.Input
 	st, err := os.Stat(path)
@@ -503,7 +519,11 @@ func resolveInput(ctx context.Context, req Request, onBlock func(string)) (input
 	if err != nil {
 		return input{}, inputErrorf("input %s: %v", path, err)
 	}
-	srv, err := capture.ServeDir(filepath.Dir(abs), onBlock)
+	root, err := os.OpenRoot(filepath.Dir(abs))
+	if err != nil {
+		return input{}, inputErrorf("input %s: %v", path, err)
+	}
+	srv, err := network.Serve(root.FS())
 	if err != nil {
 		return input{}, inputErrorf("input %s: %v", path, err)
 	}
