@@ -75,7 +75,7 @@ func parseRule(s string) (rule, error) {
 		return rule{host: a.String(), port: port, local: IsLocal(a)}, nil
 	}
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	return rule{host: host, port: port, local: host == "localhost"}, nil
+	return rule{host: host, port: port, local: isLocalName(host)}, nil
 }
 
 // IsLocal reports the addresses a page must never reach unless the user
@@ -87,6 +87,12 @@ func IsLocal(a netip.Addr) bool {
 	// 0.0.0.0/8 is "this network": Linux connects 0.0.0.0 to this machine.
 	thisNet := a.Is4() && a.As4()[0] == 0
 	return a.IsLoopback() || a.IsUnspecified() || thisNet || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast()
+}
+
+// isLocalName reports the names that mean this machine whatever DNS says:
+// Chrome itself resolves localhost and *.localhost to loopback.
+func isLocalName(host string) bool {
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
 }
 
 // Blocked is one refused request's host and why it was refused.
@@ -343,7 +349,7 @@ func (n *Network) resolve(ctx context.Context, hostport string) ([]netip.AddrPor
 	}
 	named, openLocal := n.match(name, portText)
 	if !named && !n.access.Internet {
-		if litErr == nil && IsLocal(literal) || name == "localhost" {
+		if litErr == nil && IsLocal(literal) || isLocalName(name) {
 			return nil, &blockedError{reasonLocal}
 		}
 		if len(n.rules) > 0 {
@@ -352,9 +358,16 @@ func (n *Network) resolve(ctx context.Context, hostport string) ([]netip.AddrPor
 		return nil, &blockedError{reasonOff}
 	}
 	var ips []netip.Addr
-	if litErr == nil {
+	switch {
+	case litErr == nil:
 		ips = []netip.Addr{literal}
-	} else if ips, err = n.lookup(ctx, name); err != nil {
+	case isLocalName(name):
+		// RFC 6761, as Chrome resolves them: never asked of DNS.
+		ips = []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1}), netip.IPv6Loopback()}
+	default:
+		ips, err = n.lookup(ctx, name)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("look up %s: %w", host, err)
 	}
 	var out []netip.AddrPort
@@ -392,7 +405,7 @@ func (n *Network) refuse(w http.ResponseWriter, host, reason string) {
 }
 
 func (n *Network) block(host, reason string) {
-	if isBrowserHost(strings.TrimSuffix(host, ":443")) {
+	if isBrowserHost(host) {
 		return
 	}
 	n.mu.Lock()
@@ -416,16 +429,22 @@ func (n *Network) Blocked() []string {
 }
 
 // blockedHost names the host of a refused request for the report: as the
-// page wrote it, with its port unless it is the scheme's default.
+// page wrote it, with its port unless it is 80 or 443. A CONNECT does not
+// say whether it is for https or a WebSocket (ws: is port 80), so both
+// default ports are left out, and http://h/, https://h/ and ws://h/ are
+// one host.
 func blockedHost(r *http.Request) string {
-	if r.Method == http.MethodConnect {
-		return strings.TrimSuffix(r.Host, ":443")
+	h := r.Host
+	if r.Method != http.MethodConnect && r.URL.Host != "" {
+		h = r.URL.Host
 	}
-	h := r.URL.Host
-	if h == "" {
-		h = r.Host
+	if host, port, err := net.SplitHostPort(h); err == nil && (port == "80" || port == "443") {
+		if strings.Contains(host, ":") {
+			return "[" + host + "]"
+		}
+		return host
 	}
-	return strings.TrimSuffix(h, ":80")
+	return h
 }
 
 // withPort adds port to hostport when it has none.

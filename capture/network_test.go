@@ -82,6 +82,8 @@ func TestNetworkRefusesLocal(t *testing.T) {
 		{name: "link-local v6", url: "http://[fe80::1]:" + p + "/", want: 403, blocked: "[fe80::1]:" + p, reason: reasonLocal},
 		{name: "remote, net off", url: "http://example.com/x.png", want: 403, blocked: "example.com", reason: reasonOff},
 		{name: "internet: loopback still off", access: Access{Internet: true}, url: "http://127.0.0.1:" + p + "/", want: 403, blocked: "127.0.0.1:" + p, reason: reasonLocal},
+		{name: "internet: sub.localhost", access: Access{Internet: true}, url: "http://app.localhost:" + p + "/", want: 403, blocked: "app.localhost:" + p, reason: reasonLocal},
+		{name: "named sub.localhost", access: Access{Hosts: []string{"app.localhost:" + p}}, url: "http://app.localhost:" + p + "/", want: 200, reaching: true},
 		{name: "internet: rebinding name", access: Access{Internet: true}, lookup: rebind, url: "http://rebind.test:" + p + "/", want: 403, blocked: "rebind.test:" + p, reason: reasonLocal},
 		{name: "named name rebinding", access: Access{Hosts: []string{"rebind.test:" + p}}, lookup: rebind, url: "http://rebind.test:" + p + "/", want: 403, blocked: "rebind.test:" + p, reason: reasonLocal},
 		{name: "named other host", access: Access{Hosts: []string{"127.0.0.1:1"}}, url: "http://example.com/", want: 403, blocked: "example.com", reason: reasonUnnamed},

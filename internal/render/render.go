@@ -233,8 +233,13 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 		// Always: the proxy is what keeps pages off loopback, and what
 		// --allow-net opens it decides by address.
 		Proxy: p.pages.proxy,
-		OnPopup: func(url string) {
-			p.warns.add("blocked a popup (window.open or a link to a new window) to %s: a render has one window", url)
+		OnPopup: func(target string) {
+			// Once per origin: a page opening windows in a loop makes
+			// as many warnings as hosts, not as many as calls.
+			if u, err := url.Parse(target); err == nil && u.Host != "" {
+				target = u.Scheme + "://" + u.Host
+			}
+			p.warns.add("blocked a popup (window.open or a link to a new window) to %s: a render has one window", target)
 		}}
 	return p, nil
 }
