@@ -108,10 +108,14 @@ const (
 	reasonUnnamed = "network access is off for hosts --allow-net does not name"
 )
 
-// blockedError is a dial the Access refused.
-type blockedError struct{ reason string }
+// BlockedError is a connection the Network refused: the error of a
+// request sent through Transport to a host the render may not reach.
+type BlockedError struct {
+	Host   string
+	Reason string
+}
 
-func (e *blockedError) Error() string { return e.reason }
+func (e *BlockedError) Error() string { return "blocked a request to " + e.Host + ": " + e.Reason }
 
 // Network is everything the pages of one render may reach: the render's
 // own loopback servers (several when a deck's pages come from several
@@ -177,8 +181,8 @@ func NewNetwork(access Access, onBlock func(Blocked)) (*Network, error) {
 		Rewrite:   func(pr *httputil.ProxyRequest) { pr.Out.Host = pr.In.Host },
 		Transport: n.hop,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			if be, ok := errors.AsType[*blockedError](err); ok {
-				n.refuse(w, blockedHost(r), be.reason)
+			if be, ok := errors.AsType[*BlockedError](err); ok {
+				n.refuse(w, blockedHost(r), be.Reason)
 				return
 			}
 			http.Error(w, "deckreel: "+err.Error(), http.StatusBadGateway)
@@ -187,18 +191,33 @@ func NewNetwork(access Access, onBlock func(Blocked)) (*Network, error) {
 	return n, nil
 }
 
-// Allow adds hosts ("host:port" or "host") to those the pages may reach:
-// the hosts of remote pages that are the render's input.
-func (n *Network) Allow(host string) error {
+// AllowInput lets the pages reach host ("host:port" or "host"), whatever
+// addresses it has, loopback too: the host of a page the user gave on the
+// command line, which is the user's own choice.
+func (n *Network) AllowInput(host string) error { return n.allow(host, true) }
+
+// AllowPage lets the pages reach host, but never on a loopback or
+// link-local address unless Access names one: the host of a page a deck
+// names, which comes from anyone.
+func (n *Network) AllowPage(host string) error { return n.allow(host, false) }
+
+func (n *Network) allow(host string, local bool) error {
 	r, err := parseRule(host)
 	if err != nil {
 		return err
 	}
+	r.local = local
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.rules = append(n.rules, r)
 	return nil
 }
+
+// Transport sends requests as the pages' are: to the hosts the Network
+// lets them reach, else failing with a *BlockedError (not reported). It is
+// for deckreel's own requests on a page's behalf, such as checking that a
+// page's URL answers before Chrome loads it.
+func (n *Network) Transport() http.RoundTripper { return n.hop }
 
 // Close ends the CONNECT tunnels and waits for them, and drops idle
 // connections to allowed hosts. Close the servers first.
@@ -258,8 +277,8 @@ func (n *Network) serveProxy(w http.ResponseWriter, r *http.Request) {
 func (n *Network) connect(w http.ResponseWriter, r *http.Request) {
 	conn, err := n.dial(r.Context(), withPort(r.Host, "443"))
 	if err != nil {
-		if be, ok := errors.AsType[*blockedError](err); ok {
-			n.refuse(w, blockedHost(r), be.reason)
+		if be, ok := errors.AsType[*BlockedError](err); ok {
+			n.refuse(w, blockedHost(r), be.Reason)
 			return
 		}
 		http.Error(w, "deckreel: "+err.Error(), http.StatusBadGateway)
@@ -332,11 +351,11 @@ func (n *Network) dial(ctx context.Context, hostport string) (net.Conn, error) {
 func (n *Network) resolve(ctx context.Context, hostport string) ([]netip.AddrPort, error) {
 	host, portText, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return nil, &blockedError{reasonOff}
+		return nil, &BlockedError{Host: hostport, Reason: reasonOff}
 	}
 	port, err := parsePort(portText)
 	if err != nil {
-		return nil, &blockedError{reasonOff}
+		return nil, &BlockedError{Host: hostport, Reason: reasonOff}
 	}
 	if s := n.ours(hostport); s != nil {
 		return []netip.AddrPort{netip.MustParseAddrPort(s.Addr())}, nil
@@ -350,12 +369,12 @@ func (n *Network) resolve(ctx context.Context, hostport string) ([]netip.AddrPor
 	named, openLocal := n.match(name, portText)
 	if !named && !n.access.Internet {
 		if litErr == nil && IsLocal(literal) || isLocalName(name) {
-			return nil, &blockedError{reasonLocal}
+			return nil, &BlockedError{Host: hostport, Reason: reasonLocal}
 		}
 		if len(n.rules) > 0 {
-			return nil, &blockedError{reasonUnnamed}
+			return nil, &BlockedError{Host: hostport, Reason: reasonUnnamed}
 		}
-		return nil, &blockedError{reasonOff}
+		return nil, &BlockedError{Host: hostport, Reason: reasonOff}
 	}
 	var ips []netip.Addr
 	switch {
@@ -374,12 +393,16 @@ func (n *Network) resolve(ctx context.Context, hostport string) ([]netip.AddrPor
 	for _, ip := range ips {
 		ip = ip.Unmap()
 		if IsLocal(ip) && !openLocal {
-			continue
+			// A local address is reached when it is named itself,
+			// whatever name led to it.
+			if _, local := n.match(ip.String(), portText); !local {
+				continue
+			}
 		}
 		out = append(out, netip.AddrPortFrom(ip, port))
 	}
 	if len(out) == 0 {
-		return nil, &blockedError{reasonLocal}
+		return nil, &BlockedError{Host: hostport, Reason: reasonLocal}
 	}
 	return out, nil
 }

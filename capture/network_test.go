@@ -65,6 +65,8 @@ func TestNetworkRefusesLocal(t *testing.T) {
 	tests := []struct {
 		name     string
 		access   Access
+		input    string // AllowInput: a page the command line gave
+		page     string // AllowPage: a page a deck names
 		lookup   func(context.Context, string) ([]netip.Addr, error)
 		url      string
 		want     int    // status
@@ -91,6 +93,12 @@ func TestNetworkRefusesLocal(t *testing.T) {
 		{name: "named address", access: Access{Hosts: []string{"127.0.0.1:" + p}}, url: "http://127.0.0.1:" + p + "/", want: 200, reaching: true},
 		{name: "named address, any port", access: Access{Hosts: []string{"127.0.0.1"}}, url: "http://127.0.0.1:" + p + "/", want: 200, reaching: true},
 		{name: "named localhost", access: Access{Hosts: []string{"localhost:" + p}}, url: "http://localhost:" + p + "/", want: 200, reaching: true},
+		{name: "name resolving to a named address", access: Access{Hosts: []string{"127.0.0.1:" + p, "rebind.test:" + p}}, lookup: rebind, url: "http://rebind.test:" + p + "/", want: 200, reaching: true},
+		{name: "input on loopback", input: "127.0.0.1:" + p, url: "http://127.0.0.1:" + p + "/", want: 200, reaching: true},
+		{name: "input name on loopback", input: "rebind.test:" + p, lookup: rebind, url: "http://rebind.test:" + p + "/", want: 200, reaching: true},
+		{name: "deck page on loopback", page: "127.0.0.1:" + p, url: "http://127.0.0.1:" + p + "/", want: 403, blocked: "127.0.0.1:" + p, reason: reasonLocal},
+		{name: "deck page rebinding", page: "rebind.test:" + p, lookup: rebind, url: "http://rebind.test:" + p + "/", want: 403, blocked: "rebind.test:" + p, reason: reasonLocal},
+		{name: "deck page on a named address", access: Access{Hosts: []string{"127.0.0.1:" + p}}, page: "127.0.0.1:" + p, url: "http://127.0.0.1:" + p + "/", want: 200, reaching: true},
 		{name: "named address is not its name", access: Access{Hosts: []string{"127.0.0.1:" + p}}, url: "http://localhost:" + p + "/", want: 403, blocked: "localhost:" + p, reason: reasonLocal},
 	}
 	for _, tt := range tests {
@@ -102,6 +110,16 @@ func TestNetworkRefusesLocal(t *testing.T) {
 			}
 			if tt.lookup != nil {
 				n.lookup = tt.lookup
+			}
+			if tt.input != "" {
+				if err := n.AllowInput(tt.input); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.page != "" {
+				if err := n.AllowPage(tt.page); err != nil {
+					t.Fatal(err)
+				}
 			}
 			srv, err := n.Serve(fstest.MapFS{})
 			if err != nil {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -261,5 +262,32 @@ func TestHostilePageReachesOnlyItsServer(t *testing.T) {
 				t.Logf("stderr:\n%s", res.stderr)
 			}
 		})
+	}
+}
+
+// TestDeckURLOnLoopback: a deck (which comes from anyone) that names
+// another local service as a slide's URL is refused before Chrome starts,
+// exit 2, and the service sees no request; naming the service with
+// --allow-net renders it.
+func TestDeckURLOnLoopback(t *testing.T) {
+	requireTools(t)
+	secret := startSecretService(t, "tcp4", "127.0.0.1:0")
+	dir := t.TempDir()
+	target := "http://127.0.0.1:" + secret.port + "/s.html"
+	manifest := filepath.Join(dir, "deck.yaml")
+	if err := os.WriteFile(manifest, []byte("size: 320x240\nfps: 5\nslides:\n  - url: "+target+"\n    duration: 1s\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.mp4")
+	res := runCLI(t, "render", manifest, "-o", out, "--workers", "1")
+	if res.code != 2 || !strings.Contains(res.stderr, target) || !strings.Contains(res.stderr, "loopback") {
+		t.Errorf("exit %d, want 2 naming the page and loopback: %s", res.code, res.stderr)
+	}
+	if n := secret.hits.Load(); n != 0 {
+		t.Errorf("the service saw %d requests", n)
+	}
+	res = runCLI(t, "render", manifest, "-o", out, "--workers", "1", "--allow-net=127.0.0.1:"+secret.port)
+	if res.code != 0 || secret.hits.Load() == 0 {
+		t.Errorf("named: exit %d, %d requests: %s", res.code, secret.hits.Load(), res.stderr)
 	}
 }

@@ -85,15 +85,17 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capt
 			}
 			p.urls[k] = srv.URL(escapePath(src.Entry))
 		case src.URL != "":
-			if err := checkReachable(ctx, src.URL); err != nil {
-				return fail(err)
-			}
 			u, err := url.Parse(src.URL)
 			if err != nil {
 				return fail(inputErrorf("page %s: %v", src.URL, err))
 			}
-			if err := network.Allow(u.Host); err != nil {
+			// A deck comes from anyone: its URL opens that host, but no
+			// local address the command line did not name.
+			if err := network.AllowPage(u.Host); err != nil {
 				return fail(inputErrorf("page %s: %v", src.URL, err))
+			}
+			if err := checkReachable(ctx, network.Transport(), src.URL); err != nil {
+				return fail(err)
 			}
 			p.urls[k] = src.URL
 		default:

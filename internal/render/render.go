@@ -488,11 +488,11 @@ func resolveInput(ctx context.Context, req Request, network *capture.Network) (i
 		return input{url: srv.URL(req.Input), proxy: srv.Addr(), close: func() { _ = srv.Close() }}, nil
 	}
 	if u, err := url.Parse(req.Input); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		if err := checkReachable(ctx, req.Input); err != nil {
-			return input{}, err
-		}
-		if err := network.Allow(u.Host); err != nil {
+		if err := network.AllowInput(u.Host); err != nil {
 			return input{}, inputErrorf("input %s: %v", req.Input, err)
+		}
+		if err := checkReachable(ctx, network.Transport(), req.Input); err != nil {
+			return input{}, err
 		}
 		srv, err := network.Serve(emptyFS{})
 		if err != nil {
