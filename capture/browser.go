@@ -184,7 +184,7 @@ func launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 	// The profile is ours rather than chromedp's, named with this
 	// process's tag, so that one a killed render left can be told from a
 	// live one's and swept.
-	profile, err := os.MkdirTemp("", profilePrefix+proc.Tag()+"~*")
+	profile, err := os.MkdirTemp("", profileDirs().Pattern())
 	if err != nil {
 		return nil, fmt.Errorf("start %s: make its profile: %w", opts.Path, err)
 	}
@@ -295,21 +295,15 @@ func (b *Browser) newTarget(ctx context.Context) (context.Context, context.Cance
 	return tctx, cancel, nil
 }
 
-// profilePrefix starts the name of a browser's profile directory, which
-// goes on with the tag of the process that launched it (proc.Tag) and "~".
-const profilePrefix = "deckreel-profile-"
+// profileDirs are the browsers' profile directories, in the temporary
+// directory: "deckreel-profile-host-1234~5678", the tag of the process
+// that launched the browser (proc.Tag) and MkdirTemp's digits.
+func profileDirs() proc.Leftovers { return proc.Leftovers{Prefix: "deckreel-profile-", Dir: true} }
 
 // SweepProfiles removes the browser profiles in dir that a render killed
 // before it could close its browsers left: those whose name carries the
-// tag of a process of this host that is gone. A live render's profile, or
-// another host's on a shared directory, is never touched. Best effort:
-// what cannot be removed stays.
-func SweepProfiles(dir string) {
-	profiles, _ := filepath.Glob(filepath.Join(dir, profilePrefix+"*~*"))
-	for _, p := range profiles {
-		tag, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(p), profilePrefix), "~")
-		if ok && proc.Dead(tag) {
-			_ = os.RemoveAll(p)
-		}
-	}
-}
+// tag of a process of this host that is gone, untouched for
+// proc.SweepAge. A live render's profile, another host's on a shared
+// directory, or anything not named exactly so is never touched. Best
+// effort: what cannot be removed stays.
+func SweepProfiles(dir string) { profileDirs().Sweep(dir) }

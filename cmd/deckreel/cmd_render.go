@@ -150,9 +150,11 @@ func (o *renderOptions) applyDeck(req *render.Request, d *deck.Deck, set map[str
 		req.FPS = d.FPS
 	}
 	if d.Output != "" && !set["o"] && !set["output"] {
-		// Relative to the deck's directory, which the deck cannot leave
-		// (the manifest parser refuses anything else).
-		req.Output = filepath.Join(filepath.Dir(d.Path), filepath.FromSlash(d.Output))
+		out, err := deckOutput(d)
+		if err != nil {
+			return err
+		}
+		req.Output = out
 	}
 	if d.CRF > 0 && !set["crf"] {
 		req.CRF = d.CRF
