@@ -89,4 +89,3 @@ func (l Leftovers) matches(name string) bool {
 	}
 	return Dead(mid[:i])
 }
-
