@@ -239,6 +239,16 @@ for its own duration (--slide-duration when the deck does not say), with
 its transitions. Its size, fps and encoding settings apply unless the flag
 is given.
 
+Rendering untrusted decks: a page reaches only its own render's servers.
+Loopback and link-local addresses (127.0.0.0/8, ::1, 0.0.0.0,
+169.254.0.0/16, fe80::/10), however spelled, and other ports are refused
+and reported, even with --allow-net, unless named: --allow-net=HOST:PORT,...
+Popups are refused. Files are served from the deck's directory only, and a
+manifest's output: cannot leave it (-o can write anywhere). Not isolated:
+Chrome itself. In a container without user namespaces, or as root, Chrome
+runs with --no-sandbox; run the container as non-root with a seccomp
+profile, a read-only root, --network none and memory, pid and CPU limits.
+
 Flags:
 `)
 		fs.PrintDefaults()
