@@ -222,7 +222,9 @@ func (n *Network) Transport() http.RoundTripper { return n.hop }
 // Close ends the CONNECT tunnels and waits for them, and drops idle
 // connections to allowed hosts. Close the servers first.
 func (n *Network) Close() {
+	n.mu.Lock()
 	n.stop()
+	n.mu.Unlock()
 	n.tunnels.Wait()
 	n.hop.CloseIdleConnections()
 }
@@ -300,7 +302,16 @@ func (n *Network) connect(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 		return
 	}
+	// Under mu, so that no tunnel starts once Close has begun waiting.
+	n.mu.Lock()
+	if n.ctx.Err() != nil {
+		n.mu.Unlock()
+		client.Close()
+		conn.Close()
+		return
+	}
 	n.tunnels.Add(1)
+	n.mu.Unlock()
 	go func() {
 		defer n.tunnels.Done()
 		n.relay(client, buf, conn)
