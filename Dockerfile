@@ -35,8 +35,9 @@ RUN useradd --uid 10001 --user-group --create-home --shell /usr/sbin/nologin dec
 COPY --from=build /out/deckreel /usr/local/bin/deckreel
 USER deckreel
 # Docker's default seccomp profile does not let Chrome's sandbox start; the
-# container is the sandbox. Pages are served from loopback and every other
-# host is refused unless --allow-net.
+# container is the sandbox (see "Rendering untrusted decks" in the README).
+# Pages are served from loopback; every other host, and every other local
+# service, is refused unless --allow-net.
 ENV DECKREEL_NO_SANDBOX=1
 WORKDIR /work
 VOLUME /work

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
@@ -99,13 +100,14 @@ type BrowserOptions struct {
 	Mode Mode
 	// Width and Height are the viewport size in CSS pixels.
 	Width, Height int
-	// Proxy, when set, is the address (host:port) of the loopback server
-	// that refuses and reports every request to a host the render may not
-	// reach; see Server. Empty allows the network.
+	// Proxy, when set, is the address (host:port) of one of the render's
+	// servers, through which Chrome sends every request, loopback
+	// included, for its Network to decide; see Server. Empty lets the
+	// page reach anything, loopback too: only tools and tests leave it.
 	Proxy string
-	// BypassHosts are hosts reached directly despite Proxy (the host of a
-	// remote page that is the render's input).
-	BypassHosts []string
+	// OnPopup is told the URL of each window.open() or target=_blank
+	// the page tried; the window is never opened (nil: not told).
+	OnPopup func(url string)
 	// Stderr receives Chrome's own output (nil discards it).
 	Stderr *os.File
 	// NoSandbox turns Chrome's sandbox off. It is needed in containers,
@@ -182,7 +184,7 @@ func launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 	// The profile is ours rather than chromedp's, named with this
 	// process's tag, so that one a killed render left can be told from a
 	// live one's and swept.
-	profile, err := os.MkdirTemp("", profilePrefix+proc.Tag()+"~*")
+	profile, err := os.MkdirTemp("", profileDirs().Pattern())
 	if err != nil {
 		return nil, fmt.Errorf("start %s: make its profile: %w", opts.Path, err)
 	}
@@ -205,6 +207,14 @@ func launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 		chromedp.Flag("font-render-hinting", "none"),
 		chromedp.Flag("run-all-compositor-stages-before-draw", true),
 		chromedp.Flag("disable-new-content-rendering-timeout", true),
+		// A popup would be a tab nobody steps or closes, outside virtual
+		// time: the headless shell refuses to create one with
+		// block-new-web-contents, and Chromium's popup blocker (which
+		// chromedp's defaults turn off) refuses window.open without a
+		// user gesture, which a render never makes. Tabs report the
+		// attempt (see newTarget).
+		chromedp.Flag("block-new-web-contents", true),
+		chromedp.Flag("disable-popup-blocking", false),
 	}
 	if opts.NoSandbox || os.Geteuid() == 0 {
 		flags = append(flags, chromedp.NoSandbox)
@@ -213,12 +223,12 @@ func launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 		flags = append(flags, chromedp.Flag("deterministic-mode", true))
 	}
 	if opts.Proxy != "" {
-		flags = append(flags, chromedp.ProxyServer("http://"+opts.Proxy))
-		// Chrome bypasses the proxy for loopback by default, which is where
-		// the page's own server is.
-		if len(opts.BypassHosts) > 0 {
-			flags = append(flags, chromedp.Flag("proxy-bypass-list", strings.Join(opts.BypassHosts, ";")))
-		}
+		flags = append(flags, chromedp.ProxyServer("http://"+opts.Proxy),
+			// Chrome sends loopback (localhost, 127.0.0.0/8, [::1])
+			// around a proxy unless told otherwise: "<-loopback>" removes
+			// that implicit bypass, so a page's request to another local
+			// service reaches the Network, which refuses it.
+			chromedp.Flag("proxy-bypass-list", "<-loopback>"))
 	}
 	if opts.Stderr != nil {
 		flags = append(flags, chromedp.CombinedOutput(opts.Stderr))
@@ -266,6 +276,15 @@ func (b *Browser) newTarget(ctx context.Context) (context.Context, context.Cance
 	tctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(res.TargetID))
 	stop := context.AfterFunc(ctx, cancel)
 	err = chromedp.Do(tctx)
+	if err == nil && b.opts.OnPopup != nil {
+		// Page.windowOpen comes for a window.open() the browser refused
+		// too, which is the only sign of it.
+		err = chromedp.Listen(tctx, func(ev any) {
+			if e, ok := ev.(*page.EventWindowOpen); ok {
+				b.opts.OnPopup(e.URL)
+			}
+		})
+	}
 	if !stop() || err != nil {
 		cancel()
 		if err == nil {
@@ -276,21 +295,15 @@ func (b *Browser) newTarget(ctx context.Context) (context.Context, context.Cance
 	return tctx, cancel, nil
 }
 
-// profilePrefix starts the name of a browser's profile directory, which
-// goes on with the tag of the process that launched it (proc.Tag) and "~".
-const profilePrefix = "deckreel-profile-"
+// profileDirs are the browsers' profile directories, in the temporary
+// directory: "deckreel-profile-host-1234~5678", the tag of the process
+// that launched the browser (proc.Tag) and MkdirTemp's digits.
+func profileDirs() proc.Leftovers { return proc.Leftovers{Prefix: "deckreel-profile-", Dir: true} }
 
 // SweepProfiles removes the browser profiles in dir that a render killed
 // before it could close its browsers left: those whose name carries the
-// tag of a process of this host that is gone. A live render's profile, or
-// another host's on a shared directory, is never touched. Best effort:
-// what cannot be removed stays.
-func SweepProfiles(dir string) {
-	profiles, _ := filepath.Glob(filepath.Join(dir, profilePrefix+"*~*"))
-	for _, p := range profiles {
-		tag, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(p), profilePrefix), "~")
-		if ok && proc.Dead(tag) {
-			_ = os.RemoveAll(p)
-		}
-	}
-}
+// tag of a process of this host that is gone, untouched for
+// proc.SweepAge. A live render's profile, another host's on a shared
+// directory, or anything not named exactly so is never touched. Best
+// effort: what cannot be removed stays.
+func SweepProfiles(dir string) { profileDirs().Sweep(dir) }

@@ -8,63 +8,85 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sync"
 	"time"
 )
 
 // Server serves a page's directory to Chrome over loopback HTTP, so the page
 // gets a real origin (fonts, fetch and modules work) without file:// access
 // to anything outside its directory. The same listener doubles as Chrome's
-// HTTP proxy: every request to another host reaches it as a proxy request and
-// is refused at once and reported, so a deck that points at the internet
-// fails fast instead of hanging on a machine without network.
+// HTTP proxy, for loopback too: every request a page makes reaches one of
+// the render's servers and is decided by its Network, so a page reaches its
+// own servers and what the render allows, and a deck that points at the
+// internet or at another local service fails fast, reported, instead of
+// hanging or reading it.
 type Server struct {
-	srv     *http.Server
-	ln      net.Listener
-	done    chan struct{}
-	mu      sync.Mutex
-	blocked map[string]bool
-	onBlock func(host string)
-	media   mediaInfos
+	srv   *http.Server
+	ln    net.Listener
+	done  chan struct{}
+	net   *Network
+	own   bool // the Network is this server's alone, closed with it
+	files http.Handler
+	media mediaInfos
 }
 
 // Serve starts serving root (an fs.FS; use os.Root.FS or os.DirFS) on
-// 127.0.0.1. onBlock is called once per host that the page tried to reach.
-// The caller must Close the server.
+// 127.0.0.1, on a Network of its own that reaches nothing else. onBlock is
+// called once per host that the page tried to reach. The caller must Close
+// the server.
 func Serve(root fs.FS, onBlock func(host string)) (*Server, error) {
+	n, err := NewNetwork(Access{}, func(b Blocked) {
+		if onBlock != nil {
+			onBlock(b.Host)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	s, err := n.Serve(root)
+	if err != nil {
+		n.Close()
+		return nil, err
+	}
+	s.own = true
+	return s, nil
+}
+
+// Serve starts serving root on 127.0.0.1 as one of n's servers: pages of
+// n's other servers may reach it. The caller must Close the server, then n.
+func (n *Network) Serve(root fs.FS) (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen on loopback: %w", err)
 	}
-	s := &Server{ln: ln, done: make(chan struct{}), blocked: map[string]bool{}, onBlock: onBlock}
-	files := http.FileServerFS(root)
+	s := &Server{ln: ln, done: make(chan struct{}), net: n, files: http.FileServerFS(root)}
 	s.srv = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			// A proxy request names another host: CONNECT for https, an
-			// absolute URL for http.
-			if r.Method == http.MethodConnect || (r.URL.Host != "" && r.URL.Host != ln.Addr().String()) {
-				host := r.URL.Hostname()
-				if host == "" {
-					host = r.Host
-				}
-				s.block(host)
-				http.Error(w, "deckreel: network access is off (use --allow-net)", http.StatusForbidden)
+			// A proxy request names its host: CONNECT for https and
+			// WebSocket, an absolute URL for http.
+			if r.Method == http.MethodConnect || r.URL.Host != "" {
+				n.serveProxy(w, r)
 				return
 			}
-			w.Header().Set("Cache-Control", "no-store")
-			if r.URL.Path == mediaInfoPath {
-				s.serveMediaInfo(w, r)
-				return
-			}
-			files.ServeHTTP(w, r)
+			s.serveLocal(w, r)
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
+	n.add(s)
 	go func() {
 		defer close(s.done)
 		_ = s.srv.Serve(ln)
 	}()
 	return s, nil
+}
+
+// serveLocal serves a request for this server's own files.
+func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if r.URL.Path == mediaInfoPath {
+		s.serveMediaInfo(w, r)
+		return
+	}
+	s.files.ServeHTTP(w, r)
 }
 
 // ServeDir serves the directory dir; symlinks leading out of it are refused.
@@ -110,38 +132,21 @@ func isBrowserHost(host string) bool {
 	return false
 }
 
-func (s *Server) block(host string) {
-	if isBrowserHost(host) {
-		return
-	}
-	s.mu.Lock()
-	first := !s.blocked[host]
-	s.blocked[host] = true
-	s.mu.Unlock()
-	if first && s.onBlock != nil {
-		s.onBlock(host)
-	}
-}
-
 // Blocked lists the hosts that were refused.
-func (s *Server) Blocked() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.blocked))
-	for h := range s.blocked {
-		out = append(out, h)
-	}
-	return out
-}
+func (s *Server) Blocked() []string { return s.net.Blocked() }
 
 // Close stops the server and waits for it.
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	s.net.remove(s)
 	err := s.srv.Shutdown(ctx)
 	if err != nil {
 		err = errors.Join(err, s.srv.Close())
 	}
 	<-s.done
+	if s.own {
+		s.net.Close()
+	}
 	return err
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -181,8 +180,9 @@ func createTemp(out string) (string, error) {
 	if ext == "" {
 		ext = ".mp4"
 	}
-	sweepTemps(dir, base, ext)
-	f, err := os.CreateTemp(dir, "."+base+".deckreel-"+proc.Tag()+"~*.tmp"+ext)
+	temps := tempFiles(base, ext)
+	temps.Sweep(dirOrDot(dir))
+	f, err := os.CreateTemp(dir, temps.Pattern())
 	if err != nil {
 		return "", fmt.Errorf("create temporary file: %w", err)
 	}
@@ -198,30 +198,20 @@ func createTemp(out string) (string, error) {
 	return f.Name(), nil
 }
 
-// sweepTemps removes the temporary files of out (see createTemp) that a
-// process of this host left when it was killed. Best effort: what cannot
-// be told apart or removed stays.
-func sweepTemps(dir, base, ext string) {
-	prefix := "." + base + ".deckreel-"
-	matches, _ := filepath.Glob(filepath.Join(dir, globEscape(prefix)+"*~*.tmp"+globEscape(ext)))
-	for _, m := range matches {
-		tag, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(m), prefix), "~")
-		if ok && proc.Dead(tag) {
-			_ = os.Remove(m)
-		}
-	}
+// tempFiles are the temporary files of an output named base: hidden,
+// next to it, ".talk.mp4.deckreel-host-1234~5678.tmp.mp4" (ffmpeg picks
+// the container by the last extension). The tag lets the next render of
+// that output sweep what a killed one left, and nothing of a live one.
+func tempFiles(base, ext string) proc.Leftovers {
+	return proc.Leftovers{Prefix: "." + base + ".deckreel-", Suffix: ".tmp" + ext}
 }
 
-// globEscape quotes the characters filepath.Match treats specially.
-func globEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
+// dirOrDot is dir, or "." for the current directory's "".
+func dirOrDot(dir string) string {
+	if dir == "" {
+		return "."
 	}
-	return b.String()
+	return dir
 }
 
 // WriteFrame sends one raw frame to ffmpeg count times (count >= 1 repeats

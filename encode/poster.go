@@ -36,7 +36,9 @@ func WritePoster(ctx context.Context, ffmpegPath, src string, n, fps int, out st
 	if err != nil {
 		return fmt.Errorf("write poster %s: %w", out, err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(absOut), "."+filepath.Base(absOut)+".deckreel-*.tmp.png")
+	temps := tempFiles(filepath.Base(absOut), ".png")
+	temps.Sweep(filepath.Dir(absOut))
+	f, err := os.CreateTemp(filepath.Dir(absOut), temps.Pattern())
 	if err != nil {
 		return fmt.Errorf("write poster %s: %w", out, err)
 	}

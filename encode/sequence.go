@@ -31,7 +31,11 @@ func CreateSequenceDir(out string) (string, error) {
 	if err := checkSequenceTarget(out); err != nil {
 		return "", err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".deckreel-*.tmp")
+	// Named like a video's temporary file, and swept the same way.
+	temps := tempFiles(filepath.Base(out), "")
+	temps.Dir = true
+	temps.Sweep(filepath.Dir(out))
+	tmp, err := os.MkdirTemp(filepath.Dir(out), temps.Pattern())
 	if err != nil {
 		return "", fmt.Errorf("create temporary directory for %s: %w", out, err)
 	}

@@ -5,14 +5,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/deckreel/deckreel/internal/proc"
 )
 
-// TestSweepTemps: the temporary video a killed render of this host left
-// next to the output is removed by the next render of that output; a live
-// render's, another host's, and files of other names stay.
+// TestSweepTemps: starting a video, a poster or a PNG sequence removes the
+// temporary file a killed render of this host left next to that output a
+// while ago (proc.Leftovers decides which; see its tests), and names its
+// own so that the next one can.
 func TestSweepTemps(t *testing.T) {
 	cmd := exec.Command("true")
 	if err := cmd.Run(); err != nil {
@@ -20,25 +23,41 @@ func TestSweepTemps(t *testing.T) {
 	}
 	host, _ := os.Hostname()
 	dead := proc.SafeHost(host) + "-" + strconv.Itoa(cmd.Process.Pid) // exited, and reaped
-	dir := t.TempDir()
-	files := map[string]bool{ // name: swept
-		".talk.mp4.deckreel-" + dead + "~123.tmp.mp4":       true,
-		".talk.mp4.deckreel-" + proc.Tag() + "~456.tmp.mp4": false,
-		".talk.mp4.deckreel-otherhost-1~789.tmp.mp4":        false,
-		".other.mp4.deckreel-" + dead + "~123.tmp.mp4":      false,
-		".talk.mp4.deckreel-12345.tmp.mp4":                  false, // no tag: cannot tell
-		"talk.mp4":                                          false,
-	}
-	for name := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sweepTemps(dir+string(filepath.Separator), "talk.mp4", ".mp4")
-	for name, swept := range files {
-		_, err := os.Stat(filepath.Join(dir, name))
-		if gone := err != nil; gone != swept {
-			t.Errorf("%s: gone %v, want %v", name, gone, swept)
-		}
+	old := time.Now().Add(-2 * proc.SweepAge)
+	for _, tt := range []struct {
+		name, out, leftover string
+		dir                 bool
+		create              func(out string) (string, error)
+	}{
+		{name: "video", out: "talk.mp4", leftover: ".talk.mp4.deckreel-" + dead + "~123.tmp.mp4", create: createTemp},
+		{name: "sequence", out: "frames", leftover: ".frames.deckreel-" + dead + "~123.tmp", dir: true, create: CreateSequenceDir},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			left := filepath.Join(dir, tt.leftover)
+			var err error
+			if tt.dir {
+				err = os.Mkdir(left, 0o755)
+			} else {
+				err = os.WriteFile(left, nil, 0o644)
+			}
+			if err == nil {
+				err = os.Chtimes(left, old, old)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmp, err := tt.create(filepath.Join(dir, tt.out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.RemoveAll(tmp)
+			if _, err := os.Lstat(left); err == nil {
+				t.Errorf("%s was not swept", tt.leftover)
+			}
+			if want := "." + tt.out + ".deckreel-" + proc.Tag() + "~"; !strings.HasPrefix(filepath.Base(tmp), want) {
+				t.Errorf("temporary %s does not start with %s", filepath.Base(tmp), want)
+			}
+		})
 	}
 }

@@ -30,6 +30,7 @@ type renderOptions struct {
 	readyTimeout time.Duration
 	batchTimeout time.Duration
 	allowNet     bool
+	allowHosts   []string
 	noDedup      bool
 	clock        string
 	pageErrors   string
@@ -68,7 +69,7 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.StringVar(&o.progress, "progress", "auto", "auto (bar on a terminal, plain lines otherwise), bar, plain, json or none")
 	fs.DurationVar(&o.readyTimeout, "ready-timeout", 30*time.Second, "how long a page may take to load its fonts and images before the render fails")
 	fs.DurationVar(&o.batchTimeout, "batch-timeout", 2*time.Minute, "how long one batch of frames may take before it is retried on a new tab")
-	fs.BoolVar(&o.allowNet, "allow-net", false, "let the page reach hosts other than its own (off: such requests are refused and reported)")
+	fs.Var(allowNetValue{&o.allowNet, &o.allowHosts}, "allow-net", "let the page reach the internet (off: requests to other hosts are refused and reported); =HOST:PORT,... only those hosts. Loopback and link-local addresses are reached only when named")
 	fs.StringVar(&o.clock, "clock", "", "wall-clock time the page's Date starts at, RFC 3339 (e.g. 2026-01-01T09:00:00Z); default now, and a job keeps the one it started with")
 	fs.StringVar(&o.pageErrors, "page-errors", "warn", "warn: report exceptions the page throws and go on; fail: fail the frames where the page threw (with --job they can be rendered again with --frames once the page is fixed)")
 	fs.BoolVar(&o.noDedup, "no-dedup", false, "capture every frame, even when the page reports nothing changed (slower; same output)")
@@ -153,9 +154,11 @@ func (o *renderOptions) applyDeck(req *render.Request, d *deck.Deck, set map[str
 		req.FPS = d.FPS
 	}
 	if d.Output != "" && !set["o"] && !set["output"] {
-		// Relative to the deck's directory, which the deck cannot leave
-		// (the manifest parser refuses anything else).
-		req.Output = filepath.Join(filepath.Dir(d.Path), filepath.FromSlash(d.Output))
+		out, err := deckOutput(d)
+		if err != nil {
+			return err
+		}
+		req.Output = out
 	}
 	if d.CRF > 0 && !set["crf"] {
 		req.CRF = d.CRF
@@ -214,7 +217,7 @@ func (o *renderOptions) request(input string, stderr io.Writer) (render.Request,
 		Epoch: epoch, Media: media, FailOnPageError: o.pageErrors == "fail",
 		Input: input, Duration: o.duration, FPS: o.fps, Width: o.width, Height: o.height,
 		Output: o.output, Workers: o.workers, Browser: o.browser, ReadyTimeout: o.readyTimeout,
-		BatchTimeout: o.batchTimeout, AllowNet: o.allowNet, NoDedup: o.noDedup, CRF: o.crf, Preset: o.preset,
+		BatchTimeout: o.batchTimeout, AllowNet: o.allowNet, AllowHosts: o.allowHosts, NoDedup: o.noDedup, CRF: o.crf, Preset: o.preset,
 		Progress: mode, Stderr: stderr,
 		// Set in the Docker image: a container's seccomp profile does not
 		// let Chrome's sandbox start.
@@ -239,6 +242,16 @@ that runs reveal.js, or a directory holding one) times itself: every slide
 for its own duration (--slide-duration when the deck does not say), with
 its transitions. Its size, fps and encoding settings apply unless the flag
 is given.
+
+Rendering untrusted decks: a page reaches only its own render's servers.
+Loopback and link-local addresses (127.0.0.0/8, ::1, 0.0.0.0,
+169.254.0.0/16, fe80::/10), however spelled, and other ports are refused
+and reported, even with --allow-net, unless named: --allow-net=HOST:PORT,...
+Popups are refused. Files are served from the deck's directory only, and a
+manifest's output: cannot leave it (-o can write anywhere). Not isolated:
+Chrome itself. In a container without user namespaces, or as root, Chrome
+runs with --no-sandbox; run the container as non-root with a seccomp
+profile, a read-only root, --network none and memory, pid and CPU limits.
 
 Flags:
 `)

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -22,7 +21,6 @@ import (
 	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/mediatest"
-	"github.com/deckreel/deckreel/internal/proc"
 )
 
 // binary is the deckreel executable built once for these tests: exit codes
@@ -452,50 +450,5 @@ func TestDemo(t *testing.T) {
 	}
 	if n := strings.Count(got, "\n") - strings.Count(got, "video") - strings.Count(got, "audio") - strings.Count(got, "subtitle") - strings.Count(got, "data"); n != len(d.Slides) {
 		t.Errorf("demo has %d chapters, want %d (one per slide): %s", n, len(d.Slides), got)
-	}
-}
-
-// TestKilledRunIsSwept: a render killed outright leaves its browser
-// profiles and its temporary video; the next render sweeps both, and only
-// the dead process's.
-func TestKilledRunIsSwept(t *testing.T) {
-	requireTools(t)
-	page := writePage(t, `<!doctype html><body><script>function f(t){document.body.style.background='hsl('+(t/10)+',50%,50%)';requestAnimationFrame(f)}requestAnimationFrame(f)</script></body>`)
-	out := filepath.Join(t.TempDir(), "out.mp4")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	marker := fmt.Sprintf("swept-%d", time.Now().UnixNano())
-	cmd, _, stderr := deckreel(t, ctx, marker, "render", page, "--duration", "60s", "--size", "320x180", "-o", out, "--progress", "plain")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	host, _ := os.Hostname()
-	tag := proc.SafeHost(host) + "-" + strconv.Itoa(cmd.Process.Pid) + "~"
-	leftovers := func() []string {
-		p, _ := filepath.Glob(filepath.Join(os.TempDir(), "deckreel-profile-"+tag+"*"))
-		v, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".out.mp4.deckreel-"+tag+"*"))
-		return append(p, v...)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(stderr.String(), "rendered") || len(leftovers()) < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the render never got going: %s (leftovers %v)", stderr, leftovers())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
-	for _, p := range processesWith("DECKREEL_TEST_MARKER=" + marker) {
-		pid, _ := strconv.Atoi(strings.Fields(p)[0])
-		_ = syscall.Kill(pid, syscall.SIGKILL) // its Chrome and ffmpeg, orphaned by the kill
-	}
-	if len(leftovers()) < 2 {
-		t.Fatalf("the killed render left no profile and temporary video to sweep: %v", leftovers())
-	}
-	if res := runCLI(t, "render", page, "--duration", "0.5s", "--size", "320x180", "-o", out); res.code != 0 {
-		t.Fatalf("next render: exit %d: %s", res.code, res.stderr)
-	}
-	if left := leftovers(); len(left) > 0 {
-		t.Errorf("the next render left the killed one's files: %v", left)
 	}
 }

@@ -90,6 +90,7 @@ const (
 	extraPoster        = "poster"
 	extraPosterFrame   = "poster-frame"
 	extraPageErrors    = "page-errors"
+	extraAllowHosts    = "allow-net-hosts"
 )
 
 // Snapshot names of the loose files a request reads.
@@ -161,6 +162,8 @@ func jobSettings(req Request) job.Settings {
 	if req.FailOnPageError {
 		set(extraPageErrors, "fail")
 	}
+	// What the page may reach changes what it shows.
+	set(extraAllowHosts, strings.Join(req.AllowHosts, ","))
 	return job.Settings{
 		Input: input, Width: req.Width, Height: req.Height, FPS: req.FPS, Frames: req.Frames(),
 		Codec: encode.DefaultCodec, PixFmt: "yuv420p", CRF: crf, Preset: preset,
@@ -181,6 +184,9 @@ func RequestFromJob(jb *job.Job) (Request, error) {
 		Duration: time.Duration(s.Frames) * time.Second / time.Duration(s.FPS),
 		CRF:      s.CRF, Preset: s.Preset, Epoch: s.Epoch, AllowNet: s.AllowNet, Output: s.Output,
 		FailOnPageError: x[extraPageErrors] == "fail",
+	}
+	if h := x[extraAllowHosts]; h != "" {
+		req.AllowHosts = strings.Split(h, ",")
 	}
 	req.Input = strings.TrimPrefix(req.Input, "embedded:")
 	req.DeckOptions = deck.Options{InputType: deck.Kind(x[extraInputType]), Theme: x[extraTheme], KeepControls: x[extraKeepControls] == "true"}
@@ -637,6 +643,10 @@ func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, source 
 	// --clock renders with the job's epoch, so every chunk shows one clock.
 	out.Width, out.Height, out.FPS, out.Epoch = s.Width, s.Height, s.FPS, s.Epoch
 	out.CRF, out.Preset, out.AllowNet = s.CRF, s.Preset, s.AllowNet
+	out.AllowHosts = nil
+	if h := x[extraAllowHosts]; h != "" {
+		out.AllowHosts = strings.Split(h, ",")
+	}
 	if source == "" {
 		return out, nil // a URL: nothing was copied
 	}
@@ -840,7 +850,7 @@ func jobPageSound(ctx context.Context, req Request, md *media) error {
 	rep := progress.New(req.Stderr, req.Progress, 0)
 	defer rep.Finish()
 	warns := &warnings{rep: rep, seen: map[string]bool{}}
-	pg, err := resolvePages(ctx, req, warns.blocked)
+	pg, err := openPages(ctx, req, warns)
 	if err != nil {
 		return err
 	}

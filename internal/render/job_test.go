@@ -28,7 +28,7 @@ func TestJobSettingsRoundTrip(t *testing.T) {
 				DeckOptions: deck.Options{Theme: "dark", SlideDuration: 1500 * time.Millisecond, KeepControls: true, InputType: deck.Markdown},
 				Media: Media{Captions: "embed", Chapters: "txt", Music: music, MusicVolume: 0.3, Duck: 0.25, MusicLoop: true,
 					Poster: "/out/p.png", PosterFrame: 1},
-				FailOnPageError: true,
+				FailOnPageError: true, AllowNet: true, AllowHosts: []string{"localhost:3000", "[::1]:8080"},
 			}
 			s := jobSettings(req)
 			s.ChunkFrames = 10 * fps
@@ -43,7 +43,8 @@ func TestJobSettingsRoundTrip(t *testing.T) {
 			if got := back.Frames(); got != frames {
 				t.Fatalf("%d frames at %d fps: the job gives %s, which is %d frames", frames, fps, back.Duration, got)
 			}
-			if back.Media != req.Media || !reflect.DeepEqual(back.DeckOptions, req.DeckOptions) || back.FailOnPageError != req.FailOnPageError {
+			if back.Media != req.Media || !reflect.DeepEqual(back.DeckOptions, req.DeckOptions) || back.FailOnPageError != req.FailOnPageError ||
+				back.AllowNet != req.AllowNet || !reflect.DeepEqual(back.AllowHosts, req.AllowHosts) {
 				t.Fatalf("round trip changed the request:\n%+v %+v\nwant\n%+v %+v", back.Media, back.DeckOptions, req.Media, req.DeckOptions)
 			}
 			again := jobSettings(back)

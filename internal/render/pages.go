@@ -16,9 +16,8 @@ import (
 // pages are the pages one render captures, served and ready to load: one
 // for a page input, one per segment for a deck.
 type pages struct {
-	urls   []string // per segment
-	proxy  string
-	bypass []string
+	urls  []string // per segment
+	proxy string
 	// timeline maps capture frames to output frames; nil when capture
 	// frames are output frames (a single page).
 	timeline *frames.Timeline
@@ -42,25 +41,28 @@ type pages struct {
 
 // resolvePages serves job's input: the page of a plain render, or every
 // segment's page of a deck. The caller must call close.
-func resolvePages(ctx context.Context, req Request, onBlock func(string)) (pages, error) {
+//
+// Every server is one of network's, which the caller closes after close.
+func resolvePages(ctx context.Context, req Request, network *capture.Network) (pages, error) {
 	if req.Deck == nil {
-		in, err := resolveInput(ctx, req, onBlock)
+		in, err := resolveInput(ctx, req, network)
 		if err != nil {
 			return pages{}, err
 		}
-		return pages{urls: []string{in.url}, proxy: in.proxy, bypass: in.bypass, close: in.close,
+		return pages{urls: []string{in.url}, proxy: in.proxy, close: in.close,
 			media: []bool{in.media}, servers: in.servers}, nil
 	}
 	segs, err := req.Deck.Segments(req.FPS)
 	if err != nil {
 		return pages{}, &InputError{Err: err}
 	}
-	return servePages(ctx, segs, req.FPS, onBlock)
+	return servePages(ctx, segs, req.FPS, network)
 }
 
 // servePages starts one loopback server per distinct tree of segs (pages of
-// one deck share theirs) and works out the timeline.
-func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(string)) (pages, error) {
+// one deck share theirs) on network, so that each page may reach them all,
+// and works out the timeline.
+func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capture.Network) (pages, error) {
 	type served struct {
 		fsys  fs.FS
 		srv   *capture.Server
@@ -89,7 +91,7 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 				}
 			}
 			if sv == nil {
-				srv, err := capture.Serve(src.FS, onBlock)
+				srv, err := network.Serve(src.FS)
 				if err != nil {
 					return fail(fmt.Errorf("serve slide %d: %w", k+1, err))
 				}
@@ -100,15 +102,19 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 			p.generated[k] = seg.Kind == deck.Markdown || seg.Kind == deck.Image
 			p.media[k] = sv.media && (!p.generated[k] || mayPlay(src.FS, src.Entry))
 		case src.URL != "":
-			if err := checkReachable(ctx, src.URL); err != nil {
-				return fail(err)
-			}
 			u, err := url.Parse(src.URL)
 			if err != nil {
 				return fail(inputErrorf("page %s: %v", src.URL, err))
 			}
+			// A deck comes from anyone: its URL opens that host, but no
+			// local address the command line did not name.
+			if err := network.AllowPage(u.Host); err != nil {
+				return fail(inputErrorf("page %s: %v", src.URL, err))
+			}
+			if err := checkReachable(ctx, network.Transport(), src.URL); err != nil {
+				return fail(err)
+			}
 			p.urls[k] = src.URL
-			p.bypass = append(p.bypass, u.Host)
 		default:
 			return fail(fmt.Errorf("internal error: segment %d has no page", k+1))
 		}
@@ -123,7 +129,7 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 	}
 	if len(servers) == 0 {
 		// The refusing proxy still needs a listener.
-		srv, err := capture.Serve(emptyFS{}, onBlock)
+		srv, err := network.Serve(emptyFS{})
 		if err != nil {
 			return fail(err)
 		}
@@ -132,8 +138,8 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, onBlock func(
 	for _, s := range servers {
 		p.servers = append(p.servers, s.srv.Addr())
 	}
-	// Any of the servers refuses requests to other hosts; the others are
-	// on loopback, which Chrome never sends through a proxy.
+	// Any of the servers is the proxy: each hands a request for another
+	// to it in process, and decides the rest by network's Access.
 	p.proxy = servers[0].srv.Addr()
 	timeline, err := frames.NewTimeline(tl)
 	if err != nil {

@@ -132,11 +132,6 @@ func (w *warnings) add(format string, args ...any) {
 	w.rep.Logf("warning: %s", msg)
 }
 
-// blocked reports a host a page tried to reach.
-func (w *warnings) blocked(host string) {
-	w.add("blocked a request to %s: network access is off (pass --allow-net to permit it)", host)
-}
-
 func (w *warnings) all() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -197,7 +192,7 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 		return nil, &InputError{Err: err}
 	}
 
-	pg, err := resolvePages(ctx, req, p.warns.blocked)
+	pg, err := openPages(ctx, req, p.warns)
 	if err != nil {
 		return nil, err
 	}
@@ -237,12 +232,42 @@ func browserOptions(req Request, pg pages, warns *warnings) (capture.BrowserOpti
 	o := capture.BrowserOptions{Path: path, Mode: mode, Width: req.Width, Height: req.Height, NoSandbox: req.NoSandbox,
 		OnFallback: func(err error) {
 			warns.add("%s cannot draw frames with beginFrame (%v): capturing with Page.captureScreenshot instead, which is slower", path, err)
+		},
+		// Always: the proxy is what keeps pages off loopback, and what
+		// --allow-net opens it decides by address.
+		Proxy: pg.proxy,
+		OnPopup: func(target string) {
+			// Once per origin: a page opening windows in a loop makes
+			// as many warnings as hosts, not as many as calls.
+			if u, err := url.Parse(target); err == nil && u.Host != "" {
+				target = u.Scheme + "://" + u.Host
+			}
+			warns.add("blocked a popup (window.open or a link to a new window) to %s: a render has one window", target)
 		}}
-	if !req.AllowNet {
-		o.Proxy = pg.proxy
-		o.BypassHosts = pg.bypass
-	}
 	return o, nil
+}
+
+// openPages serves the pages of req on a network of their own (see
+// capture.Network), whose refusals are warned. The caller must close the
+// pages, which closes the network.
+func openPages(ctx context.Context, req Request, warns *warnings) (pages, error) {
+	network, err := capture.NewNetwork(capture.Access{Internet: req.AllowNet, Hosts: req.AllowHosts}, func(b capture.Blocked) {
+		warns.add("blocked a request to %s: %s", b.Host, b.Reason)
+	})
+	if err != nil {
+		return pages{}, &InputError{Err: fmt.Errorf("--allow-net: %w", err)}
+	}
+	pg, err := resolvePages(ctx, req, network)
+	if err != nil {
+		network.Close()
+		return pages{}, err
+	}
+	closeServers := pg.close
+	pg.close = func() {
+		closeServers()
+		network.Close()
+	}
+	return pg, nil
 }
 
 // addPageSound adds the sound of the pages' media elements to md's
@@ -571,9 +596,8 @@ func schedule(req Request, rs []pool.Range) pool.Config {
 }
 
 type input struct {
-	url    string
-	proxy  string
-	bypass []string
+	url   string
+	proxy string
 	// media reports that the served tree holds audio or video files;
 	// servers are the addresses of the servers started for the input.
 	media   bool
@@ -581,9 +605,12 @@ type input struct {
 	close   func()
 }
 
-func resolveInput(ctx context.Context, req Request, onBlock func(string)) (input, error) {
+// resolveInput serves a page input on network: a local page from its
+// directory, a URL (whose host the page may then reach) through a server
+// with nothing to serve but the proxy.
+func resolveInput(ctx context.Context, req Request, network *capture.Network) (input, error) {
 	if req.FS != nil {
-		srv, err := capture.Serve(req.FS, onBlock)
+		srv, err := network.Serve(req.FS)
 		if err != nil {
 			return input{}, err
 		}
@@ -591,15 +618,17 @@ func resolveInput(ctx context.Context, req Request, onBlock func(string)) (input
 			media: hasMediaFiles(req.FS), servers: []string{srv.Addr()}}, nil
 	}
 	if u, err := url.Parse(req.Input); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		if err := checkReachable(ctx, req.Input); err != nil {
+		if err := network.AllowInput(u.Host); err != nil {
+			return input{}, inputErrorf("input %s: %v", req.Input, err)
+		}
+		if err := checkReachable(ctx, network.Transport(), req.Input); err != nil {
 			return input{}, err
 		}
-		// The refusing proxy still needs a listener for the other hosts.
-		srv, err := capture.Serve(emptyFS{}, onBlock)
+		srv, err := network.Serve(emptyFS{})
 		if err != nil {
 			return input{}, err
 		}
-		return input{url: req.Input, proxy: srv.Addr(), bypass: []string{u.Host}, close: func() { _ = srv.Close() }}, nil
+		return input{url: req.Input, proxy: srv.Addr(), close: func() { _ = srv.Close() }}, nil
 	}
 	path := req.Input
 	st, err := os.Stat(path)
@@ -625,7 +654,11 @@ func resolveInput(ctx context.Context, req Request, onBlock func(string)) (input
 	if err != nil {
 		return input{}, inputErrorf("input %s: %v", path, err)
 	}
-	srv, err := capture.ServeDir(filepath.Dir(abs), onBlock)
+	root, err := os.OpenRoot(filepath.Dir(abs))
+	if err != nil {
+		return input{}, inputErrorf("input %s: %v", path, err)
+	}
+	srv, err := network.Serve(root.FS())
 	if err != nil {
 		return input{}, inputErrorf("input %s: %v", path, err)
 	}

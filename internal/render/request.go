@@ -69,7 +69,12 @@ type Request struct {
 	Browser      string // auto, headless-shell, chromium or a path
 	ReadyTimeout time.Duration
 	BatchTimeout time.Duration
-	AllowNet     bool
+	// AllowNet lets the page reach the internet: any host but loopback
+	// and link-local addresses, which only AllowHosts can open.
+	AllowNet bool
+	// AllowHosts are hosts the page may reach ("host:port" or "host"),
+	// loopback and link-local ones included, with or without AllowNet.
+	AllowHosts []string
 	// FailOnPageError fails the frames in which the page throws (and, in a
 	// job, records them for a rerun) instead of only warning.
 	FailOnPageError bool
