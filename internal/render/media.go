@@ -14,6 +14,7 @@ import (
 	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/internal/captions"
 	"github.com/deckreel/deckreel/internal/deck"
+	"github.com/deckreel/deckreel/internal/proc"
 	"github.com/deckreel/deckreel/internal/soundtrack"
 )
 
@@ -218,10 +219,15 @@ func (m *media) addClips(clips []soundtrack.Clip) error {
 	return nil
 }
 
+// mediaDirs are the media's temporary directories: named for the process
+// that made them, so that the next render sweeps those of a killed one.
+var mediaDirs = proc.Leftovers{Prefix: "deckreel-media-", Dir: true}
+
 // tempDir returns the media's temporary directory, made on first use.
 func (m *media) tempDir() (string, error) {
 	if m.dir == "" {
-		dir, err := os.MkdirTemp("", "deckreel-media-")
+		mediaDirs.Sweep(os.TempDir())
+		dir, err := os.MkdirTemp("", mediaDirs.Pattern())
 		if err != nil {
 			return "", err
 		}
