@@ -417,6 +417,34 @@ func TestCloseWithoutFrames(t *testing.T) {
 	assertNoTemp(t, filepath.Dir(o.Output))
 }
 
+// TestDiskFull: ffmpeg stopping on ENOSPC is reported as a full disk,
+// naming the output, not as ffmpeg stopping to read frames.
+func TestDiskFull(t *testing.T) {
+	o := fakeOptions(t, "disk-full")
+	enc, err := Start(testContext(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 100 && err == nil; i++ {
+		err = enc.WriteFrame(solidFrame(o, 1), 1)
+	}
+	if err == nil {
+		err = enc.Close()
+	} else {
+		_ = enc.Abort()
+	}
+	if err == nil {
+		t.Fatal("the encoder succeeded on a full disk")
+	}
+	if want := "disk full writing " + o.Output; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %q, want it to start with %q", err, want)
+	}
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("errors.Is(%v, ENOSPC) is false", err)
+	}
+	assertNoTemp(t, filepath.Dir(o.Output))
+}
+
 func TestStderrIsTeed(t *testing.T) {
 	o := fakeOptions(t, "fail-at-eof")
 	var log bytes.Buffer // written by os/exec's goroutine, read after Close has waited for it

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 var (
@@ -28,6 +29,10 @@ type FFmpegError struct {
 }
 
 func (e *FFmpegError) Error() string {
+	if e.DiskFull() {
+		// What the user must act on, first; ffmpeg's own words after.
+		return fmt.Sprintf("disk full writing %s (ffmpeg: %s)", e.Output, diskFullText)
+	}
 	msg := fmt.Sprintf("encode %s: %s: ffmpeg: %v", e.Output, e.Op, e.Err)
 	if s := strings.TrimSpace(e.Stderr); s != "" {
 		// Keep the error on one line; the log is usually one or two lines.
@@ -37,6 +42,18 @@ func (e *FFmpegError) Error() string {
 }
 
 func (e *FFmpegError) Unwrap() error { return e.Err }
+
+// diskFullText is how ffmpeg's log says that a write failed with ENOSPC
+// (strerror's text, which ffmpeg prints after the failed call).
+const diskFullText = "No space left on device"
+
+// DiskFull reports that ffmpeg stopped because the output's disk is full:
+// the frames it was sent are not the cause, and the error then reads
+// "disk full writing OUTPUT".
+func (e *FFmpegError) DiskFull() bool { return strings.Contains(e.Stderr, diskFullText) }
+
+// Is makes errors.Is(err, syscall.ENOSPC) hold for a full disk.
+func (e *FFmpegError) Is(target error) bool { return target == syscall.ENOSPC && e.DiskFull() }
 
 // stderrTailSize bounds how much of ffmpeg's log is kept for errors. With
 // -loglevel error the log is short; the bound matters only if ffmpeg

@@ -29,6 +29,7 @@ func TestMain(m *testing.M) {
 //	ok            read all input, write a summary to the output, exit 0
 //	fail-at-eof   read all input, complain, exit 1
 //	fail-midway   read 20000 bytes, complain, exit 1
+//	disk-full     read 20000 bytes, fail as ffmpeg does on ENOSPC, exit 1
 //	quit-midway   read 20000 bytes, exit 0
 //	graceful      stop promptly on SIGINT (exit 255) or end of input (exit 0)
 //	stall         never read input; default SIGINT handling (dies)
@@ -57,6 +58,10 @@ func fakeFFmpeg(mode string, args []string) int {
 	case "fail-at-eof":
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		fmt.Fprintln(os.Stderr, "[mp4 @ 0x1] fake: could not write header")
+		return 1
+	case "disk-full":
+		_, _ = io.CopyN(io.Discard, os.Stdin, 20000)
+		fmt.Fprintf(os.Stderr, "[mp4 @ 0x1] Error writing packet: No space left on device\nError writing trailer of file:%s: No space left on device\n", out)
 		return 1
 	case "fail-midway", "quit-midway":
 		_, _ = io.CopyN(io.Discard, os.Stdin, 20000)

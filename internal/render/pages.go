@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/url"
 	"reflect"
+	"time"
 
 	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/frames"
@@ -56,13 +57,13 @@ func resolvePages(ctx context.Context, req Request, network *capture.Network) (p
 	if err != nil {
 		return pages{}, &InputError{Err: err}
 	}
-	return servePages(ctx, segs, req.FPS, network)
+	return servePages(ctx, segs, req.FPS, network, req.ReadyTimeout)
 }
 
 // servePages starts one loopback server per distinct tree of segs (pages of
 // one deck share theirs) on network, so that each page may reach them all,
 // and works out the timeline.
-func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capture.Network) (pages, error) {
+func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capture.Network, ready time.Duration) (pages, error) {
 	type served struct {
 		fsys  fs.FS
 		srv   *capture.Server
@@ -111,7 +112,7 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capt
 			if err := network.AllowPage(u.Host); err != nil {
 				return fail(inputErrorf("page %s: %v", src.URL, err))
 			}
-			if err := checkReachable(ctx, network.Transport(), src.URL); err != nil {
+			if err := checkReachable(ctx, network.Transport(), src.URL, ready); err != nil {
 				return fail(err)
 			}
 			p.urls[k] = src.URL

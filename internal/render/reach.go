@@ -13,8 +13,12 @@ import (
 // fetched, instead of letting Chrome sit on it until the ready timeout. It
 // asks through rt, the render's Network, so it reaches only what the page
 // would: a deck's URL on another local service is refused, not fetched.
-func checkReachable(ctx context.Context, rt http.RoundTripper, u string) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+// It waits as long as a page may take to load (--ready-timeout).
+func checkReachable(ctx context.Context, rt http.RoundTripper, u string, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {

@@ -621,7 +621,7 @@ func resolveInput(ctx context.Context, req Request, network *capture.Network) (i
 		if err := network.AllowInput(u.Host); err != nil {
 			return input{}, inputErrorf("input %s: %v", req.Input, err)
 		}
-		if err := checkReachable(ctx, network.Transport(), req.Input); err != nil {
+		if err := checkReachable(ctx, network.Transport(), req.Input, req.ReadyTimeout); err != nil {
 			return input{}, err
 		}
 		srv, err := network.Serve(emptyFS{})
