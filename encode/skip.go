@@ -95,6 +95,9 @@ func muxArgs(o Options, path string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The container is named, not guessed from the (temporary) file's
+	// extension: -o video.bin --format mp4 writes an MP4.
+	out["f"] = mp4.Muxer
 	extra, eargs, err := o.extras(mp4)
 	if err != nil {
 		return nil, err

@@ -21,6 +21,20 @@ import (
 // as /dev/null is: 1,3) is refused with exit 2 and left as it was; before,
 // the temporary video was renamed over it. mknod needs root; CI runs as
 // root.
+// TestOutputFormatNotFromName: -o video.bin --format mp4 writes an MP4,
+// whatever the name (the temporary file's extension named no format).
+func TestOutputFormatNotFromName(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "video.bin")
+	res := runCLI(t, "render", writePage(t, "<p>hi</p>"), "--duration", "1s", "--size", "320x180", "-o", out, "--format", "mp4")
+	if res.code != 0 {
+		t.Fatalf("exit %d; stderr: %s", res.code, res.stderr)
+	}
+	probe, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "format=format_name", "-of", "csv=p=0", out).Output()
+	if err != nil || !strings.Contains(string(probe), "mp4") {
+		t.Errorf("ffprobe says %q (%v), want an MP4", probe, err)
+	}
+}
+
 func TestOutputIsDevice(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("mknod needs root (CI runs as root): the FIFO case of TestBadInput runs unprivileged")
