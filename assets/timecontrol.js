@@ -574,7 +574,7 @@
     while (frameNo < to) {
       frameNo++;
       reportStep(frameNo);
-      const st = await step(frameNo * 1000 / fps, true, false);
+      const st = await step(frameNo * 1000 / fps, true, false, true);
       for (const n of st.notices) all.push(n);
       const list = sounds();
       const sig = JSON.stringify(list);
@@ -680,16 +680,23 @@
   // timestamp t, then steps the iframes, seeks every animation and media
   // element to t and waits for the loads all that started. It returns what
   // the next step may change, for change detection.
-  async function step(t, draw, seekMedia = true) {
+  //
+  // A step forces a layout before it moves time on, so that what the last
+  // one changed (the animations it seeked included) starts its loads, fonts
+  // and images, and time waits for them. A step of the sound pass (lazy)
+  // draws nothing: it forces one only when page code ran or the DOM
+  // changed, as the style of many animations costs more than the step.
+  async function step(t, draw, seekMedia = true, lazy = false) {
     activity = 0;
     errors = [];
     let any = false;
+    const layoutFirst = () => !lazy || activity > 0 || mutations > 0;
     for (let guard = 0; guard < 100000; guard++) {
       const next = nextDueTimer(t);
       if (!next) break;
       const { id, t: timer } = next;
       if (timer.due > now) {
-        await settle();
+        await settle(layoutFirst());
         any = any || settled;
         now = timer.due;
       }
@@ -703,7 +710,7 @@
       await yieldTask();
     }
     if (t > now) {
-      await settle();
+      await settle(layoutFirst());
       any = any || settled;
       now = t;
     }
@@ -718,7 +725,7 @@
       if (!c.alive()) { children.delete(c); any = true; continue; }
       let st;
       // A frame removed in the middle of its step never finishes it.
-      try { st = await Promise.race([c.step(t, draw, seekMedia), c.gone]); } catch (e) { st = null; }
+      try { st = await Promise.race([c.step(t, draw, seekMedia, lazy), c.gone]); } catch (e) { st = null; }
       if (!st) { children.delete(c); any = true; continue; }
       any = any || st.changed;
       for (const e of st.errors) errors.push(e);

@@ -61,10 +61,10 @@ const scanChunk = 120
 
 // ScanSound steps the page from its current frame up to frame to (which
 // must not be behind it) without drawing, and returns the changes of its
-// media elements' play state on the way. ctx's deadline bounds each call to
-// the page, as the batch timeout bounds a Seek; a page that does not answer
-// in time is a *HungError.
-func (t *Tab) ScanSound(ctx context.Context, to int) ([]SoundChange, error) {
+// media elements' play state on the way. timeout (0: none) bounds each
+// call to the page, of scanChunk frames, as the batch timeout bounds a
+// batch: a page that does not answer in time is a *HungError.
+func (t *Tab) ScanSound(ctx context.Context, to int, timeout time.Duration) ([]SoundChange, error) {
 	if to < t.frame {
 		return nil, fmt.Errorf("scan to frame %d: tab is already at frame %d", to, t.frame)
 	}
@@ -76,13 +76,20 @@ func (t *Tab) ScanSound(ctx context.Context, to int) ([]SoundChange, error) {
 	var all []SoundChange
 	for t.frame < to {
 		next := min(to, t.frame+scanChunk)
-		sctx, stop := t.bind(ctx)
+		cctx, cancel := ctx, context.CancelFunc(func() {})
+		if timeout > 0 {
+			cctx, cancel = context.WithTimeout(ctx, timeout)
+		}
+		sctx, stop := t.bind(cctx)
 		res, err := chromedp.Run(sctx, chromedp.Evaluate[scanResult](
 			fmt.Sprintf("window.__deckreel.scan(%d, %d)", next, t.opts.FPS), chromedp.EvalAwaitPromise))
 		stop()
 		if err != nil {
-			return nil, t.stepError(ctx, fmt.Sprintf("scan the sound of frames up to %d", next), err)
+			err = t.stepError(cctx, fmt.Sprintf("scan the sound of frames up to %d", next), err)
+			cancel()
+			return nil, err
 		}
+		cancel()
 		t.frame = next
 		t.notify(res.Notices)
 		all = append(all, res.Changes...)

@@ -862,7 +862,15 @@ func jobPageSound(ctx context.Context, req Request, md *media) error {
 	if err != nil {
 		return err
 	}
-	return addPageSound(ctx, req, pg, browser, warns, md)
+	scan, err := newSoundScan(req, pg, browser, warns, md)
+	if err != nil {
+		return err
+	}
+	clips, err := pageSound(ctx, scan)
+	if err != nil {
+		return err
+	}
+	return md.addClips(clips)
 }
 
 // rerunBadParts marks the chunks that a join refused (a chunk damaged in a

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"reflect"
 	"time"
 
@@ -57,13 +59,15 @@ func resolvePages(ctx context.Context, req Request, network *capture.Network) (p
 	if err != nil {
 		return pages{}, &InputError{Err: err}
 	}
-	return servePages(ctx, segs, req.FPS, network, req.ReadyTimeout)
+	// A deck's tree is its directory: the video written beside it is not
+	// one the deck plays.
+	return servePages(ctx, segs, req.FPS, network, req.ReadyTimeout, ownFiles(req, deckDir(req.Input)))
 }
 
 // servePages starts one loopback server per distinct tree of segs (pages of
 // one deck share theirs) on network, so that each page may reach them all,
 // and works out the timeline.
-func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capture.Network, ready time.Duration) (pages, error) {
+func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capture.Network, ready time.Duration, own map[string]bool) (pages, error) {
 	type served struct {
 		fsys  fs.FS
 		srv   *capture.Server
@@ -96,7 +100,7 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capt
 				if err != nil {
 					return fail(fmt.Errorf("serve slide %d: %w", k+1, err))
 				}
-				servers = append(servers, served{src.FS, srv, hasMediaFiles(src.FS)})
+				servers = append(servers, served{src.FS, srv, hasMediaFiles(src.FS, own)})
 				sv = &servers[len(servers)-1]
 			}
 			p.urls[k] = sv.srv.URL(escapePath(src.Entry))
@@ -154,6 +158,14 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capt
 		p.timeline = timeline
 	}
 	return p, nil
+}
+
+// deckDir is the directory of the deck at input (a file or a directory).
+func deckDir(input string) string {
+	if st, err := os.Stat(input); err == nil && st.IsDir() {
+		return input
+	}
+	return filepath.Dir(input)
 }
 
 // sameFS reports whether a and b are the same tree. Trees of dynamic types

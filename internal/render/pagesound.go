@@ -43,8 +43,10 @@ var mediaExts = map[string]bool{
 // served from a huge directory is taken to hold some rather than walked.
 const maxMediaWalk = 20000
 
-// hasMediaFiles reports whether fsys holds an audio or video file.
-func hasMediaFiles(fsys fs.FS) bool {
+// hasMediaFiles reports whether fsys holds an audio or video file other
+// than those in own (slash paths in fsys: the render's own output, which
+// is often written next to the page).
+func hasMediaFiles(fsys fs.FS, own map[string]bool) bool {
 	seen, found := 0, false
 	_ = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -54,7 +56,7 @@ func hasMediaFiles(fsys fs.FS) bool {
 			found = true
 			return fs.SkipAll
 		}
-		if !d.IsDir() && mediaExts[strings.ToLower(path.Ext(name))] {
+		if !d.IsDir() && mediaExts[strings.ToLower(path.Ext(name))] && !own[name] {
 			found = true
 			return fs.SkipAll
 		}
@@ -75,9 +77,30 @@ func mayPlay(fsys fs.FS, entry string) bool {
 	return err != nil || playsMedia.Match(b)
 }
 
-// soundScan is what the pre-pass needs: the served pages, how to open a
-// tab on one, the frame rate, the video's length, where to put the files,
-// and where warnings go.
+// ownFiles are the files a render of req writes, as slash paths in the
+// tree rooted at dir: its output and what goes beside it.
+func ownFiles(req Request, dir string) map[string]bool {
+	own := map[string]bool{}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return own
+	}
+	for _, f := range []string{req.Output, sidecarPath(req.Output, ".srt"), sidecarPath(req.Output, ".vtt")} {
+		if f == "" {
+			continue
+		}
+		if a, err := filepath.Abs(f); err == nil {
+			if rel, err := filepath.Rel(abs, a); err == nil && filepath.IsLocal(rel) {
+				own[filepath.ToSlash(rel)] = true
+			}
+		}
+	}
+	return own
+}
+
+// soundScan is what the pass needs: the served pages, how to open a tab
+// on one, the frame rate, the video's length, where to put the files, and
+// where warnings go.
 type soundScan struct {
 	pages    pages
 	browser  capture.BrowserOptions
@@ -88,63 +111,45 @@ type soundScan struct {
 	timeout  time.Duration // per call to the page; 0 for none
 	dir      string
 	warn     func(format string, args ...any)
+	files    *soundFiles
 }
 
-// pageSound runs the pre-pass and returns the clips of what the pages'
-// media elements play, in order of start, on the output timeline.
-// Pages without media files are skipped; the browser starts even if none
-// has any, so the caller checks first.
-func pageSound(ctx context.Context, s soundScan) ([]soundtrack.Clip, error) {
+// pageSound runs the pass in a browser of its own and returns the clips of
+// what the pages' media elements play, in order of start, on the output
+// timeline. Pages without media files are skipped; the browser starts even
+// if none has any, so the caller checks first.
+func pageSound(ctx context.Context, s *soundScan) ([]soundtrack.Clip, error) {
 	browser, err := capture.Launch(ctx, s.browser)
 	if err != nil {
 		return nil, fmt.Errorf("start a browser to find the pages' sound: %w", err)
 	}
 	defer browser.Close()
-	files := newSoundFiles(s)
 	var clips []soundtrack.Clip
 	for k, u := range s.pages.urls {
 		if !s.pages.media[k] {
 			continue
 		}
-		spans, err := scanPage(ctx, browser, s, k, u)
+		tab, err := browser.OpenTab(ctx, s.tab(u))
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, &InputError{Err: err}
+		}
+		more, err := s.pageClips(ctx, k, tab)
+		tab.Close()
 		if err != nil {
 			return nil, err
 		}
-		start := time.Duration(0)
-		if s.pages.starts != nil {
-			start = frameTime(s.pages.starts[k], s.fps)
-		}
-		for _, sp := range spans {
-			file, err := files.get(ctx, sp.Src)
-			if err != nil {
-				return nil, err
-			}
-			if file == "" {
-				continue
-			}
-			at := start + sp.At
-			length := min(sp.Until-sp.At, s.duration-at)
-			if length <= 0 {
-				continue
-			}
-			clips = append(clips, soundtrack.Clip{Path: file, Start: at, Length: length,
-				Offset: sp.Offset, Rate: sp.Rate, Gain: sp.Volume, Loop: sp.Loop})
-		}
+		clips = append(clips, more...)
 	}
 	return clips, nil
 }
 
-// scanPage steps page k (at url) through its capture frames in a new tab
-// and returns when its elements were heard, in its own time.
-func scanPage(ctx context.Context, browser *capture.Browser, s soundScan, k int, url string) ([]capture.SoundSpan, error) {
-	tab, err := browser.OpenTab(ctx, s.tab(url))
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &InputError{Err: err}
-	}
-	defer tab.Close()
+// pageClips steps page k, loaded in tab and not yet stepped, through its
+// capture frames and returns the clips of what its elements played, on
+// the output timeline.
+func (s *soundScan) pageClips(ctx context.Context, k int, tab *capture.Tab) ([]soundtrack.Clip, error) {
 	if s.pages.generated != nil && s.pages.generated[k] && tab.MediaElements() == 0 {
 		// A slide of ours without media: nothing can play (the deck's
 		// narration files are in its tree, not in the slide).
@@ -154,14 +159,8 @@ func scanPage(ctx context.Context, browser *capture.Browser, s soundScan, k int,
 	if s.pages.ranges != nil {
 		frames = s.pages.ranges[k].Len()
 	}
-	cctx, cancel := ctx, context.CancelFunc(func() {})
-	if s.timeout > 0 {
-		// The timeout bounds the whole scan of a page, as it would bound
-		// one batch: a step costs far less than a drawn frame.
-		cctx, cancel = context.WithTimeout(ctx, s.timeout)
-	}
-	defer cancel()
-	changes, err := tab.ScanSound(cctx, frames-1)
+	url := s.pages.urls[k]
+	changes, err := tab.ScanSound(ctx, frames-1, s.timeout)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -172,19 +171,43 @@ func scanPage(ctx context.Context, browser *capture.Browser, s soundScan, k int,
 		}
 		return nil, fmt.Errorf("find the sound of %s: %w", url, err)
 	}
-	return capture.SoundSpans(changes, s.fps, frames), nil
+	start := time.Duration(0)
+	if s.pages.starts != nil {
+		start = frameTime(s.pages.starts[k], s.fps)
+	}
+	if s.files == nil {
+		s.files = newSoundFiles(s)
+	}
+	var clips []soundtrack.Clip
+	for _, sp := range capture.SoundSpans(changes, s.fps, frames) {
+		file, err := s.files.get(ctx, sp.Src)
+		if err != nil {
+			return nil, err
+		}
+		if file == "" {
+			continue
+		}
+		at := start + sp.At
+		length := min(sp.Until-sp.At, s.duration-at)
+		if length <= 0 {
+			continue
+		}
+		clips = append(clips, soundtrack.Clip{Path: file, Start: at, Length: length,
+			Offset: sp.Offset, Rate: sp.Rate, Gain: sp.Volume, Loop: sp.Loop})
+	}
+	return clips, nil
 }
 
 // soundFiles copies the sources the pages played out of their servers,
 // once each, into files ffmpeg reads. A source with no sound (a muted demo
 // clip) or from elsewhere is left out: "" with a warning for the latter.
 type soundFiles struct {
-	s      soundScan
+	s      *soundScan
 	client *http.Client
 	got    map[string]string
 }
 
-func newSoundFiles(s soundScan) *soundFiles {
+func newSoundFiles(s *soundScan) *soundFiles {
 	// The pages' servers are on loopback: no proxy, whatever the
 	// environment says.
 	return &soundFiles{s: s, client: &http.Client{Transport: &http.Transport{Proxy: nil}}, got: map[string]string{}}

@@ -36,6 +36,7 @@ import (
 	"github.com/deckreel/deckreel/frames"
 	"github.com/deckreel/deckreel/internal/pool"
 	"github.com/deckreel/deckreel/internal/progress"
+	"github.com/deckreel/deckreel/internal/soundtrack"
 )
 
 // Result describes a finished render.
@@ -66,6 +67,13 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	defer p.close()
+	if p.wantsPageSound() {
+		scan, err := newSoundScan(p.req, p.pages, p.browser, p.warns, p.media)
+		if err != nil {
+			return Result{}, err
+		}
+		p.sound = &soundPass{scan: scan, done: make(chan struct{})}
+	}
 	out := &videoOutput{plan: p}
 	res, err := p.runStages(ctx, out)
 	if err != nil {
@@ -101,7 +109,10 @@ type plan struct {
 	// capture frames they need, none spanning two pages.
 	ranges, capture []pool.Range
 	browser         capture.BrowserOptions
-	rep             *progress.Reporter
+	// sound, when set, is the pass that finds the sound of the pages'
+	// media elements, which probePages runs.
+	sound *soundPass
+	rep   *progress.Reporter
 	warns           *warnings
 }
 
@@ -212,14 +223,30 @@ func (p *plan) wantsPageSound() bool {
 	return p.format.Audio != nil && slices.Contains(p.pages.media, true)
 }
 
-// addPageSound adds the sound of the pages' media elements to the plan's
-// soundtrack and encoder options.
-func (p *plan) addPageSound(ctx context.Context) error {
-	if err := addPageSound(ctx, p.req, p.pages, p.browser, p.warns, p.media); err != nil {
-		return err
+// soundPass is the sound of the pages' media elements, found while the
+// capture starts: probePages scans the pages it loads, and the video's
+// encoder, whose command names the sound's files, starts once it is done.
+type soundPass struct {
+	scan  *soundScan
+	done  chan struct{}
+	clips []soundtrack.Clip
+	err   error
+}
+
+// finish records the pass's result; it is called once.
+func (s *soundPass) finish(clips []soundtrack.Clip, err error) {
+	s.clips, s.err = clips, err
+	close(s.done)
+}
+
+// wait returns the pass's result once it is done.
+func (s *soundPass) wait(ctx context.Context) ([]soundtrack.Clip, error) {
+	select {
+	case <-s.done:
+		return s.clips, s.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	p.media.apply(&p.encoder, p.req.Media)
-	return nil
 }
 
 // browserOptions finds the browser and sets the options of every browser
@@ -270,27 +297,18 @@ func openPages(ctx context.Context, req Request, warns *warnings) (pages, error)
 	return pg, nil
 }
 
-// addPageSound adds the sound of the pages' media elements to md's
-// soundtrack (see pageSound).
-func addPageSound(ctx context.Context, req Request, pg pages, browser capture.BrowserOptions, warns *warnings, md *media) error {
-	if !slices.Contains(pg.media, true) {
-		return nil
-	}
+// newSoundScan prepares the pass that finds the sound of pg's media
+// elements (see pageSound), its files going into md's directory.
+func newSoundScan(req Request, pg pages, browser capture.BrowserOptions, warns *warnings, md *media) (*soundScan, error) {
 	dir, err := md.tempDir()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	start := time.Now()
-	clips, err := pageSound(ctx, soundScan{
+	return &soundScan{
 		pages: pg, browser: browser, fps: req.FPS, frames: req.Frames(), duration: md.sound.Duration,
 		timeout: req.BatchTimeout, dir: dir, warn: warns.add,
 		tab: func(url string) capture.TabOptions { return tabOptions(req, warns, url) },
-	})
-	if err != nil {
-		return err
-	}
-	warns.rep.Logf("sound: %d clip(s) from the pages' media elements, found in %s", len(clips), time.Since(start).Round(time.Millisecond))
-	return md.addClips(clips)
+	}, nil
 }
 
 // withDefaults fills the zero values of r that mean a default.
@@ -324,30 +342,53 @@ func tabOptions(req Request, warns *warnings, url string) capture.TabOptions {
 
 // probePages loads each page once in a browser of its own: a page that does
 // not load is bad input (exit 2). It runs beside the stages (see
-// runStages), whose tabs load the same pages meanwhile.
-func (p *plan) probePages(ctx context.Context) error {
+// runStages), whose tabs load the same pages meanwhile. With a sound pass,
+// it then steps the pages that may play sound through their frames and
+// finishes the pass.
+func (p *plan) probePages(ctx context.Context) (err error) {
+	var clips []soundtrack.Clip
+	if p.sound != nil {
+		start := time.Now()
+		defer func() {
+			if err == nil {
+				p.rep.Logf("sound: %d clip(s) from the pages' media elements, found in %s", len(clips), time.Since(start).Round(time.Millisecond))
+			}
+			p.sound.finish(clips, err)
+		}()
+	}
 	browser, err := capture.Launch(ctx, p.browser)
 	if err != nil {
 		return err
 	}
 	defer browser.Close()
 	probed := map[string]bool{}
-	for _, u := range p.pages.urls {
-		if probed[u] {
+	for k, u := range p.pages.urls {
+		scan := p.sound != nil && p.pages.media[k]
+		if probed[u] && !scan {
 			continue
 		}
-		probed[u] = true
-		probe, err := browser.OpenTab(ctx, p.tabOptions(u))
+		tab, err := browser.OpenTab(ctx, p.tabOptions(u))
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			return &InputError{Err: err}
 		}
-		for _, img := range probe.BrokenImages() {
-			p.warns.add("image did not load: %s", img)
+		if !probed[u] {
+			for _, img := range tab.BrokenImages() {
+				p.warns.add("image did not load: %s", img)
+			}
+			probed[u] = true
 		}
-		probe.Close()
+		if scan {
+			more, err := p.sound.scan.pageClips(ctx, k, tab)
+			if err != nil {
+				tab.Close()
+				return err
+			}
+			clips = append(clips, more...)
+		}
+		tab.Close()
 	}
 	return nil
 }
@@ -478,44 +519,37 @@ func fromFrames(rs []frames.Range) []pool.Range {
 }
 
 // videoOutput is the whole video in one file: one encoder, and a render
-// that fails leaves the output as it was.
-//
-// When the pages may play sound, the pass that finds it (pageSound) runs
-// while the capture starts, and ffmpeg, whose command names the sound's
-// files, starts when the first frame is ready and the pass is done: the
-// pass costs the render little more than its own steps.
+// that fails leaves the output as it was. With a sound pass (plan.sound),
+// ffmpeg starts on the first frame, once the pass is done.
 type videoOutput struct {
 	plan *plan
 	enc  *encode.Encoder
-	// sound is the pass's result, once it is done; stopSound ends it
-	// early.
-	sound     chan error
-	stopSound context.CancelFunc
-	ctx       context.Context
-	soundErr  error
+	ctx  context.Context
 }
 
 func (o *videoOutput) sink(ctx context.Context) (frames.FrameSink, error) {
-	if !o.plan.wantsPageSound() {
+	if o.plan.sound == nil {
 		var err error
 		o.enc, err = encode.Start(ctx, o.plan.encoder)
 		return o.enc, err
 	}
 	o.ctx = ctx
-	sctx, stop := context.WithCancel(ctx)
-	o.sound, o.stopSound = make(chan error, 1), stop
-	go func() { o.sound <- o.plan.addPageSound(sctx) }()
 	return o, nil
 }
 
-// WriteFrame is the sink's, with the sound pass to wait for: the encoder
-// starts on the first frame.
+// WriteFrame is the sink's when the encoder waits for the sound pass.
 func (o *videoOutput) WriteFrame(pix []byte, count int) error {
 	if o.enc == nil {
-		if err := o.waitSound(); err != nil {
+		p := o.plan
+		clips, err := p.sound.wait(o.ctx)
+		if err != nil {
 			return err
 		}
-		enc, err := encode.Start(o.ctx, o.plan.encoder)
+		if err := p.media.addClips(clips); err != nil {
+			return err
+		}
+		p.media.apply(&p.encoder, p.req.Media)
+		enc, err := encode.Start(o.ctx, p.encoder)
 		if err != nil {
 			return fmt.Errorf("start ffmpeg: %w", err)
 		}
@@ -524,25 +558,8 @@ func (o *videoOutput) WriteFrame(pix []byte, count int) error {
 	return o.enc.WriteFrame(pix, count)
 }
 
-// waitSound waits for the sound pass, once, and returns its error.
-func (o *videoOutput) waitSound() error {
-	if o.sound != nil {
-		o.soundErr = <-o.sound
-		o.sound = nil
-		o.stopSound()
-	}
-	return o.soundErr
-}
-
 func (o *videoOutput) finish(ctx context.Context, err error) error {
 	p := o.plan
-	if o.sound != nil {
-		o.stopSound() // the stages stopped before their first frame
-	}
-	// A pass stopped because the stages failed says only that.
-	if serr := o.waitSound(); serr != nil && !errors.Is(err, serr) && !(err != nil && errors.Is(serr, context.Canceled)) {
-		err = errors.Join(serr, err)
-	}
 	if o.enc == nil {
 		if err == nil {
 			err = errors.New("internal error: the render wrote no frame")
@@ -615,7 +632,7 @@ func resolveInput(ctx context.Context, req Request, network *capture.Network) (i
 			return input{}, err
 		}
 		return input{url: srv.URL(req.Input), proxy: srv.Addr(), close: func() { _ = srv.Close() },
-			media: hasMediaFiles(req.FS), servers: []string{srv.Addr()}}, nil
+			media: hasMediaFiles(req.FS, nil), servers: []string{srv.Addr()}}, nil
 	}
 	if u, err := url.Parse(req.Input); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 		if err := network.AllowInput(u.Host); err != nil {
@@ -663,7 +680,7 @@ func resolveInput(ctx context.Context, req Request, network *capture.Network) (i
 		return input{}, inputErrorf("input %s: %v", path, err)
 	}
 	return input{url: srv.URL(url.PathEscape(filepath.Base(abs))), proxy: srv.Addr(), close: func() { _ = srv.Close() },
-		media: hasMediaFiles(os.DirFS(filepath.Dir(abs))), servers: []string{srv.Addr()}}, nil
+		media: hasMediaFiles(os.DirFS(filepath.Dir(abs)), ownFiles(req, filepath.Dir(abs))), servers: []string{srv.Addr()}}, nil
 }
 
 type emptyFS struct{}
