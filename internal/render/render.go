@@ -113,7 +113,7 @@ type plan struct {
 	// media elements, which probePages runs.
 	sound *soundPass
 	rep   *progress.Reporter
-	warns           *warnings
+	warns *warnings
 }
 
 // close releases what prepare started, in reverse.
