@@ -82,6 +82,18 @@ func TestStreamGraph(t *testing.T) {
 				"[s10]atrim=end_sample=480000[s11];[s11]apad=whole_len=480000[s12]",
 		},
 		{
+			name: "looping music and a page's element looping the same file share one looping input",
+			plan: Plan{Duration: 4 * s, Clips: []Clip{{Path: m, Start: s, Length: s, Loop: true}},
+				Music: &Music{Path: m, Loop: true, Duck: 1, FadeOut: -1}},
+			inputs: []string{"-stream_loop", "-1", "-i", "file:" + m},
+			graph: "[0:a:0]aresample=48000[s0];[s0]aformat=channel_layouts=stereo:sample_fmts=fltp[s1];[s1]asetpts=N/SR/TB[s2];" +
+				"[s2]asplit=2[s3][s4];" +
+				"[s3]atrim=end_sample=48000[s5];[s5]adelay=all=1:delays=48000S[s6];[s6]apad=whole_len=192000[s7];" +
+				"[s4]atrim=end_sample=192000[s8];[s8]volume=volume=0.3[s9];" +
+				"[s7][s9]amix=dropout_transition=0:duration=longest:inputs=2:normalize=0[s10];" +
+				"[s10]atrim=end_sample=192000[s11];[s11]apad=whole_len=192000[s12]",
+		},
+		{
 			name:   "music alone: played once, no ducking, default fade",
 			plan:   Plan{Duration: 10 * s, Music: &Music{Path: m, Volume: 0.5}},
 			inputs: []string{"-stream_loop", "0", "-i", "file:" + m},

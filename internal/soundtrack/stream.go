@@ -100,12 +100,15 @@ func (p Plan) Stream() (*ffmpeg.Stream, error) {
 		// stream. "-stream_loop 0" (play once, ffmpeg's default) is given
 		// too, so that music that is also a narration file is a separate
 		// input: ffmpeg-go would merge two identical inputs.
-		in := ffmpeg.KwArgs{"stream_loop": 0}
+		var s *ffmpeg.Stream
 		if m.Loop {
-			in["stream_loop"] = -1
+			// A looping input of the file, shared with the page's
+			// elements that loop it (see sources).
+			s = src.nextOf(sourceKey{inputPath(m.Path), true})
+		} else {
+			s = normalized(ffmpeg.Input(inputPath(m.Path), ffmpeg.KwArgs{"stream_loop": 0}).Get("a:0"))
 		}
-		s := normalized(ffmpeg.Input(inputPath(m.Path), in).Get("a:0")).
-			Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": total})
+		s = s.Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": total})
 		if m.Duck != 1 && len(p.Clips) > 0 {
 			s = s.Filter("asetnsamples", nil, ffmpeg.KwArgs{"n": duckBlock, "p": 0}).
 				Filter("volume", nil, ffmpeg.KwArgs{"volume": duckExpr(m.Volume, m.Duck, m.DuckRamp, p.Clips), "eval": "frame"})
@@ -192,12 +195,19 @@ func keyOf(c Clip) sourceKey { return sourceKey{inputPath(c.Path), c.Loop} }
 func (p Plan) sources() sources {
 	uses := map[sourceKey]int{}
 	var order []sourceKey
-	for _, c := range p.Clips {
-		k := keyOf(c)
+	use := func(k sourceKey) {
 		if uses[k] == 0 {
 			order = append(order, k)
 		}
 		uses[k]++
+	}
+	for _, c := range p.Clips {
+		use(keyOf(c))
+	}
+	if m := p.Music; m != nil && m.Loop {
+		// Looping music reads the file as looping clips do: two inputs of
+		// one name and options would be merged by ffmpeg-go, unsplit.
+		use(sourceKey{inputPath(m.Path), true})
 	}
 	src := sources{}
 	for _, k := range order {
@@ -221,8 +231,10 @@ func (p Plan) sources() sources {
 }
 
 // next returns an unused stream of c's input.
-func (s sources) next(c Clip) *ffmpeg.Stream {
-	k := keyOf(c)
+func (s sources) next(c Clip) *ffmpeg.Stream { return s.nextOf(keyOf(c)) }
+
+// nextOf returns an unused stream of input k.
+func (s sources) nextOf(k sourceKey) *ffmpeg.Stream {
 	st := s[k][0]
 	s[k] = s[k][1:]
 	return st
