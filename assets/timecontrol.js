@@ -371,6 +371,12 @@
     // What the browser plays on its own (autoplay) is paused again at once,
     // without the page seeing that pause.
     el.addEventListener('playing', () => { if (!realMedia.paused.get.call(el)) { s.hush = true; realMedia.pause.call(el); } });
+    // A new source (src changed, load()) starts from its beginning, and
+    // plays only if the element is autoplay, as a browser's load does.
+    el.addEventListener('emptied', () => {
+      if (s.playing && !el.autoplay) { s.playing = false; s.stopAt = now; }
+      s.base = 0; s.start = now; s.ended = false; s.dirty = true;
+    });
     return s;
   }
   // The frame rate of a media source, from deckreel's server (which asks
@@ -553,14 +559,6 @@
       for (const r of c.sounds()) { r.key = c.key + '/' + r.key; out.push(r); }
     }
     return out;
-  }
-
-  // mediaCount is how many media elements this document and its iframes
-  // have adopted.
-  function mediaCount() {
-    let n = media.size;
-    for (const c of children) if (c.mediaCount) n += c.mediaCount();
-    return n;
   }
 
   // scan(to, fps) steps frame by frame up to frame to, as seek does but
@@ -825,7 +823,7 @@
     for (const el of media) {
       if (el.error) broken.push(el.currentSrc || el.src || '<' + el.localName + '>');
     }
-    return { broken, title: document.title || '', media: mediaCount(), notices: notices.splice(0) };
+    return { broken, title: document.title || '', notices: notices.splice(0) };
   }
 
   const observer = new MutationObserver((records) => {
@@ -859,6 +857,6 @@
     let markGone;
     const gonePromise = new Promise((r) => { markGone = r; });
     window.addEventListener('pagehide', () => { gone = true; markGone(null); });
-    parentCtl.attach({ step, sounds, mediaCount, alive: () => !gone && !window.closed, gone: gonePromise });
+    parentCtl.attach({ step, sounds, alive: () => !gone && !window.closed, gone: gonePromise });
   }
 })();

@@ -12,8 +12,9 @@ import (
 // show, from the tab's network events. The time-control script waits for
 // the loads it can see (fetch, XHR, elements' src, fonts, see timecontrol.js),
 // but not for those the browser starts on its own: a CSS background-image
-// or an @import'ed stylesheet, fetched when a style first needs it, and a
-// worker's requests. An image still loading is drawn as far as it has
+// or an @import'ed stylesheet, fetched when a style first needs it. (A
+// worker's requests and a cross-site frame's are reported on sessions of
+// their own, which this does not see.) An image still loading is drawn as far as it has
 // arrived, so a frame drawn while it loads would differ from tab to tab.
 // A drawn frame therefore waits until none of these is in flight.
 //
@@ -39,10 +40,11 @@ func newLoads() *loads {
 // waited are the kinds of request a picture waits for. Media are left out
 // (an element's data streams for as long as it plays, and the script waits
 // for what a frame needs), as are requests whose answer nothing draws
-// (beacons, reports, prefetches) and those that stay open (EventSource,
-// WebSocket).
+// (beacons, reports, prefetches), those that stay open (EventSource,
+// WebSocket) and documents: the script waits for a frame's load, and a
+// cross-site frame's document ends on its own session, never on this one.
 var waited = map[network.ResourceType]bool{
-	network.ResourceTypeDocument: true, network.ResourceTypeStylesheet: true, network.ResourceTypeImage: true,
+	network.ResourceTypeStylesheet: true, network.ResourceTypeImage: true,
 	network.ResourceTypeFont: true, network.ResourceTypeScript: true, network.ResourceTypeTextTrack: true,
 	network.ResourceTypeXHR: true, network.ResourceTypeFetch: true,
 }
@@ -90,21 +92,27 @@ func (l *loads) wait(ctx context.Context, timeout time.Duration, notify func(Not
 		}
 		now := time.Now()
 		next := timeout
+		var stalled []string
 		for id, p := range l.pending {
 			left := timeout - now.Sub(p.since)
 			if left <= 0 {
 				delete(l.pending, id)
-				notify(Notice{Kind: "stalled", Text: p.url})
+				stalled = append(stalled, p.url)
 				continue
 			}
 			next = min(next, left)
 		}
-		if len(l.pending) == 0 {
-			l.mu.Unlock()
-			return nil
-		}
+		empty := len(l.pending) == 0
 		changed := l.changed
 		l.mu.Unlock()
+		// Told outside the lock, which the browser's reader goroutine
+		// takes for every event.
+		for _, u := range stalled {
+			notify(Notice{Kind: "stalled", Text: u})
+		}
+		if empty {
+			return nil
+		}
 		timer := time.NewTimer(next)
 		select {
 		case <-ctx.Done():

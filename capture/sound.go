@@ -1,10 +1,11 @@
 package capture
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -189,8 +190,13 @@ func SoundSpans(changes []SoundChange, fps, frames int) []SoundSpan {
 				continue
 			case ok && heard(st):
 				// Started again, seeked, or its rate changed: the new run
-				// starts when the script says it did.
-				end(o, when(st.Start))
+				// starts when the script says it did; one paused and
+				// played again between two frames stopped at its pause.
+				if st.Stop >= prev && st.Stop <= st.Start {
+					end(o, when(st.Stop))
+				} else {
+					end(o, when(st.Start))
+				}
 			case ok && st.Stop >= prev:
 				end(o, when(st.Stop))
 			default:
@@ -208,12 +214,39 @@ func SoundSpans(changes []SoundChange, fps, frames int) []SoundSpan {
 	for _, o := range opened {
 		end(o, last)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].At != out[j].At {
-			return out[i].At < out[j].At
-		}
-		return out[i].Src < out[j].Src
+	// Ended spans were collected in map order: sorted on everything, so
+	// that the soundtrack's graph is the same in every render.
+	slices.SortFunc(out, func(a, b SoundSpan) int {
+		return cmp.Or(cmp.Compare(a.At, b.At), cmp.Compare(a.Src, b.Src), cmp.Compare(a.Offset, b.Offset),
+			cmp.Compare(a.Until, b.Until), cmp.Compare(a.Rate, b.Rate), cmp.Compare(a.Volume, b.Volume))
 	})
+	return mergeSpans(out)
+}
+
+// mergeSpans joins each span to an earlier one of the same element's
+// source it simply continues (a page that sets currentTime to where the
+// element already is, every frame, to keep it in sync): one clip instead of
+// one per frame.
+func mergeSpans(spans []SoundSpan) []SoundSpan {
+	var out []SoundSpan
+	for _, sp := range spans {
+		joined := false
+		for i := len(out) - 1; i >= 0 && !joined; i-- {
+			o := &out[i]
+			if o.Src != sp.Src || o.Rate != sp.Rate || o.Volume != sp.Volume || o.Loop || sp.Loop || o.Until != sp.At {
+				continue
+			}
+			// Where o's source would be at sp.At, within a millisecond.
+			at := o.Offset + time.Duration(float64(o.Until-o.At)*o.Rate)
+			if d := at - sp.Offset; d > -time.Millisecond && d < time.Millisecond {
+				o.Until = sp.Until
+				joined = true
+			}
+		}
+		if !joined {
+			out = append(out, sp)
+		}
+	}
 	return out
 }
 

@@ -49,6 +49,20 @@ func TestSoundSpans(t *testing.T) {
 				{5, []SoundState{st("a", 430, 2)}},
 			},
 			[]SoundSpan{span("a", 0, 430*ms, 0), span("a", 430*ms, 2000*ms, 2*time.Second)}},
+		{"paused and played again between two frames: stops at the pause, plays on from there",
+			[]SoundChange{
+				{0, []SoundState{st("a", 0, 0)}},
+				{4, []SoundState{with(st("a", 380, 0.32), func(s *SoundState) { s.Stop = 320 })}},
+			},
+			[]SoundSpan{span("a", 0, 320*ms, 0), span("a", 380*ms, 2000*ms, 320*ms)}},
+		{"seeked every frame to where it already is: one span",
+			[]SoundChange{
+				{0, []SoundState{st("a", 0, 0)}},
+				{1, []SoundState{st("a", 100, 0.1)}},
+				{2, []SoundState{st("a", 200, 0.2)}},
+				{3, []SoundState{st("a", 300, 0.3)}},
+			},
+			[]SoundSpan{span("a", 0, 2000*ms, 0)}},
 		{"a volume change splits at the frame that saw it",
 			[]SoundChange{
 				{0, []SoundState{st("a", 0, 0)}},

@@ -121,7 +121,6 @@ type Tab struct {
 	wg     sync.WaitGroup
 	title  string
 	broken []string
-	media  int
 	ticks  float64 // last beginFrame time, ms
 	// stepping is the frame the page's script last started to step, which
 	// it reports through a binding as it goes: a hung page cannot answer.
@@ -159,10 +158,6 @@ func (t *Tab) Close() {
 
 // Frame is the frame index the page currently shows (-1 before frame 0).
 func (t *Tab) Frame() int { return t.frame }
-
-// MediaElements is how many <video> and <audio> elements the page (its
-// iframes included) had once loaded.
-func (t *Tab) MediaElements() int { return t.media }
 
 // Title is the document title once loaded.
 func (t *Tab) Title() string { return t.title }
@@ -268,14 +263,13 @@ func (t *Tab) load(ctx context.Context) error {
 	type readyResult struct {
 		Broken  []string `json:"broken"`
 		Title   string   `json:"title"`
-		Media   int      `json:"media"`
 		Notices []Notice `json:"notices"`
 	}
 	res, err := chromedp.Run(rctx, chromedp.Evaluate[readyResult](`window.__deckreel ? window.__deckreel.ready() : Promise.reject(new Error("time-control script missing"))`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		return t.loadError("wait for fonts and images", err, rctx)
 	}
-	t.title, t.broken, t.media = res.Title, res.Broken, res.Media
+	t.title, t.broken = res.Title, res.Broken
 	t.notify(res.Notices)
 	return nil
 }

@@ -33,9 +33,6 @@ type pages struct {
 	// media reports, per segment, that its page's tree holds audio or
 	// video files, whose sound the soundtrack may need (see pageSound).
 	media []bool
-	// generated reports, per segment, that deckreel wrote its page (a
-	// Markdown slide, an image): its media elements are all in its HTML.
-	generated []bool
 	// servers are the addresses (host:port) of the servers of this
 	// render's pages.
 	servers []string
@@ -74,7 +71,7 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capt
 		media bool
 	}
 	var servers []served
-	p := pages{urls: make([]string, len(segs)), media: make([]bool, len(segs)), generated: make([]bool, len(segs))}
+	p := pages{urls: make([]string, len(segs)), media: make([]bool, len(segs))}
 	p.close = func() {
 		for _, s := range servers {
 			_ = s.srv.Close()
@@ -104,8 +101,10 @@ func servePages(ctx context.Context, segs []deck.Segment, fps int, network *capt
 				sv = &servers[len(servers)-1]
 			}
 			p.urls[k] = sv.srv.URL(escapePath(src.Entry))
-			p.generated[k] = seg.Kind == deck.Markdown || seg.Kind == deck.Image
-			p.media[k] = sv.media && (!p.generated[k] || mayPlay(src.FS, src.Entry))
+			// A page deckreel wrote (Markdown slides, an image) plays only
+			// what its HTML holds.
+			generated := seg.Kind == deck.Markdown || seg.Kind == deck.Image
+			p.media[k] = sv.media && (!generated || mayPlay(src.FS, src.Entry))
 		case src.URL != "":
 			u, err := url.Parse(src.URL)
 			if err != nil {

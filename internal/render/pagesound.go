@@ -65,13 +65,15 @@ func hasMediaFiles(fsys fs.FS, own map[string]bool) bool {
 	return found
 }
 
-// playsMedia matches the tags through which a page deckreel wrote can play
-// sound: its media elements are in its HTML, or in a frame.
-var playsMedia = regexp.MustCompile(`(?i)<(video|audio|iframe|embed|object)[\s>/]`)
+// playsMedia matches what in a page deckreel wrote can play sound: a media
+// element or a frame in its HTML, or a script of the slide's own that makes
+// a media element.
+var playsMedia = regexp.MustCompile(`(?i)<(video|audio|iframe|embed|object)[\s>/]|\bnew\s+Audio\b|createElement\(\s*['"](video|audio)['"]`)
 
 // mayPlay reports whether the page deckreel wrote at entry in fsys may
 // play sound: a deck's slides usually have no media element, while its
-// tree holds the narration.
+// tree holds the narration. (Scripts the page loads from files are not
+// read: a slide that plays sound from one is not scanned.)
 func mayPlay(fsys fs.FS, entry string) bool {
 	b, err := fs.ReadFile(fsys, entry)
 	return err != nil || playsMedia.Match(b)
@@ -150,11 +152,6 @@ func pageSound(ctx context.Context, s *soundScan) ([]soundtrack.Clip, error) {
 // capture frames and returns the clips of what its elements played, on
 // the output timeline.
 func (s *soundScan) pageClips(ctx context.Context, k int, tab *capture.Tab) ([]soundtrack.Clip, error) {
-	if s.pages.generated != nil && s.pages.generated[k] && tab.MediaElements() == 0 {
-		// A slide of ours without media: nothing can play (the deck's
-		// narration files are in its tree, not in the slide).
-		return nil, nil
-	}
 	frames := s.frames // one page: the video's frames
 	if s.pages.ranges != nil {
 		frames = s.pages.ranges[k].Len()
