@@ -10,11 +10,12 @@ import (
 	"github.com/deckreel/deckreel/internal/render"
 )
 
-func runMergeCmd(ctx context.Context, args []string, stdout, _ io.Writer) error {
-	var output string
+func runMergeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var output, browser string
 	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
 	fs.StringVar(&output, "o", "", "output file (default: the job's)")
 	fs.StringVar(&output, "output", "", "same as -o")
+	fs.StringVar(&browser, "browser", "auto", "Chrome to step the pages whose media elements play sound: auto, headless-shell, chromium, or a path")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: deckreel merge DIR [-o out.mp4]
 
@@ -36,7 +37,10 @@ Flags:
 		return usagef("merge takes one job directory, got %d (see 'deckreel merge --help')", len(pos))
 	}
 	start := time.Now()
-	out, err := render.MergeJob(ctx, pos[0], output)
+	out, err := render.MergeJob(ctx, pos[0], render.MergeOptions{
+		Output: output, Browser: browser, Stderr: stderr,
+		NoSandbox: noSandbox(),
+	})
 	if err != nil {
 		return err
 	}

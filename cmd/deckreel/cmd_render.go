@@ -221,7 +221,7 @@ func (o *renderOptions) request(input string, stderr io.Writer) (render.Request,
 		Progress: mode, Stderr: stderr,
 		// Set in the Docker image: a container's seccomp profile does not
 		// let Chrome's sandbox start.
-		NoSandbox: os.Getenv("DECKREEL_NO_SANDBOX") != "",
+		NoSandbox: noSandbox(),
 	}, nil
 }
 

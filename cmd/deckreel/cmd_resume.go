@@ -86,6 +86,8 @@ func runResume(ctx context.Context, dir string, o resumeOptions, stdout, stderr 
 		return usagef("job %s has no output file: pass -o out.mp4", dir)
 	}
 	j.Workers, j.Browser, j.Progress, j.Stderr = o.workers, o.browser, mode, stderr
+	// As render reads it: the image runs Chrome without its sandbox.
+	j.NoSandbox = noSandbox()
 	j.ReadyTimeout, j.BatchTimeout, j.NoDedup = o.readyTimeout, o.batchTimeout, o.noDedup
 	return runJobRender(ctx, j, render.JobOptions{Dir: dir, Shard: shard, Resume: true}, stdout)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -167,3 +168,8 @@ func parseSizeFlag(s string) (w, h int, err error) {
 	}
 	return w, h, nil
 }
+
+// noSandbox reports whether Chrome runs without its sandbox, as the
+// container image asks (DECKREEL_NO_SANDBOX): a non-root user in a
+// container without user namespaces cannot start it otherwise.
+func noSandbox() bool { return os.Getenv("DECKREEL_NO_SANDBOX") != "" }

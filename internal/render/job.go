@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -905,11 +906,24 @@ func ctxErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// MergeJob joins the chunks of the job in dir into output (the job's own
+// MergeOptions are the choices of a merge that the job does not record.
+type MergeOptions struct {
+	// Output is the file to write; empty for the job's own.
+	Output string
+	// Browser and NoSandbox are as in Request: the join steps the pages
+	// whose media elements play sound, to find it (see pageSound).
+	Browser   string
+	NoSandbox bool
+	// Stderr receives the warnings; nil discards them.
+	Stderr io.Writer
+}
+
+// MergeJob joins the chunks of the job in dir into o.Output (the job's own
 // output if empty), with the sound, subtitles and chapters the job
 // records, after checking that every chunk is done and that the chunk
 // videos match the job and each other. It is `deckreel merge`.
-func MergeJob(ctx context.Context, dir, output string) (string, error) {
+func MergeJob(ctx context.Context, dir string, o MergeOptions) (string, error) {
+	output := o.Output
 	jb, err := job.Open(dir)
 	if err != nil {
 		return "", &InputError{Err: err}
@@ -921,6 +935,7 @@ func MergeJob(ctx context.Context, dir, output string) (string, error) {
 	if output != "" {
 		req.Output = output
 	}
+	req.Browser, req.NoSandbox, req.Stderr = o.Browser, o.NoSandbox, o.Stderr
 	if req.Output == "" {
 		return "", inputErrorf("job %s has no output file: pass -o out.mp4", dir)
 	}

@@ -102,7 +102,7 @@ func TestJobResumeAndShards(t *testing.T) {
 		}
 		wg.Wait()
 		out := filepath.Join(dir, "merged.mp4")
-		if _, err := MergeJob(ctx, jdir, out); err != nil {
+		if _, err := MergeJob(ctx, jdir, MergeOptions{Output: out}); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := os.ReadFile(out); !bytes.Equal(got, want) {
