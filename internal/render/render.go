@@ -684,10 +684,17 @@ func resolveInput(ctx context.Context, req Request, network *capture.Network) (i
 	}
 	srv, err := network.Serve(root.FS())
 	if err != nil {
+		_ = root.Close()
 		return input{}, inputErrorf("input %s: %v", path, err)
 	}
-	return input{url: srv.URL(url.PathEscape(filepath.Base(abs))), proxy: srv.Addr(), close: func() { _ = srv.Close() },
-		media: hasMediaFiles(os.DirFS(filepath.Dir(abs)), ownFiles(req, filepath.Dir(abs))), servers: []string{srv.Addr()}}, nil
+	closeAll := func() {
+		_ = srv.Close()
+		_ = root.Close()
+	}
+	// The tree is looked at through the root the server reads, so a link
+	// out of it is not taken for one of its media files either.
+	return input{url: srv.URL(url.PathEscape(filepath.Base(abs))), proxy: srv.Addr(), close: closeAll,
+		media: hasMediaFiles(root.FS(), ownFiles(req, filepath.Dir(abs))), servers: []string{srv.Addr()}}, nil
 }
 
 type emptyFS struct{}
