@@ -107,11 +107,36 @@ type SoundSpan struct {
 	At, Until time.Duration
 	// Offset is the position in the source at At.
 	Offset time.Duration
-	// Rate and Volume are the element's playbackRate and volume.
+	// Rate and Volume are the element's playbackRate and volume at At.
 	Rate, Volume float64
+	// Gains are the volumes it changed to while it played (a fade), in
+	// order, each from its time on.
+	Gains []GainPoint
 	// Loop reports that the source starts again at its end (Offset is
 	// then within the first run).
 	Loop bool
+}
+
+// GainPoint is a volume from a time of the page on.
+type GainPoint struct {
+	At     time.Duration
+	Volume float64
+}
+
+// gainStep is the least change of volume a span records: a fade made of
+// a change per frame keeps one point per half percent, not one per frame.
+const gainStep = 0.005
+
+// addGain records that sp's volume is v from at on, unless that is too
+// close to the volume it has.
+func (sp *SoundSpan) addGain(at time.Duration, v float64) {
+	last := sp.Volume
+	if n := len(sp.Gains); n > 0 {
+		last = sp.Gains[n-1].Volume
+	}
+	if math.Abs(v-last) >= gainStep || (v != last && (v == 0 || v == 1)) {
+		sp.Gains = append(sp.Gains, GainPoint{at, v})
+	}
 }
 
 // SoundSpans turns the changes that ScanSound recorded, over frames
@@ -180,13 +205,10 @@ func SoundSpans(changes []SoundChange, fps, frames int) []SoundSpan {
 			st, ok := seen[key]
 			switch {
 			case ok && heard(st) && sameRun(o.st, st):
-				if st.Volume == o.st.Volume {
-					o.st = st // its duration may have become known
-					continue
+				if st.Volume != o.st.Volume {
+					o.span.addGain(msDuration(now), st.Volume)
 				}
-				end(o, now)
-				delete(opened, key)
-				begin(st, now)
+				o.st = st // its duration may have become known
 				continue
 			case ok && heard(st):
 				// Started again, seeked, or its rate changed: the new run
@@ -233,13 +255,17 @@ func mergeSpans(spans []SoundSpan) []SoundSpan {
 		joined := false
 		for i := len(out) - 1; i >= 0 && !joined; i-- {
 			o := &out[i]
-			if o.Src != sp.Src || o.Rate != sp.Rate || o.Volume != sp.Volume || o.Loop || sp.Loop || o.Until != sp.At {
+			if o.Src != sp.Src || o.Rate != sp.Rate || o.Loop || sp.Loop || o.Until != sp.At {
 				continue
 			}
 			// Where o's source would be at sp.At, within a millisecond.
 			at := o.Offset + time.Duration(float64(o.Until-o.At)*o.Rate)
 			if d := at - sp.Offset; d > -time.Millisecond && d < time.Millisecond {
 				o.Until = sp.Until
+				o.addGain(sp.At, sp.Volume)
+				for _, g := range sp.Gains {
+					o.addGain(g.At, g.Volume)
+				}
 				joined = true
 			}
 		}

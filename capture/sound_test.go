@@ -63,12 +63,21 @@ func TestSoundSpans(t *testing.T) {
 				{3, []SoundState{st("a", 300, 0.3)}},
 			},
 			[]SoundSpan{span("a", 0, 2000*ms, 0)}},
-		{"a volume change splits at the frame that saw it",
+		{"a volume change is a gain from the frame that saw it",
 			[]SoundChange{
 				{0, []SoundState{st("a", 0, 0)}},
 				{4, []SoundState{with(st("a", 0, 0), func(s *SoundState) { s.Volume = 0.5 })}},
 			},
-			[]SoundSpan{span("a", 0, 400*ms, 0), with2(span("a", 400*ms, 2000*ms, 400*ms), func(s *SoundSpan) { s.Volume = 0.5 })}},
+			[]SoundSpan{with2(span("a", 0, 2000*ms, 0), func(s *SoundSpan) { s.Gains = []GainPoint{{400 * ms, 0.5}} })}},
+		{"a fade of a change per frame keeps a point per half percent",
+			[]SoundChange{
+				{0, []SoundState{st("a", 0, 0)}},
+				{1, []SoundState{with(st("a", 0, 0), func(s *SoundState) { s.Volume = 0.998 })}},
+				{2, []SoundState{with(st("a", 0, 0), func(s *SoundState) { s.Volume = 0.996 })}},
+				{3, []SoundState{with(st("a", 0, 0), func(s *SoundState) { s.Volume = 0.994 })}},
+				{4, []SoundState{with(st("a", 0, 0), func(s *SoundState) { s.Volume = 0.992 })}},
+			},
+			[]SoundSpan{with2(span("a", 0, 2000*ms, 0), func(s *SoundSpan) { s.Gains = []GainPoint{{300 * ms, 0.994}} })}},
 		{"muted, then unmuted at a frame: heard from that frame, at its position",
 			[]SoundChange{
 				{0, []SoundState{with(st("a", 0, 0), func(s *SoundState) { s.On = false })}},

@@ -189,8 +189,14 @@ func (s *soundScan) pageClips(ctx context.Context, k int, tab *capture.Tab) ([]s
 		if length <= 0 {
 			continue
 		}
-		clips = append(clips, soundtrack.Clip{Path: file, Start: at, Length: length,
-			Offset: sp.Offset, Rate: sp.Rate, Gain: sp.Volume, Loop: sp.Loop})
+		c := soundtrack.Clip{Path: file, Start: at, Length: length,
+			Offset: sp.Offset, Rate: sp.Rate, Gain: sp.Volume, Loop: sp.Loop}
+		for _, g := range sp.Gains {
+			if g.At-sp.At < length {
+				c.Gains = append(c.Gains, soundtrack.GainPoint{At: g.At - sp.At, Gain: g.Volume})
+			}
+		}
+		clips = append(clips, c)
 	}
 	return clips, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"math"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
+
+	"github.com/deckreel/deckreel/internal/mediatest"
 )
 
 // Helpers for the tests that run the real ffmpeg: making sound files,
@@ -154,4 +157,40 @@ func frameAt(d time.Duration, fps int) int {
 
 func frameTime(n, fps int) time.Duration {
 	return time.Duration(int64(n) * int64(time.Second) / int64(fps))
+}
+
+// TestClipPlayback plays a page element's clip as the soundtrack places it
+// (from an offset, twice as fast, at half volume, then faded to a quarter
+// at 1 s of its time) through the real ffmpeg and measures the result.
+func TestClipPlayback(t *testing.T) {
+	mediatest.RequireFFmpeg(t)
+	ctx := testContext(t)
+	dir := t.TempDir()
+	tone := filepath.Join(dir, "tone.wav")
+	// A 1 kHz tone whose first second is silent: from an offset of 1 s it
+	// sounds at once.
+	makeSound(t, ctx, tone, "'if(gte(t,1),0.8*sin(2*PI*1000*t),0)'", 48000, 6)
+	clip := Clip{Path: tone, Start: 500 * time.Millisecond, Length: 2 * time.Second, Offset: time.Second, Rate: 2, Gain: 0.5,
+		Gains: []GainPoint{{At: time.Second, Gain: 0.25}}}
+	out := filepath.Join(dir, "out.mkv")
+	video := ffmpeg.Input("color=c=black:s=64x64:r=30:d=3", ffmpeg.KwArgs{"f": "lavfi"})
+	render(t, ctx, Plan{Duration: 3 * time.Second, Clips: []Clip{clip}}, video, out, ffmpeg.KwArgs{"c:v": "libx264", "preset": "ultrafast", "c:a": "flac"})
+	pcm := decodeAudio(t, ctx, out)
+	// RMS of the tone at gain 1 once decoded: a sine's is its amplitude
+	// over √2, and the mono tone, made stereo by the mix and mono again by
+	// decodeAudio, comes back 3 dB down.
+	const full = 0.8 / math.Sqrt2 / math.Sqrt2
+	for _, c := range []struct {
+		from, to time.Duration
+		want     float64
+	}{
+		{0, 450 * time.Millisecond, 0},
+		{550 * time.Millisecond, 1450 * time.Millisecond, 0.5 * full},
+		{1550 * time.Millisecond, 2450 * time.Millisecond, 0.25 * full},
+		{2550 * time.Millisecond, 3 * time.Second, 0},
+	} {
+		if got := rms(pcm, c.from, c.to); math.Abs(got-c.want) > 0.03 {
+			t.Errorf("RMS from %s to %s is %.3f, want %.3f", c.from, c.to, got, c.want)
+		}
+	}
 }

@@ -62,9 +62,19 @@ type Clip struct {
 	// Gain scales the clip (an element's volume). Zero means 1; a silent
 	// clip is left out of the plan, not given a gain of 0.
 	Gain float64
+	// Gains change the gain while the clip plays (a page fading an
+	// element's volume): each from its time on, in order, times from the
+	// clip's start.
+	Gains []GainPoint
 	// Loop plays the file again from its start each time it ends (an
 	// element with loop set) until Length is over.
 	Loop bool
+}
+
+// GainPoint is a clip's gain from At (from the clip's start) on.
+type GainPoint struct {
+	At   time.Duration
+	Gain float64
 }
 
 // MinRate and MaxRate bound Clip.Rate: the speeds at which browsers still
@@ -152,6 +162,12 @@ func (p Plan) Validate() error {
 			errs = append(errs, fmt.Errorf("%s: rate %g is out of range (%g to %g)", name, c.Rate, MinRate, float64(MaxRate)))
 		case c.Gain < 0 || c.Gain > maxGain || math.IsNaN(c.Gain):
 			errs = append(errs, fmt.Errorf("%s: gain %g is out of range (0 to %g)", name, c.Gain, float64(maxGain)))
+		}
+		for k, g := range c.Gains {
+			if g.At < 0 || g.At > c.Length || (k > 0 && g.At < c.Gains[k-1].At) || g.Gain < 0 || g.Gain > maxGain || math.IsNaN(g.Gain) {
+				errs = append(errs, fmt.Errorf("%s: gain change %d (%g at %s) is out of order or range", name, k+1, g.Gain, g.At))
+				break
+			}
 		}
 	}
 	if m := p.Music; m != nil {

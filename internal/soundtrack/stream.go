@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
@@ -172,8 +173,25 @@ func played(s *ffmpeg.Stream, c Clip) *ffmpeg.Stream {
 		}
 		s = s.Filter("atempo", ffmpeg.Args{strconv.FormatFloat(r, 'f', -1, 64)})
 	}
-	if c.Gain != 0 && c.Gain != 1 {
-		s = s.Filter("volume", nil, ffmpeg.KwArgs{"volume": strconv.FormatFloat(c.Gain, 'f', -1, 64)})
+	g := c.Gain
+	if g == 0 {
+		g = 1
+	}
+	if len(c.Gains) > 0 {
+		// A step function of t, the clip's time: its gain, plus each
+		// change from its time on. Flat, so that a long fade makes a
+		// long sum, not a deep nesting.
+		var b strings.Builder
+		b.WriteString(strconv.FormatFloat(g, 'f', -1, 64))
+		last := g
+		for _, p := range c.Gains {
+			fmt.Fprintf(&b, "+%s*gte(t,%s)", strconv.FormatFloat(p.Gain-last, 'f', -1, 64), seconds(p.At))
+			last = p.Gain
+		}
+		return s.Filter("volume", nil, ffmpeg.KwArgs{"volume": b.String(), "eval": "frame"})
+	}
+	if g != 1 {
+		s = s.Filter("volume", nil, ffmpeg.KwArgs{"volume": strconv.FormatFloat(g, 'f', -1, 64)})
 	}
 	return s
 }
