@@ -389,6 +389,15 @@ func (p *plan) probePages(ctx context.Context) (err error) {
 		}
 		if scan {
 			more, err := p.sound.scan.pageClips(ctx, k, tab)
+			if errors.Is(err, capture.ErrTabCrashed) && ctx.Err() == nil {
+				// As a batch is: once more, on a new tab.
+				tab.Close()
+				if tab, err = browser.OpenTab(ctx, p.tabOptions(u)); err == nil {
+					more, err = p.sound.scan.pageClips(ctx, k, tab)
+				} else {
+					return fmt.Errorf("find the sound of %s again after its tab crashed: %w", u, err)
+				}
+			}
 			if err != nil {
 				tab.Close()
 				return err
