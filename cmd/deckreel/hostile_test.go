@@ -122,19 +122,7 @@ func TestHostileDecks(t *testing.T) {
 // resident memory in bytes.
 func runMeasured(t *testing.T, args ...string) (result, int64) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	marker := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
-	cmd, stdout, stderr := deckreel(t, ctx, marker, args...)
-	err := cmd.Run()
-	res := result{stdout: stdout.String(), stderr: stderr.String()}
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		res.code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("run deckreel: %v", err)
-	}
+	res, cmd := runDeckreel(t, nil, args...)
 	var rss int64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = ru.Maxrss << 10 // kilobytes on Linux

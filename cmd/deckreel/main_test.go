@@ -100,10 +100,23 @@ func (s *syncBuffer) String() string {
 
 func runCLI(t *testing.T, args ...string) result {
 	t.Helper()
+	res, _ := runDeckreel(t, nil, args...)
+	return res
+}
+
+// runDeckreel runs the binary with args to its end, within two minutes,
+// and checks that it left no process behind. env, when set, is its whole
+// environment (with the test's marker added). It returns the finished
+// command too, whose ProcessState has the run's resource usage.
+func runDeckreel(t *testing.T, env []string, args ...string) (result, *exec.Cmd) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	marker := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
 	cmd, stdout, stderr := deckreel(t, ctx, marker, args...)
+	if env != nil {
+		cmd.Env = append(env, "DECKREEL_TEST_MARKER="+marker)
+	}
 	start := time.Now()
 	err := cmd.Run()
 	res := result{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
@@ -115,7 +128,7 @@ func runCLI(t *testing.T, args ...string) result {
 		t.Fatalf("run deckreel: %v", err)
 	}
 	assertNoLeftovers(t, marker)
-	return res
+	return res, cmd
 }
 
 // assertNoLeftovers fails if a process started by the run is still alive.

@@ -238,22 +238,7 @@ func TestKilledRunIsSwept(t *testing.T) {
 // added).
 func runCLIEnv(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	marker := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
-	cmd, stdout, stderr := deckreel(t, ctx, marker, args...)
-	cmd.Env = append(env, "DECKREEL_TEST_MARKER="+marker)
-	start := time.Now()
-	err := cmd.Run()
-	res := result{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		res.code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("run deckreel: %v", err)
-	}
-	assertNoLeftovers(t, marker)
+	res, _ := runDeckreel(t, env, args...)
 	return res
 }
 
