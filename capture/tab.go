@@ -414,6 +414,27 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 	return res.Data, nil
 }
 
+// Raster draws the current frame without taking its picture: layout,
+// paint and raster, what any capture of the frame costs at least. It is
+// for benchmarks (the raster floor of a page), and needs ModeBeginFrame.
+func (t *Tab) Raster(ctx context.Context) error {
+	if t.b.opts.Mode != ModeBeginFrame {
+		return errors.New("raster a frame: needs beginFrame (chromium-headless-shell)")
+	}
+	sctx, stop := t.bind(ctx)
+	defer stop()
+	t.ticks += beginFrameInterval
+	_, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
+		return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
+			FrameTimeTicks: t.ticks, Interval: beginFrameInterval,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("raster frame %d: %w", t.frame, t.wrapCtx(ctx, err))
+	}
+	return nil
+}
+
 // shotTries is how many beginFrames a shot may take before the browser is
 // taken to be broken.
 const shotTries = 16

@@ -86,8 +86,8 @@ func run(ctx context.Context, o options) error {
 	}
 	defer os.RemoveAll(tmp)
 	fmt.Printf("deckreel benchmark: %dx%d at %d fps, median of %d run(s), %s\n", o.width, o.height, o.fps, o.runs, time.Now().Format(time.RFC3339))
-	fmt.Printf("%-15s %8s %7s %7s %9s %10s %10s | %10s %10s | %8s %8s\n",
-		"workload", "wall s", "frames", "shots", "frames/s", "deckreel", "chrome", "capture s", "encode s", "vs cap", "vs enc")
+	fmt.Printf("%-15s %8s %7s %7s %9s %10s %10s | %8s %10s %10s | %8s %8s %8s\n",
+		"workload", "wall s", "frames", "shots", "frames/s", "deckreel", "chrome", "floor s", "capture s", "encode s", "vs floor", "vs cap", "vs enc")
 	for _, w := range workloads {
 		if o.only != "" && !slices.Contains(strings.Split(o.only, ","), w.file) {
 			continue
@@ -102,9 +102,14 @@ func run(ctx context.Context, o options) error {
 			figs = append(figs, f)
 		}
 		med := medianFigures(figs)
-		var capTimes, encTimes []time.Duration
+		var floorTimes, capTimes, encTimes []time.Duration
 		for range o.runs {
-			c, err := rawCapture(ctx, o, page, med.shots)
+			f, err := rawFrames(ctx, o, page, med.frames, false)
+			if err != nil {
+				return fmt.Errorf("%s: raster floor: %w", w.file, err)
+			}
+			floorTimes = append(floorTimes, f)
+			c, err := rawFrames(ctx, o, page, med.shots, true)
 			if err != nil {
 				return fmt.Errorf("%s: raw capture: %w", w.file, err)
 			}
@@ -115,13 +120,15 @@ func run(ctx context.Context, o options) error {
 			}
 			encTimes = append(encTimes, e)
 		}
-		capT, encT := median(capTimes), median(encTimes)
-		fmt.Printf("%-15s %8.1f %7d %7d %9.1f %9.0fM %9.0fM | %10.1f %10.1f | %7.2fx %7.2fx\n",
+		floorT, capT, encT := median(floorTimes), median(capTimes), median(encTimes)
+		fmt.Printf("%-15s %8.1f %7d %7d %9.1f %9.0fM %9.0fM | %8.1f %10.1f %10.1f | %7.2fx %7.2fx %7.2fx\n",
 			w.file, med.wall.Seconds(), med.frames, med.shots, float64(med.frames)/med.wall.Seconds(),
 			float64(med.deckreelRSS)/1024, float64(med.chromeRSS)/1024,
-			capT.Seconds(), encT.Seconds(), med.wall.Seconds()/capT.Seconds(), med.wall.Seconds()/encT.Seconds())
+			floorT.Seconds(), capT.Seconds(), encT.Seconds(),
+			med.wall.Seconds()/floorT.Seconds(), med.wall.Seconds()/capT.Seconds(), med.wall.Seconds()/encT.Seconds())
 	}
-	fmt.Println("capture s: raw beginFrame capture of `shots` frames of the page, no pipeline; encode s: ffmpeg encoding `frames` frames of one still with deckreel's settings.")
+	fmt.Println("floor s: every frame of the page stepped and drawn by beginFrame without a screenshot (layout, paint, raster) in one tab, the machine's raster floor; " +
+		"capture s: raw beginFrame capture of `shots` frames of the page, no pipeline; encode s: ffmpeg encoding `frames` frames of one still with deckreel's settings.")
 	if o.only == "" || slices.Contains(strings.Split(o.only, ","), animWorkload) {
 		if err := benchAnimations(ctx, o, tmp); err != nil {
 			return err
@@ -234,9 +241,11 @@ func treeRSS(pid int, name string) int64 {
 	return sum
 }
 
-// rawCapture times n beginFrame screenshots of the page's first n frames in
-// one tab: what capture costs with no pipeline around it.
-func rawCapture(ctx context.Context, o options, page string, n int) (time.Duration, error) {
+// rawFrames times the page's first n frames in one tab, each stepped and
+// drawn: with a screenshot (shoot), what capture costs with no pipeline
+// around it; without, the raster floor (layout, paint, raster) that no
+// capture of those frames can go under.
+func rawFrames(ctx context.Context, o options, page string, n int, shoot bool) (time.Duration, error) {
 	path, mode, err := capture.FindBrowser("auto")
 	if err != nil {
 		return 0, err
@@ -265,7 +274,12 @@ func rawCapture(ctx context.Context, o options, page string, n int) (time.Durati
 		if _, err := tab.Seek(ctx, i); err != nil {
 			return 0, err
 		}
-		if _, err := tab.Shoot(ctx); err != nil {
+		if shoot {
+			_, err = tab.Shoot(ctx)
+		} else {
+			err = tab.Raster(ctx)
+		}
+		if err != nil {
 			return 0, err
 		}
 	}
