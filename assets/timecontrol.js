@@ -293,10 +293,18 @@
   const scriptsSeen = new WeakSet();
   let loaded = false;
   window.addEventListener('load', () => { loaded = true; }, { once: true });
+  // trackTree takes a node added to the document. A media element in it
+  // was in the document, even if it left again before this ran: its
+  // removal pauses it (see syncMedia).
   function trackTree(node) {
     if (!(node instanceof Element)) return;
-    trackLoad(node);
-    if (node.firstElementChild) for (const el of node.querySelectorAll('img,script[src],link[href],iframe,frame,video,audio')) trackLoad(el);
+    const added = (el) => {
+      trackLoad(el);
+      const s = mstate.get(el);
+      if (s) s.inDoc = true;
+    };
+    added(node);
+    if (node.firstElementChild) for (const el of node.querySelectorAll('img,script[src],link[href],iframe,frame,video,audio')) added(el);
   }
   if (window.HTMLImageElement) {
     for (const prop of ['src', 'srcset']) {
