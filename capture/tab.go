@@ -405,9 +405,18 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 		}
 		return img, nil
 	}
-	res, err := chromedp.Call(sctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+	// Full Chromium's screenshot now and then never returns (seen on a
+	// page of refused requests and popups): given up after screenshotWait,
+	// as a shot that came back empty, so that the batch is retried in a new
+	// browser instead of waiting out its timeout.
+	wctx, cancel := context.WithTimeout(sctx, screenshotWait)
+	defer cancel()
+	res, err := chromedp.Call(wctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
 		Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true),
 	})
+	if err != nil && errors.Is(wctx.Err(), context.DeadlineExceeded) && sctx.Err() == nil {
+		return nil, fmt.Errorf("capture frame %d: no screenshot in %s: %w", t.frame, screenshotWait, errNoScreenshot)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrapCtx(ctx, err))
 	}
@@ -434,6 +443,10 @@ func (t *Tab) Raster(ctx context.Context) error {
 	}
 	return nil
 }
+
+// screenshotWait bounds one Page.captureScreenshot: at 1080p one takes well
+// under a second, even on a loaded machine.
+const screenshotWait = 30 * time.Second
 
 // shotTries is how many beginFrames a shot may take before the browser is
 // taken to be broken.

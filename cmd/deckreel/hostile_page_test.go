@@ -209,7 +209,10 @@ func TestHostilePageReachesOnlyItsServer(t *testing.T) {
 			}
 			out := filepath.Join(t.TempDir(), "out.mp4")
 			args := append([]string{"render", page, "--duration", "1s", "--fps", "5", "--size", "320x240",
-				"--workers", "1", "-o", out, "--progress", "plain"}, tt.flags...)
+				"--workers", "1", "-o", out, "--progress", "plain",
+				// A stalled Chromium screenshot is retried in a new browser
+				// well inside runCLI's two minutes.
+				"--batch-timeout", "40s"}, tt.flags...)
 			res := runCLI(t, args...)
 			if res.code != 0 {
 				t.Fatalf("exit %d: %s", res.code, res.stderr)
