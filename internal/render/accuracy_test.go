@@ -13,54 +13,63 @@ import (
 	"github.com/deckreel/deckreel/internal/mediatest"
 )
 
+// eachCapturePath runs f as a subtest for each way frames are captured:
+// headless-shell's beginFrame at 30 and 60 fps, and full Chromium's
+// screenshots at 30 fps. A browser that is not installed skips its
+// subtests (requireTools already failed under CI if no Chrome at all).
+func eachCapturePath(t *testing.T, f func(t *testing.T, browser string, fps int)) {
+	for _, tc := range []struct {
+		browser string
+		fps     int
+	}{{"headless-shell", 30}, {"headless-shell", 60}, {"chromium", 30}} {
+		t.Run(fmt.Sprintf("%s/%dfps", tc.browser, tc.fps), func(t *testing.T) {
+			if _, _, err := capture.FindBrowser(tc.browser); err != nil {
+				t.Skip(err)
+			}
+			f(t, tc.browser, tc.fps)
+		})
+	}
+}
+
 // TestFrameAccuracy renders testdata/accuracy.html, whose pixels encode
 // time in every way a page can keep it, and checks the exact frames around
 // each change at 30 and 60 fps, through the real Chrome and ffmpeg.
 func TestFrameAccuracy(t *testing.T) {
 	requireTools(t)
-	for _, tc := range []struct {
-		browser string
-		fps     int
-	}{{"headless-shell", 30}, {"headless-shell", 60}, {"chromium", 30}} {
-		fps := tc.fps
-		t.Run(fmt.Sprintf("%s/%dfps", tc.browser, fps), func(t *testing.T) {
-			if _, _, err := capture.FindBrowser(tc.browser); err != nil {
-				t.Skip(err) // requireTools already failed under CI if no Chrome at all
-			}
-			out := filepath.Join(t.TempDir(), "accuracy.mp4")
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			defer cancel()
-			job := Request{
-				Input: "testdata/accuracy.html", Duration: 3 * time.Second, FPS: fps,
-				Width: 640, Height: 360, Output: out, Workers: 2, Progress: "none",
-				Browser: tc.browser,
-			}
-			res, err := Run(ctx, job)
-			if err != nil {
-				t.Fatalf("render: %v", err)
-			}
-			if len(res.Warnings) != 0 {
-				t.Errorf("unexpected warnings: %q", res.Warnings)
-			}
-			info, err := mediatest.ProbeVideo(ctx, out)
+	eachCapturePath(t, func(t *testing.T, browser string, fps int) {
+		out := filepath.Join(t.TempDir(), "accuracy.mp4")
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		job := Request{
+			Input: "testdata/accuracy.html", Duration: 3 * time.Second, FPS: fps,
+			Width: 640, Height: 360, Output: out, Workers: 2, Progress: "none",
+			Browser: browser,
+		}
+		res, err := Run(ctx, job)
+		if err != nil {
+			t.Fatalf("render: %v", err)
+		}
+		if len(res.Warnings) != 0 {
+			t.Errorf("unexpected warnings: %q", res.Warnings)
+		}
+		info, err := mediatest.ProbeVideo(ctx, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Frames != 3*fps || info.Width != 640 || info.Height != 360 {
+			t.Fatalf("video is %d frames of %dx%d, want %d frames of 640x360", info.Frames, info.Width, info.Height, 3*fps)
+		}
+		// Frames around every change: the timer at 1 s, the transition
+		// started at 2 s, its midpoint, interval ticks, the end.
+		checks := []int{0, 1, fps / 2, fps - 1, fps, fps + 1, fps * 5 / 4, 2*fps - 1, 2 * fps, 2*fps + 1, 5 * fps / 2, 3*fps - 1}
+		for _, n := range checks {
+			img, err := mediatest.ExtractFrame(ctx, out, n)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if info.Frames != 3*fps || info.Width != 640 || info.Height != 360 {
-				t.Fatalf("video is %d frames of %dx%d, want %d frames of 640x360", info.Frames, info.Width, info.Height, 3*fps)
-			}
-			// Frames around every change: the timer at 1 s, the transition
-			// started at 2 s, its midpoint, interval ticks, the end.
-			checks := []int{0, 1, fps / 2, fps - 1, fps, fps + 1, fps * 5 / 4, 2*fps - 1, 2 * fps, 2*fps + 1, 5 * fps / 2, 3*fps - 1}
-			for _, n := range checks {
-				img, err := mediatest.ExtractFrame(ctx, out, n)
-				if err != nil {
-					t.Fatal(err)
-				}
-				checkFrame(t, img, n, fps)
-			}
-		})
-	}
+			checkFrame(t, img, n, fps)
+		}
+	})
 }
 
 // checkFrame asserts what testdata/accuracy.html must show at frame n.

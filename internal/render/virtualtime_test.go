@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"image"
 	"math"
 	"os"
@@ -15,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/mediatest"
 )
@@ -119,43 +117,34 @@ func TestVideoElements(t *testing.T) {
 	defer cancel()
 	page := pageDir(t, "video.html", map[string][]byte{"clip.mp4": numberedClip(t)})
 	nearest := func(pos float64) int { return min(99, int(math.Floor(pos*25+0.5+1e-6))) }
-	for _, tc := range []struct {
-		browser string
-		fps     int
-	}{{"headless-shell", 30}, {"headless-shell", 60}, {"chromium", 30}} {
-		fps := tc.fps
-		t.Run(fmt.Sprintf("%s/%dfps", tc.browser, fps), func(t *testing.T) {
-			if _, _, err := capture.FindBrowser(tc.browser); err != nil {
-				t.Skip(err) // requireTools already failed under CI if no Chrome at all
+	eachCapturePath(t, func(t *testing.T, browser string, fps int) {
+		out, _ := renderPage(t, ctx, Request{Input: page, Duration: 3 * time.Second, FPS: fps, Width: 320, Height: 144, Workers: 2, Browser: browser})
+		frames, err := mediatest.ExtractFrames(ctx, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(frames) != 3*fps {
+			t.Fatalf("%d frames, want %d", len(frames), 3*fps)
+		}
+		bad := 0
+		for n, img := range frames {
+			sec := float64(n) / float64(fps)
+			want := [3]int{nearest(sec), nearest(math.Mod(2*sec, 4)), 0}
+			if sec >= 1 {
+				want[2] = nearest(sec - 1)
 			}
-			out, _ := renderPage(t, ctx, Request{Input: page, Duration: 3 * time.Second, FPS: fps, Width: 320, Height: 144, Workers: 2, Browser: tc.browser})
-			frames, err := mediatest.ExtractFrames(ctx, out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(frames) != 3*fps {
-				t.Fatalf("%d frames, want %d", len(frames), 3*fps)
-			}
-			bad := 0
-			for n, img := range frames {
-				sec := float64(n) / float64(fps)
-				want := [3]int{nearest(sec), nearest(math.Mod(2*sec, 4)), 0}
-				if sec >= 1 {
-					want[2] = nearest(sec - 1)
-				}
-				for row, w := range want {
-					if got := clipFrame(img, 48*row); got != w && bad < 10 {
-						bad++
-						t.Errorf("frame %d (t=%.3fs), video %d: shows source frame %d, want %d", n, sec, row+1, got, w)
-					}
+			for row, w := range want {
+				if got := clipFrame(img, 48*row); got != w && bad < 10 {
+					bad++
+					t.Errorf("frame %d (t=%.3fs), video %d: shows source frame %d, want %d", n, sec, row+1, got, w)
 				}
 			}
-			if fps == 30 && tc.browser == "headless-shell" {
-				one, _ := renderPage(t, ctx, Request{Input: page, Duration: 3 * time.Second, FPS: fps, Width: 320, Height: 144, Workers: 1})
-				sameVideo(t, ctx, out, one)
-			}
-		})
-	}
+		}
+		if fps == 30 && browser == "headless-shell" {
+			one, _ := renderPage(t, ctx, Request{Input: page, Duration: 3 * time.Second, FPS: fps, Width: 320, Height: 144, Workers: 1})
+			sameVideo(t, ctx, out, one)
+		}
+	})
 }
 
 // TestIframeClock: accuracy.html in an iframe shows exactly the frames it
