@@ -856,7 +856,7 @@ func jobPageSound(ctx context.Context, req Request, md *media) error {
 		return err
 	}
 	defer pg.close()
-	if !slices.Contains(pg.media, true) {
+	if !pg.mayPlaySound() {
 		return nil
 	}
 	browser, err := browserOptions(req, pg, warns)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/deckreel/deckreel/capture"
@@ -38,6 +39,10 @@ type pages struct {
 	servers []string
 	close   func()
 }
+
+// mayPlaySound reports whether any page's tree holds audio or video files,
+// which its media elements may play (see pageSound).
+func (p pages) mayPlaySound() bool { return slices.Contains(p.media, true) }
 
 // resolvePages serves job's input: the page of a plain render, or every
 // segment's page of a deck. The caller must call close.

@@ -23,7 +23,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -220,7 +219,7 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 // pages' media elements (see pageSound): its format holds sound and a page
 // may play some.
 func (p *plan) wantsPageSound() bool {
-	return p.format.Audio != nil && slices.Contains(p.pages.media, true)
+	return p.format.Audio != nil && p.pages.mayPlaySound()
 }
 
 // soundPass is the sound of the pages' media elements, found while the
