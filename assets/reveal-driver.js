@@ -7,6 +7,11 @@
 // auto-animate start there, so every step lands on the frame `deckreel
 // inspect` prints.
 //
+// With record set in the schedule, the driver instead steps through the
+// whole deck at once with next() and leaves what each step shows in
+// window.__deckreelRecord: that is how deckreel learns the steps of a deck
+// from reveal.js itself before it times them.
+//
 // Works with reveal.js 4, 5 and 6, as a classic script (window.Reveal) or an
 // ES module: without window.Reveal the driver talks to reveal through its
 // postMessage API by dispatching message events synchronously.
@@ -38,11 +43,14 @@
   // deck starts with the overrides merged into its own options.
   let reveal;
   let wrapped = false;
+  // The deck's own options, which the record reads its timing from.
+  let own = {};
   function wrap(R) {
     if (R && typeof R.initialize === 'function' && !R.__deckreel) {
       const init = R.initialize;
       R.initialize = function (options) {
         wrapped = true;
+        own = Object.assign({}, options || {});
         return init.call(this, Object.assign({}, options || {}, overrides));
       };
       try { Object.defineProperty(R, '__deckreel', { value: true }); } catch (e) { /* frozen */ }
@@ -90,11 +98,89 @@
     return true;
   }
 
+  // record steps through the whole deck with next(), as a presenter
+  // would, and leaves what each step shows in window.__deckreelRecord for
+  // deckreel to read: the steps come from reveal.js itself (fragments,
+  // plugins' fragments such as code line highlights, Markdown slides,
+  // slides scripts add), not from counting markup.
+  function heading(el) {
+    const h = el.querySelector('h1, h2, h3, h4, h5, h6');
+    return text(h || el);
+  }
+  function text(el) {
+    if (!el) return '';
+    const c = el.cloneNode(true);
+    c.querySelectorAll('aside.notes, script, style, template').forEach((n) => n.remove());
+    return (c.textContent || '').replace(/\s+/g, ' ').trim();
+  }
+  function ms(v) {
+    if (v === null || v === undefined || v === '') return -1;
+    const n = parseInt(v, 10);
+    return Number.isFinite(n) ? n : -1;
+  }
+  function speed(v) {
+    return ({ fast: 400, slow: 1200, default: 800 })[v] || 0;
+  }
+  function record() {
+    const R = api();
+    const out = { framework: 'reveal', steps: [], done: true };
+    if (!R || typeof R.getIndices !== 'function') {
+      out.error = 'reveal.js is not reachable as window.Reveal (an ES module deck)';
+      window.__deckreelRecord = out;
+      return;
+    }
+    const cfg = Object.assign({}, typeof R.getConfig === 'function' ? R.getConfig() : {}, own);
+    out.autoSlide = typeof cfg.autoSlide === 'number' && cfg.autoSlide > 0 ? cfg.autoSlide : 0;
+    R.slide(0, 0, -1);
+    const seen = new Set();
+    let prev = null;
+    for (let n = 0; n < S.maxSteps; n++) {
+      const i = R.getIndices();
+      const f = typeof i.f === 'number' ? i.f : -1;
+      const key = i.h + '/' + (i.v || 0) + '/' + f;
+      if (seen.has(key)) break;
+      seen.add(key);
+      const slide = R.getCurrentSlide();
+      const stack = slide && slide.parentNode && slide.parentNode.tagName === 'SECTION' ? slide.parentNode : null;
+      let auto = -1;
+      if (f >= 0) {
+        const cur = slide.querySelector('.fragment.current-fragment[data-autoslide]');
+        if (cur) auto = ms(cur.getAttribute('data-autoslide'));
+      }
+      if (auto < 0) auto = ms(slide.getAttribute('data-autoslide'));
+      if (auto < 0 && stack) auto = ms(stack.getAttribute('data-autoslide'));
+      const aa = slide.hasAttribute('data-auto-animate');
+      out.steps.push({
+        h: i.h, v: i.v || 0, f,
+        stacked: !!stack,
+        title: heading(slide),
+        text: text(slide),
+        notes: typeof R.getSlideNotes === 'function' ? (R.getSlideNotes(slide) || '') : '',
+        autoslide: auto,
+        transition: (slide.getAttribute('data-transition') || cfg.transition || 'slide').trim().split(/\s+/)[0],
+        speed: speed(slide.getAttribute('data-transition-speed')) || speed(cfg.transitionSpeed) || 800,
+        autoAnimate: aa && !!prev && prev.aa,
+        autoAnimateDuration: 1000 * (parseFloat(slide.getAttribute('data-auto-animate-duration')) || cfg.autoAnimateDuration || 1),
+        background: slide.getAttribute('data-background-color') || slide.getAttribute('data-background-image') ||
+          slide.getAttribute('data-background') || slide.getAttribute('data-background-gradient') || '',
+      });
+      if (!prev || prev.slide !== slide) prev = { slide, aa };
+      if (typeof R.isLastSlide === 'function' && R.isLastSlide() &&
+          !(typeof R.availableFragments === 'function' && R.availableFragments().next)) break;
+      R.next();
+    }
+    window.__deckreelRecord = out;
+  }
+
   let started = false;
   function start() {
     if (started) return;
     started = true;
     if (!wrapped) call('configure', overrides);
+    if (S.record) {
+      record();
+      return;
+    }
     const R = api();
     if (R) {
       const i = R.getIndices();
@@ -117,6 +203,7 @@
   // Ready already (the driver was added late)?
   document.addEventListener('DOMContentLoaded', () => { if (api()) start(); });
   setTimeout(() => {
+    if (!started && S.record) window.__deckreelRecord = { framework: 'reveal', done: true, steps: [], error: 'reveal.js did not become ready within 5 s of virtual time' };
     if (!started) fail('reveal.js did not become ready within 5 s of virtual time; is reveal.js loaded and Reveal.initialize called?');
   }, 5000);
 })();

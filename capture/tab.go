@@ -529,3 +529,17 @@ func (t *Tab) wrap(err error) error {
 	}
 	return err
 }
+
+// Eval evaluates expr in t's page without stepping its time and returns its
+// value, decoded from JSON into a T: how a caller reads what the page's
+// scripts left in it (a deck driver's recording, say).
+func Eval[T any](ctx context.Context, t *Tab, expr string) (T, error) {
+	sctx, stop := t.bind(ctx)
+	defer stop()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		var zero T
+		return zero, t.wrapCtx(ctx, fmt.Errorf("evaluate %.40q in the page: %w", expr, err))
+	}
+	return v, nil
+}

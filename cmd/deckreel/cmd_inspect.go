@@ -23,6 +23,10 @@ type inspectOptions struct {
 	inputType     string
 	theme         string
 	json          bool
+	// static reads the deck without a browser: frameworks' steps are
+	// counted from the markup, a fast first guess.
+	static  bool
+	browser string
 }
 
 func (o *inspectOptions) register(fs *flag.FlagSet) {
@@ -31,6 +35,8 @@ func (o *inspectOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.inputType, "input-type", "", "read the input as markdown, reveal, manifest or html instead of detecting it")
 	fs.StringVar(&o.theme, "theme", "", "theme of Markdown slides: light, dark or a .css file")
 	fs.BoolVar(&o.json, "json", false, "print the timeline as JSON")
+	fs.BoolVar(&o.static, "static", false, "count a deck framework's slides and fragments from its markup instead of stepping it in a browser (fast; misses steps that scripts and plugins add)")
+	fs.StringVar(&o.browser, "browser", "auto", "Chrome that steps a deck framework's page: auto, headless-shell, chromium or a path")
 }
 
 func runInspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -43,7 +49,10 @@ func runInspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 Prints the deck's detected type and its timeline: every slide and step with
 its title, start time, duration, first and last frame and transition, and
 the totals. A deck is a Markdown file, a reveal.js page, a deck.yaml or
-deck.json manifest, or a directory holding one of them.
+deck.json manifest, or a directory holding one of them. A page run by a
+deck framework (reveal.js) is stepped through in a browser, as the render
+does, so the timeline holds the steps its plugins and scripts add;
+--static counts them from the markup instead.
 
 Flags:
 `)
@@ -131,6 +140,16 @@ func runInspect(ctx context.Context, opts inspectOptions, input string, stdout, 
 	fps := opts.fps
 	if !opts.fpsSet && d.FPS > 0 {
 		fps = d.FPS
+	}
+	if !opts.static {
+		w, h := 1920, 1080
+		if d.Width > 0 {
+			w, h = d.Width, d.Height
+		}
+		req := render.Request{Deck: d, FPS: fps, Width: w, Height: h, Browser: opts.browser, NoSandbox: noSandbox(), Stderr: io.Discard}
+		if err := render.Present(ctx, req); err != nil {
+			return err
+		}
 	}
 	segs, err := d.Segments(fps)
 	if err != nil {

@@ -176,6 +176,9 @@ type part struct {
 	transition Transition // into the part
 	schedule   string     // path of the schedule script the page loads; "" for none
 	keep       bool       // reveal: keep controls
+	// present is set for a page run by a deck framework, whose steps
+	// Present records in a browser.
+	present *presentable
 }
 
 // Duration is the length of the deck: the end of its last step.

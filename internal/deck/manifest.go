@@ -286,28 +286,20 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 		}
 		pi := len(d.parts)
 		p.part.transition = t
+		fix := &entryFix{num: num, key: id.sum(), trans: t}
+		if p.part.present != nil {
+			p.part.present.entry = fix
+		}
 		d.parts = append(d.parts, p.part)
 		first := len(d.Slides)
-		entryKey := id.sum()
+		fix.apply(p.slides, p.steps)
 		for i := range p.slides {
-			p.slides[i].content = newDigest("entry slide").add(entryKey, p.slides[i].content).sum()
 			p.slides[i].Source = p.part.src
-			if i == 0 {
-				p.slides[i].Transition = t
-			}
 		}
 		d.Slides = append(d.Slides, p.slides...)
-		for i, st := range p.steps {
+		for _, st := range p.steps {
 			st.part = pi
 			st.Slide = first + st.local + 1
-			if len(p.steps) > 1 {
-				st.Index = strconv.Itoa(num) + ":" + st.Index
-			} else {
-				st.Index = strconv.Itoa(num)
-			}
-			if i == 0 {
-				st.Transition = t
-			}
 			d.Steps = append(d.Steps, st)
 		}
 		if d.Title == "" && p.title != "" {
@@ -316,6 +308,35 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 	}
 	retime(d.Steps)
 	return d, nil
+}
+
+// entryFix is what a manifest does to the slides and steps of one entry:
+// its settings go into every slide's content, its transition brings in its
+// first slide, and its number prefixes its steps' indices.
+type entryFix struct {
+	num   int
+	key   string // the digest of the entry's settings
+	trans Transition
+}
+
+// apply does it to slides and steps as the entry compiled them.
+func (f *entryFix) apply(slides []Slide, steps []Step) {
+	for i := range slides {
+		slides[i].content = newDigest("entry slide").add(f.key, slides[i].content).sum()
+	}
+	if len(slides) > 0 {
+		slides[0].Transition = f.trans
+	}
+	for i := range steps {
+		if len(steps) > 1 {
+			steps[i].Index = strconv.Itoa(f.num) + ":" + steps[i].Index
+		} else {
+			steps[i].Index = strconv.Itoa(f.num)
+		}
+		if i == 0 {
+			steps[i].Transition = f.trans
+		}
+	}
 }
 
 // manifestEntry is one entry's settings.
@@ -483,8 +504,9 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 			}
 			if e.title != "" {
 				rp.slides[0].Title = e.title
+				rp.present.title = e.title
 			}
-			p := part{kind: Reveal, src: Source{FS: base, Entry: rel}, schedule: rp.schedule, keep: l.opts.KeepControls}
+			p := part{kind: Reveal, src: Source{FS: base, Entry: rel}, schedule: rp.schedule, keep: l.opts.KeepControls, present: rp.present}
 			return &entryResult{part: p, title: rp.title, slides: rp.slides, steps: rp.steps}, nil
 		}
 		return e.single(part{kind: HTML, src: Source{FS: base, Entry: rel}}, htmlTitle(src), display, 1, pageContent(HTML, rel, src)), nil

@@ -86,6 +86,9 @@ func revealSpeed(s string, def time.Duration) time.Duration {
 	return def
 }
 
+// revealFragment is how long reveal.js's CSS fades a fragment in.
+const revealFragment = 200 * time.Millisecond
+
 // revealSlide is one presented section.
 type revealSlide struct {
 	el, parent *html.Node
@@ -102,12 +105,27 @@ type revealOptions struct {
 	file     string
 }
 
+// hold is how long a step is held when it does not say, for a deck whose
+// own default (reveal.js's autoSlide) is autoSlide (0: none).
+func (o revealOptions) hold(autoSlide time.Duration) time.Duration {
+	switch {
+	case o.override > 0:
+		return o.override
+	case autoSlide > 0:
+		return autoSlide
+	case o.fallback > 0:
+		return o.fallback
+	}
+	return DefaultSlideDuration
+}
+
 // revealPart is a compiled reveal.js deck.
 type revealPart struct {
 	title    string
 	slides   []Slide
 	steps    []Step
 	schedule string
+	present  *presentable
 }
 
 // compileReveal reads a reveal.js deck at rel in the deck tree and shadows
@@ -160,16 +178,7 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 		return nil, checkCount(len(pres), 0, pos{file: o.file, line: pres[MaxSlides].line, slide: MaxSlides + 1})
 	}
 	out := &revealPart{title: htmlTitle(src)}
-	def := DefaultSlideDuration
-	if cfg.autoSlide > 0 {
-		def = cfg.autoSlide
-	}
-	if o.fallback > 0 && cfg.autoSlide == 0 {
-		def = o.fallback
-	}
-	if o.override > 0 {
-		def = o.override
-	}
+	def := o.hold(cfg.autoSlide)
 	autoslide := func(n *html.Node, at pos) (time.Duration, bool) {
 		v, ok := attr(n, "data-autoslide")
 		if !ok {
@@ -186,6 +195,7 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 	// shows: every slide is keyed by the whole page.
 	content := pageContent(Reveal, rel, src)
 	prevAutoAnimate := false
+	var guesses []Warning // what Present makes moot
 	for k, rs := range pres {
 		n := k + 1
 		at := pos{file: o.file, line: rs.line, slide: n}
@@ -193,7 +203,9 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 			return nil, err
 		}
 		if _, ok := attr(rs.el, "data-markdown"); ok {
-			l.warn(at.warning("section uses reveal.js's Markdown plugin: deckreel cannot count its slides and fragments before it runs, so it counts one slide"))
+			w := at.warning("section uses reveal.js's Markdown plugin: its slides and fragments cannot be counted before it runs, so it counts as one slide until the deck is stepped in a browser")
+			l.warn(w)
+			guesses = append(guesses, w)
 		}
 		idx := strconv.Itoa(rs.h + 1)
 		if rs.stacked {
@@ -254,7 +266,7 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 			}
 			steps = append(steps, Step{
 				Index: fmt.Sprintf("%s fragment %d", idx, g+1), Title: s.Title, Duration: d,
-				Transition: Transition{Kind: "fragment", Duration: 200 * time.Millisecond}, local: k, frag: g + 1,
+				Transition: Transition{Kind: "fragment", Duration: revealFragment}, local: k, frag: g + 1,
 			})
 		}
 		for _, st := range steps {
@@ -271,6 +283,10 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 	}
 	if out.title == "" {
 		out.title = out.slides[0].Title
+	}
+	out.present = &presentable{kind: Reveal, opts: o, lines: map[[2]int]int{}, content: content, record: recordSchedule(Reveal), guesses: guesses}
+	for _, rs := range pres {
+		out.present.lines[[2]int{rs.h, rs.v}] = rs.line
 	}
 	// Serve the deck with the driver.
 	out.schedule = l.newPage(".schedule.js")
@@ -290,7 +306,7 @@ func (l *loader) revealDeck(name string, src []byte, base *overlay) (*Deck, erro
 	}
 	s := Source{FS: base, Entry: name}
 	d := &Deck{Kind: Reveal, Title: rp.title}
-	d.parts = []part{{kind: Reveal, src: s, transition: Transition{Kind: Cut}, schedule: rp.schedule, keep: l.opts.KeepControls}}
+	d.parts = []part{{kind: Reveal, src: s, transition: Transition{Kind: Cut}, schedule: rp.schedule, keep: l.opts.KeepControls, present: rp.present}}
 	for i := range rp.slides {
 		rp.slides[i].Source = s
 	}

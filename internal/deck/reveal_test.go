@@ -160,7 +160,7 @@ func TestRevealWarnings(t *testing.T) {
 		got = append(got, w.String())
 	}
 	want := []string{
-		`talk.html:2: slide 1: section uses reveal.js's Markdown plugin: deckreel cannot count its slides and fragments before it runs, so it counts one slide`,
+		`talk.html:2: slide 1: section uses reveal.js's Markdown plugin: its slides and fragments cannot be counted before it runs, so it counts as one slide until the deck is stepped in a browser`,
 		`talk.html:3: slide 2: data-autoslide="0" does not advance in reveal.js; holding the step for 5s`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

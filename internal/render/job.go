@@ -673,6 +673,10 @@ func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, source 
 		return Request{}, &InputError{Err: fmt.Errorf("load the job's copy of the deck: %w", err)}
 	}
 	out.Deck, out.Duration = d, 0
+	if err := Present(ctx, out); err != nil {
+		_ = d.Close()
+		return Request{}, err
+	}
 	return out, nil
 }
 

@@ -61,6 +61,9 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	start := time.Now()
+	if err := Present(ctx, req); err != nil {
+		return Result{}, err
+	}
 	p, err := prepare(ctx, req, nil)
 	if err != nil {
 		return Result{}, err
