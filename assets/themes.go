@@ -14,6 +14,9 @@ var themes embed.FS
 //go:embed reveal-driver.js
 var revealDriver string
 
+//go:embed deck-driver.js
+var deckDriver string
+
 //go:embed sample-deck
 var sampleDeck embed.FS
 
@@ -60,6 +63,11 @@ func ImageTemplate() string { return mustRead("themes/image.html") }
 // RevealDriver returns the script added to a reveal.js deck to step it
 // under virtual time.
 func RevealDriver() string { return revealDriver }
+
+// DeckDriver returns the script added to a deck run by another framework
+// (Marp, impress.js, keyboard-stepped decks) to step it under virtual
+// time.
+func DeckDriver() string { return deckDriver }
 
 // SampleDeck returns the embedded sample Markdown deck; its entry point is
 // deck.md.

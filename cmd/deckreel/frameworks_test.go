@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"image"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,6 +39,23 @@ func meanDiff(a, b *image.RGBA) float64 {
 		sum += d
 	}
 	return float64(sum) / float64(len(a.Pix))
+}
+
+// changedPixels counts the pixels of two frames that differ by more than
+// tol in some channel: small text appearing changes few pixels, and the
+// mean hardly at all.
+func changedPixels(a, b *image.RGBA, tol int) int {
+	n := 0
+	for i := 0; i+3 < len(a.Pix); i += 4 {
+		for c := 0; c < 3; c++ {
+			d := int(a.Pix[i+c]) - int(b.Pix[i+c])
+			if d > tol || d < -tol {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 // frameAt decodes frame k of the video at path.
@@ -106,6 +124,121 @@ func TestRevealDemoSteppedByReveal(t *testing.T) {
 		before, after := frameAt(t, out, st.FirstFrame-1), frameAt(t, out, st.LastFrame)
 		if d := meanDiff(before, after); d < 0.3 {
 			t.Errorf("step %s (%s): frame %d is frame %d (differ by %.2f): the step never showed", st.Index, st.Title, st.LastFrame, st.FirstFrame-1, d)
+		}
+	}
+}
+
+// colourAt is the colour of pixel (x, y) of img.
+func colourAt(img *image.RGBA, x, y int) [3]uint8 {
+	c := img.RGBAAt(x, y)
+	return [3]uint8{c.R, c.G, c.B}
+}
+
+// near reports whether two colours are within tol per channel.
+func near(a, b [3]uint8, tol int) bool {
+	for i := range a {
+		d := int(a[i]) - int(b[i])
+		if d < -tol || d > tol {
+			return false
+		}
+	}
+	return true
+}
+
+// TestMarpExport renders a deck exported to HTML by Marp CLI (4.5.1): its
+// slides and list fragments are stepped with Marp's own keyboard handling,
+// each on its exact frame, its toolbar is hidden and its speaker notes
+// (HTML comments in the Markdown) become captions.
+func TestMarpExport(t *testing.T) {
+	requireTools(t)
+	deckFile := filepath.Join("..", "..", "internal", "deck", "testdata", "marp", "deck.html")
+	args := []string{"--fps", "10", "--slide-duration", "1s"}
+	rep := inspectJSON(t, append(args, deckFile)...)
+	if rep.Type != "marp" {
+		t.Errorf("detected %q, want marp", rep.Type)
+	}
+	var idx []string
+	for _, st := range rep.Steps {
+		idx = append(idx, st.Index)
+	}
+	if want := "1 2 2 fragment 1 2 fragment 2 3"; strings.Join(idx, " ") != want {
+		t.Fatalf("steps %q, want %q", strings.Join(idx, " "), want)
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "marp.mp4")
+	res := runCLI(t, append([]string{"render", "--size", "320x180", "--captions", "srt", "-o", out}, append(args, deckFile)...)...)
+	if res.code != 0 {
+		t.Fatalf("render: exit %d\n%s", res.code, res.stderr)
+	}
+	red, green, blue := [3]uint8{0xc0, 0, 0}, [3]uint8{0, 0xc0, 0}, [3]uint8{0, 0, 0xc0}
+	// A corner of the background, and the bottom middle where Marp's
+	// toolbar would be.
+	for _, c := range []struct {
+		frame int
+		want  [3]uint8
+	}{{0, red}, {9, red}, {10, green}, {39, green}, {40, blue}, {49, blue}} {
+		img := frameAt(t, out, c.frame)
+		for _, p := range [][2]int{{8, 8}, {160, 172}} {
+			if got := colourAt(img, p[0], p[1]); !near(got, c.want, 24) {
+				t.Errorf("frame %d at %v: colour %v, want %v", c.frame, p, got, c.want)
+			}
+		}
+	}
+	// Each list item appears on its step's first frame (Marp shows a
+	// fragment at once).
+	for _, first := range []int{20, 30} {
+		before2, before, at := frameAt(t, out, first-2), frameAt(t, out, first-1), frameAt(t, out, first)
+		if n := changedPixels(before2, before, 40); n > 2 {
+			t.Errorf("frames %d and %d differ in %d pixels before the fragment", first-2, first-1, n)
+		}
+		if n := changedPixels(before, at, 40); n < 10 {
+			t.Errorf("fragment at frame %d: it is frame %d (%d pixels differ)", first, first-1, n)
+		}
+	}
+	srt, err := os.ReadFile(strings.TrimSuffix(out, ".mp4") + ".srt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, note := range []string{"The red slide's note.", "The blue slide's note."} {
+		if !strings.Contains(string(srt), note) {
+			t.Errorf("captions lack %q:\n%s", note, srt)
+		}
+	}
+}
+
+// TestImpressDemo renders impress.js's own demo (1.1.0): its steps come from
+// impress.js's API, held for their data-autoplay (10 s for the first, the
+// deck's 7 s for the rest) with the autoplay plugin paused, and each 3D
+// move starts on its step's first frame.
+func TestImpressDemo(t *testing.T) {
+	requireTools(t)
+	demo := filepath.Join("..", "..", "internal", "deck", "testdata", "impress-1.1.0", "index.html")
+	args := []string{"--fps", "5"}
+	rep := inspectJSON(t, append(args, demo)...)
+	if rep.Type != "impress" || rep.Totals.Steps != 13 {
+		t.Fatalf("detected %q with %d steps, want impress with 13", rep.Type, rep.Totals.Steps)
+	}
+	for i, st := range rep.Steps {
+		want := 7.0
+		if i == 0 {
+			want = 10
+		}
+		if st.Duration != want {
+			t.Errorf("step %s lasts %gs, want %gs (its data-autoplay)", st.Index, st.Duration, want)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "impress.mp4")
+	res := runCLI(t, append([]string{"render", "--size", "320x180", "-o", out}, append(args, demo)...)...)
+	if res.code != 0 {
+		t.Fatalf("render: exit %d\n%s", res.code, res.stderr)
+	}
+	for _, st := range rep.Steps[1:4] {
+		still, before, moving := frameAt(t, out, st.FirstFrame-2), frameAt(t, out, st.FirstFrame-1), frameAt(t, out, st.FirstFrame+1)
+		if d := meanDiff(still, before); d > 0.3 {
+			t.Errorf("step %s: frames %d and %d differ by %.2f: it moved early", st.Index, st.FirstFrame-2, st.FirstFrame-1, d)
+		}
+		if d := meanDiff(before, moving); d < 1 {
+			t.Errorf("step %s: frame %d is frame %d (differ by %.2f): it never moved", st.Index, st.FirstFrame+1, st.FirstFrame-1, d)
 		}
 	}
 }

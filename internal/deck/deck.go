@@ -27,10 +27,17 @@ const (
 	Manifest Kind = "manifest" // deck.yaml or deck.json: an ordered list of sources
 	HTML     Kind = "html"     // any other page, shown for a fixed time
 	Image    Kind = "image"    // an image file (manifest entries only)
+	// HTML decks run by other frameworks, stepped by deck-driver.js.
+	Marp     Kind = "marp"     // Marp's HTML export (marp-cli's bespoke template)
+	Impress  Kind = "impress"  // an impress.js page
+	Keyboard Kind = "keyboard" // any HTML deck, stepped with ArrowRight until it stops changing
 )
 
 // Kinds lists the values Options.InputType accepts.
-var Kinds = []Kind{Markdown, Reveal, Manifest, HTML}
+var Kinds = []Kind{Markdown, Reveal, Manifest, HTML, Marp, Impress, Keyboard}
+
+// htmlDeck reports whether k is a deck in an HTML page run by a framework.
+func (k Kind) htmlDeck() bool { return k == Reveal || k == Marp || k == Impress || k == Keyboard }
 
 // Options changes how Load reads a deck. The zero value reads the deck as
 // its author wrote it.
@@ -292,6 +299,15 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*Deck, error) {
 	return load(context.Background(), sub, path.Base(name), dir, opts, ignoredInFS(dir, opts.IgnorePaths))
 }
 
+// kindList is Kinds for messages.
+func kindList() string {
+	var names []string
+	for _, k := range Kinds {
+		names = append(names, string(k))
+	}
+	return strings.Join(names, ", ")
+}
+
 func checkOptions(opts Options) error {
 	if opts.InputType != "" {
 		ok := false
@@ -299,7 +315,7 @@ func checkOptions(opts Options) error {
 			ok = ok || k == opts.InputType
 		}
 		if !ok {
-			return fmt.Errorf("unknown input type %q (known: markdown, reveal, manifest, html)", opts.InputType)
+			return fmt.Errorf("unknown input type %q (known: %s)", opts.InputType, kindList())
 		}
 	}
 	if opts.SlideDuration < 0 || opts.SlideDuration > MaxDuration {
@@ -314,7 +330,7 @@ var deckFiles = []string{"deck.yaml", "deck.yml", "deck.json", "deck.md", "index
 func pickDeckFile(fsys fs.FS, kind Kind) (string, error) {
 	for _, n := range deckFiles {
 		k := kindFromName(n)
-		if kind != "" && k != kind && !(kind == Reveal && k == HTML) {
+		if kind != "" && k != kind && !(kind.htmlDeck() && k == HTML) {
 			continue
 		}
 		if st, err := fs.Stat(fsys, n); err == nil && !st.IsDir() {
@@ -408,14 +424,17 @@ func load(ctx context.Context, root fs.FS, name, dir string, opts Options, ignor
 		d, err = l.markdownDeck(name, src, base)
 	case Manifest:
 		d, err = l.manifestDeck(name, src, base)
-	case HTML, Reveal:
-		if kind == HTML && isReveal(src) {
-			kind = Reveal
+	case HTML, Reveal, Marp, Impress, Keyboard:
+		if kind == HTML {
+			kind = detectFramework(src)
 		}
-		if kind == Reveal {
+		switch kind {
+		case Reveal:
 			d, err = l.revealDeck(name, src, base)
-		} else {
+		case HTML:
 			d = l.pageDeck(name, src, base)
+		default:
+			d, err = l.frameworkDeck(name, src, kind, base)
 		}
 	default:
 		return nil, &Error{File: file, Msg: "unknown deck type (want a .md, .html, deck.yaml or deck.json file, a directory, or --input-type)"}

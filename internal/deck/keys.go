@@ -125,7 +125,7 @@ func (d *Deck) SharedKey() (string, error) {
 	k := newDigest("deckreel shared key 1").add(d.settings)
 	// The generated pages are made of these; a newer deckreel may draw the
 	// same deck differently.
-	k.add(assets.DeckBaseCSS(), assets.DeckTemplate(), assets.DeckPlayer(), assets.ImageTemplate(), assets.RevealDriver())
+	k.add(assets.DeckBaseCSS(), assets.DeckTemplate(), assets.DeckPlayer(), assets.ImageTemplate(), assets.RevealDriver(), assets.DeckDriver())
 	if d.tree == nil {
 		return k.sum(), nil
 	}

@@ -240,7 +240,9 @@ func (r RecordedStep) transition(first bool) Transition {
 		return Transition{Kind: Cut}
 	case r.AutoAnimate:
 		return Transition{Kind: "auto-animate", Duration: ms(r.AutoAnimateDuration, time.Second)}
-	case r.Transition == "none" || r.Transition == "":
+	case r.Transition == "none" || r.Transition == "" || r.Transition == "page":
+		// "page": the framework animates between slides itself, for
+		// no length deckreel knows.
 		return Transition{Kind: Cut}
 	}
 	return Transition{Kind: TransitionKind(r.Transition), Duration: ms(r.Speed, 800*time.Millisecond)}

@@ -150,6 +150,18 @@ func scheduleScript(p part, steps []Step, start, fps int) ([]byte, error) {
 			Frames       []int `json:"frames"`
 			KeepControls bool  `json:"keepControls"`
 		}{fps, frames, p.keep}
+	case Marp, Impress, Keyboard:
+		global = "__deckreelDeck"
+		frames := make([]int, len(steps))
+		for i, st := range steps {
+			frames[i] = FrameAt(st.Start, fps) - start
+		}
+		v = struct {
+			Framework    string `json:"framework"`
+			FPS          int    `json:"fps"`
+			Frames       []int  `json:"frames"`
+			KeepControls bool   `json:"keepControls"`
+		}{string(p.kind), fps, frames, p.keep}
 	default:
 		return nil, fmt.Errorf("internal error: no schedule for a %s page", p.kind)
 	}

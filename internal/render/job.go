@@ -686,7 +686,7 @@ func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, source 
 // differently and its chunks must not be mixed with an older build's.
 func buildKey() string {
 	parts := []string{assets.TimeControlScript(0, 0), assets.DeckBaseCSS(), assets.DeckTemplate(),
-		assets.DeckPlayer(), assets.ImageTemplate(), assets.RevealDriver()}
+		assets.DeckPlayer(), assets.ImageTemplate(), assets.RevealDriver(), assets.DeckDriver()}
 	for _, t := range assets.DeckThemes() {
 		css, _ := assets.DeckTheme(t)
 		parts = append(parts, t, css)

@@ -1,0 +1,155 @@
+package deck
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html"
+
+	"github.com/deckreel/deckreel/assets"
+)
+
+// HTML decks run by frameworks other than reveal.js are stepped by
+// deck-driver.js: Marp's HTML export through its keyboard handling,
+// impress.js through its API, and any other deck (--input-type keyboard)
+// with ArrowRight until the page stops changing. Their steps come from
+// Present, which records them in a browser; Load counts what the markup
+// shows as a first guess (a Marp slide and its list fragments, an
+// impress.js step and its substeps, one slide for a keyboard deck).
+
+var (
+	marpRE         = regexp.MustCompile(`bespoke-marp`)
+	marpitSVGRE    = regexp.MustCompile(`data-marpit-svg`)
+	impressInitRE  = regexp.MustCompile(`impress\s*\(\s*(?:["'][^"']*["']\s*)?\)\s*\.\s*init\s*\(|["'/]impress(?:\.min)?\.js["'?#]`)
+	impressStepRE  = regexp.MustCompile(`(?i)class\s*=\s*["'][^"']*\bstep\b`)
+	frameworkNames = map[Kind]string{Marp: "Marp", Impress: "impress.js", Keyboard: "keyboard-stepped"}
+)
+
+// detectFramework is the framework an HTML page runs, by its markup: Reveal,
+// Marp, Impress, or HTML for a plain page.
+func detectFramework(src []byte) Kind {
+	switch {
+	case isReveal(src):
+		return Reveal
+	case marpRE.Match(src) && marpitSVGRE.Match(src):
+		return Marp
+	case impressInitRE.Match(src) && impressStepRE.Match(src):
+		return Impress
+	}
+	return HTML
+}
+
+// frameworkDeck loads an HTML deck run by kind's framework.
+func (l *loader) frameworkDeck(name string, src []byte, kind Kind, base *overlay) (*Deck, error) {
+	file := l.display(name)
+	doc, err := html.Parse(bytes.NewReader(src))
+	if err != nil {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("parse HTML: %v", err)}
+	}
+	o := revealOptions{override: l.opts.SlideDuration, file: file}
+	pr := &presentable{kind: kind, opts: o, content: pageContent(kind, name, src), record: recordSchedule(kind)}
+	guess := staticSteps(doc, kind)
+	if len(guess.Steps) == 0 {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("empty deck: the %s deck has no slides", frameworkNames[kind])}
+	}
+	slides, steps, err := pr.rebuild(guess)
+	if err != nil {
+		return nil, err
+	}
+	schedule := l.newPage(".schedule.js")
+	driver := generatedDir + "/deck-driver.js"
+	l.files[driver] = []byte(assets.DeckDriver())
+	l.files[name] = injectHead(src, fmt.Sprintf(`<script src="/%s"></script><script src="/%s"></script>`, schedule, driver))
+	s := Source{FS: base, Entry: name}
+	title := htmlTitle(src)
+	if title == "" {
+		title = slides[0].Title
+	}
+	d := &Deck{Kind: kind, Title: title}
+	d.parts = []part{{kind: kind, src: s, transition: Transition{Kind: Cut}, schedule: schedule, keep: l.opts.KeepControls, present: pr}}
+	for i := range slides {
+		slides[i].Source = s
+	}
+	d.Slides = slides
+	for _, st := range steps {
+		st.Slide = st.local + 1
+		d.Steps = append(d.Steps, st)
+	}
+	retime(d.Steps)
+	return d, nil
+}
+
+// staticSteps counts a framework deck's steps from its markup, the guess
+// Present replaces.
+func staticSteps(doc *html.Node, kind Kind) Recording {
+	var rec Recording
+	add := func(h int, el *html.Node, frags int, notes string) {
+		st := RecordedStep{H: h, F: -1, Title: sectionTitle(el), Text: textOf(el), Notes: notes, Autoslide: -1, Transition: "page"}
+		if kind == Impress {
+			st.Transition = "impress"
+			if v, ok := attr(el, "data-autoplay"); ok {
+				if f, err := strconv.ParseFloat(v, 64); err == nil && f > 0 {
+					st.Autoslide = f * 1000
+				}
+			}
+		}
+		for f := -1; f < frags; f++ {
+			st.F = f
+			rec.Steps = append(rec.Steps, st)
+		}
+	}
+	switch kind {
+	case Marp:
+		notes := map[int]string{}
+		walkElements(doc, func(n *html.Node) {
+			if hasClass(n, "bespoke-marp-note") {
+				if v, ok := attr(n, "data-index"); ok {
+					if i, err := strconv.Atoi(v); err == nil {
+						notes[i] = strings.TrimSpace(textOf(n))
+					}
+				}
+			}
+		})
+		h := 0
+		walkElements(doc, func(n *html.Node) {
+			if _, ok := attr(n, "data-marpit-svg"); !ok {
+				return
+			}
+			frags := 0
+			walkElements(n, func(c *html.Node) {
+				if _, ok := attr(c, "data-marpit-fragment"); ok {
+					frags++
+				}
+			})
+			add(h, n, frags, notes[h])
+			h++
+		})
+	case Impress:
+		h := 0
+		walkElements(doc, func(n *html.Node) {
+			if !hasClass(n, "step") {
+				return
+			}
+			subs := 0
+			walkElements(n, func(c *html.Node) {
+				if c != n && hasClass(c, "substep") {
+					subs++
+				}
+			})
+			notes := ""
+			if el := findElement(n, func(c *html.Node) bool { return c != n && hasClass(c, "notes") }); el != nil {
+				notes = textOf(el)
+			}
+			add(h, n, subs, notes)
+			h++
+		})
+	case Keyboard:
+		if body := findElement(doc, func(n *html.Node) bool { return n.Data == "body" }); body != nil {
+			add(0, body, 0, "")
+		}
+	}
+	return rec
+}
