@@ -1,8 +1,8 @@
 // deckreel deck driver, for HTML decks run by a framework other than
 // reveal.js (which has reveal-driver.js): Marp's HTML export (bespoke),
-// impress.js, and any deck stepped with the keyboard. deckreel serves the
+// impress.js, WebSlides, and any deck stepped with the keyboard. deckreel serves the
 // deck with this script and a schedule, window.__deckreelDeck =
-// {framework, fps, frames, keepControls, record, maxSteps}, at the top of
+// {framework, fps, frames, keys, keepControls, record, maxSteps}, at the top of
 // <head>.
 //
 // Playing, it waits for the framework to be ready, goes to the first step
@@ -37,12 +37,18 @@
     const h = el.querySelector('h1, h2, h3, h4, h5, h6');
     return text(h || el);
   }
-  const keyCodes = { ArrowRight: 39, ' ': 32 };
+  const keyCodes = { ArrowRight: 39, ' ': 32, ArrowDown: 40, PageDown: 34 };
   function press(key) {
-    const init = { key, code: key === ' ' ? 'Space' : key, keyCode: keyCodes[key], which: keyCodes[key], bubbles: true, cancelable: true };
+    const init = { key, code: key === ' ' ? 'Space' : key, bubbles: true, cancelable: true };
     const target = document.activeElement || document.body || document.documentElement;
-    target.dispatchEvent(new KeyboardEvent('keydown', init));
-    target.dispatchEvent(new KeyboardEvent('keyup', init));
+    for (const type of ['keydown', 'keyup']) {
+      const ev = new KeyboardEvent(type, init);
+      // Chrome ignores the legacy keyCode and which in the init dict,
+      // and older decks read nothing else.
+      Object.defineProperty(ev, 'keyCode', { get: () => keyCodes[key] });
+      Object.defineProperty(ev, 'which', { get: () => keyCodes[key] });
+      target.dispatchEvent(ev);
+    }
   }
   function hide(selectors) {
     if (S.keepControls || !selectors) return;
@@ -132,16 +138,34 @@
       controls: '',
       ready: () => document.readyState === 'complete',
       first() {},
-      next: () => press('ArrowRight'),
+      // The keys that move a deck on, tried in turn while recording
+      // until one changes the page (a vertical deck ignores ArrowRight);
+      // the schedule holds the one that did for each step.
+      keys: ['ArrowRight', ' ', 'ArrowDown', 'PageDown'],
+      next: (key) => press(key || 'ArrowRight'),
+      // A deck whose address changes with its slide (most do: #slide=3,
+      // /3) is told apart by its address, which also finds where a looping
+      // deck comes round again; any other by a fingerprint of its DOM.
       seen: new Map(),
       state() {
-        const fp = fingerprint();
-        if (!this.seen.has(fp)) this.seen.set(fp, this.seen.size);
-        return { h: this.seen.get(fp), f: -1, el: null, title: visibleHeading(), text: visibleHeading() };
+        if (this.start === undefined) this.start = location.href;
+        if (!this.byURL && location.href !== this.start) {
+          this.byURL = true;
+          this.seen = new Map([[this.start, 0]]);
+        }
+        const k = this.byURL ? location.href : fingerprint();
+        if (!this.seen.has(k)) this.seen.set(k, this.seen.size);
+        return { h: this.seen.get(k), f: -1, el: null, title: visibleHeading(), text: visibleHeading() };
       },
       settle: 700,
     },
   };
+  // WebSlides moves with the keys (a vertical deck with Space) and draws
+  // its own navigation and counter.
+  frameworks.webslides = Object.assign({}, frameworks.keyboard, {
+    controls: '#navigation, #counter',
+    ready: () => !!window.ws || !!document.querySelector('#webslides .current'),
+  });
   const F = frameworks[S.framework];
   if (!F) {
     fail('unknown deck framework ' + S.framework);
@@ -166,14 +190,24 @@
     try {
       F.first();
       const seen = new Set();
-      for (let n = 0; n < S.maxSteps; n++) {
-        await sleep(F.settle);
-        const st = F.state();
-        const key = st.h + '/' + st.f;
-        if (st.h < 0 || seen.has(key)) break;
-        seen.add(key);
-        out.steps.push(describe(st));
-        F.next();
+      await sleep(F.settle);
+      let st = F.state();
+      let via = '';
+      for (let n = 0; n < S.maxSteps && st.h >= 0; n++) {
+        seen.add(st.h + '/' + st.f);
+        out.steps.push(Object.assign(describe(st), { key: via }));
+        let moved = false;
+        for (const key of F.keys || ['']) {
+          F.next(key);
+          await sleep(F.settle);
+          st = F.state();
+          if (!seen.has(st.h + '/' + st.f)) {
+            moved = true;
+            via = key;
+            break;
+          }
+        }
+        if (!moved) break;
       }
     } catch (e) {
       out.error = String(e && e.message || e);
@@ -196,8 +230,9 @@
     F.first();
     let late = 0;
     for (let i = 1; i < S.frames.length; i++) {
-      if (!at(S.frames[i], () => F.next())) {
-        F.next();
+      const key = S.keys ? S.keys[i] : '';
+      if (!at(S.frames[i], () => F.next(key))) {
+        F.next(key);
         late++;
       }
     }

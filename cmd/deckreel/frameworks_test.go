@@ -242,3 +242,35 @@ func TestImpressDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestWebSlidesByKeys renders WebSlides's own index page (1.5.0), a vertical
+// deck that ignores ArrowRight: the keyboard driver finds that Space moves
+// it, records its 8 slides by their addresses (#slide=N; the deck loops
+// round after the last) and presses Space on each step's first frame.
+func TestWebSlidesByKeys(t *testing.T) {
+	requireTools(t)
+	dir := filepath.Join("..", "..", "internal", "deck", "testdata", "webslides-1.5.0")
+	args := []string{"--fps", "10", "--slide-duration", "1s"}
+	rep := inspectJSON(t, append(args, dir)...)
+	if rep.Type != "webslides" || rep.Totals.Steps != 8 || rep.Steps[7].Title != "Thanks." {
+		t.Fatalf("detected %q with %d steps (%+v), want webslides with 8, the last Thanks.", rep.Type, rep.Totals.Steps, rep.Steps)
+	}
+	out := filepath.Join(t.TempDir(), "ws.mp4")
+	res := runCLI(t, append([]string{"render", "--size", "320x180", "-o", out}, append(args, dir)...)...)
+	if res.code != 0 {
+		t.Fatalf("render: exit %d\n%s", res.code, res.stderr)
+	}
+	all := 320 * 180
+	// Every slide settles within its second, and its successor starts
+	// fading in on its first frames (WebSlides animates slides in with
+	// CSS, so the first frame may still show the one before).
+	for _, st := range rep.Steps[1:] {
+		still, before, after := frameAt(t, out, st.FirstFrame-3), frameAt(t, out, st.FirstFrame-1), frameAt(t, out, st.FirstFrame+2)
+		if n := changedPixels(still, before, 40); n > all/200 {
+			t.Errorf("step %s: %d pixels changed in the frames before it", st.Index, n)
+		}
+		if n := changedPixels(before, after, 40); n < all/50 {
+			t.Errorf("step %s (%s): only %d pixels changed by frame %d", st.Index, st.Title, n, st.FirstFrame+2)
+		}
+	}
+}

@@ -29,15 +29,18 @@ const (
 	Image    Kind = "image"    // an image file (manifest entries only)
 	// HTML decks run by other frameworks, stepped by deck-driver.js.
 	Marp     Kind = "marp"     // Marp's HTML export (marp-cli's bespoke template)
-	Impress  Kind = "impress"  // an impress.js page
-	Keyboard Kind = "keyboard" // any HTML deck, stepped with ArrowRight until it stops changing
+	Impress   Kind = "impress"   // an impress.js page
+	WebSlides Kind = "webslides" // a WebSlides page, stepped by keys
+	Keyboard  Kind = "keyboard"  // any HTML deck, stepped with ArrowRight until it stops changing
 )
 
 // Kinds lists the values Options.InputType accepts.
-var Kinds = []Kind{Markdown, Reveal, Manifest, HTML, Marp, Impress, Keyboard}
+var Kinds = []Kind{Markdown, Reveal, Manifest, HTML, Marp, Impress, WebSlides, Keyboard}
 
 // htmlDeck reports whether k is a deck in an HTML page run by a framework.
-func (k Kind) htmlDeck() bool { return k == Reveal || k == Marp || k == Impress || k == Keyboard }
+func (k Kind) htmlDeck() bool {
+	return k == Reveal || k == Marp || k == Impress || k == WebSlides || k == Keyboard
+}
 
 // Options changes how Load reads a deck. The zero value reads the deck as
 // its author wrote it.
@@ -151,9 +154,10 @@ type Step struct {
 	Transition Transition // how this step enters
 	Notes      string
 
-	part  int // index into Deck.parts
-	local int // 0-based slide within the part
-	frag  int // 0 for the slide's first step, then its fragment number
+	part  int    // index into Deck.parts
+	local int    // 0-based slide within the part
+	frag  int    // 0 for the slide's first step, then its fragment number
+	key   string // a keyboard-stepped deck: the key that brings the step on
 }
 
 // End is the time the step ends: the next step's Start.
@@ -424,7 +428,7 @@ func load(ctx context.Context, root fs.FS, name, dir string, opts Options, ignor
 		d, err = l.markdownDeck(name, src, base)
 	case Manifest:
 		d, err = l.manifestDeck(name, src, base)
-	case HTML, Reveal, Marp, Impress, Keyboard:
+	case HTML, Reveal, Marp, Impress, WebSlides, Keyboard:
 		if kind == HTML {
 			kind = detectFramework(src)
 		}

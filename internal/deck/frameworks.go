@@ -14,8 +14,10 @@ import (
 
 // HTML decks run by frameworks other than reveal.js are stepped by
 // deck-driver.js: Marp's HTML export through its keyboard handling,
-// impress.js through its API, and any other deck (--input-type keyboard)
-// with ArrowRight until the page stops changing. Their steps come from
+// impress.js through its API, WebSlides and any other deck (--input-type
+// keyboard) with the keys a presenter would press (ArrowRight, then Space,
+// ArrowDown and PageDown for a deck that ignores it) until the page stops
+// changing. Their steps come from
 // Present, which records them in a browser; Load counts what the markup
 // shows as a first guess (a Marp slide and its list fragments, an
 // impress.js step and its substeps, one slide for a keyboard deck).
@@ -25,7 +27,9 @@ var (
 	marpitSVGRE    = regexp.MustCompile(`data-marpit-svg`)
 	impressInitRE  = regexp.MustCompile(`impress\s*\(\s*(?:["'][^"']*["']\s*)?\)\s*\.\s*init\s*\(|["'/]impress(?:\.min)?\.js["'?#]`)
 	impressStepRE  = regexp.MustCompile(`(?i)class\s*=\s*["'][^"']*\bstep\b`)
-	frameworkNames = map[Kind]string{Marp: "Marp", Impress: "impress.js", Keyboard: "keyboard-stepped"}
+	webslidesRE    = regexp.MustCompile(`(?i)id\s*=\s*["']webslides["']`)
+	webslidesJSRE  = regexp.MustCompile(`(?i)["'/]webslides(?:\.min)?\.js["'?#]|new\s+WebSlides\s*\(`)
+	frameworkNames = map[Kind]string{Marp: "Marp", Impress: "impress.js", WebSlides: "WebSlides", Keyboard: "keyboard-stepped"}
 )
 
 // detectFramework is the framework an HTML page runs, by its markup: Reveal,
@@ -38,6 +42,8 @@ func detectFramework(src []byte) Kind {
 		return Marp
 	case impressInitRE.Match(src) && impressStepRE.Match(src):
 		return Impress
+	case webslidesRE.Match(src) && webslidesJSRE.Match(src):
+		return WebSlides
 	}
 	return HTML
 }
@@ -146,6 +152,13 @@ func staticSteps(doc *html.Node, kind Kind) Recording {
 			add(h, n, subs, notes)
 			h++
 		})
+	case WebSlides:
+		root := findElement(doc, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "webslides" })
+		if root != nil {
+			for i, sec := range childSections(root) {
+				add(i, sec, 0, "")
+			}
+		}
 	case Keyboard:
 		if body := findElement(doc, func(n *html.Node) bool { return n.Data == "body" }); body != nil {
 			add(0, body, 0, "")

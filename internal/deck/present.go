@@ -54,6 +54,9 @@ type RecordedStep struct {
 	AutoAnimate         bool
 	AutoAnimateDuration float64
 	Background          string
+	// Key is the key that brought the step on, for a deck stepped by
+	// keys ("" for the first step, or a deck stepped by its API).
+	Key string
 }
 
 // UnmarshalJSON reads a step with the driver's lower-case names.
@@ -68,6 +71,7 @@ func (r *RecordedStep) UnmarshalJSON(b []byte) error {
 		AutoAnimate         bool `json:"autoAnimate"`
 		AutoAnimateDuration float64
 		Background          string
+		Key                 string
 	}
 	v.F, v.Autoslide = -1, -1
 	if err := json.Unmarshal(b, &v); err != nil {
@@ -221,7 +225,7 @@ func (pr *presentable) rebuild(rec Recording) ([]Slide, []Step, error) {
 				Transition: Transition{Kind: "fragment", Duration: revealFragment}, local: prev.local, frag: frag})
 		}
 		st := &steps[len(steps)-1]
-		st.Duration = hold(r)
+		st.Duration, st.key = hold(r), r.Key
 		slides[st.local].Duration += st.Duration
 	}
 	if pr.title != "" && len(slides) > 0 {

@@ -150,18 +150,20 @@ func scheduleScript(p part, steps []Step, start, fps int) ([]byte, error) {
 			Frames       []int `json:"frames"`
 			KeepControls bool  `json:"keepControls"`
 		}{fps, frames, p.keep}
-	case Marp, Impress, Keyboard:
+	case Marp, Impress, WebSlides, Keyboard:
 		global = "__deckreelDeck"
 		frames := make([]int, len(steps))
+		keys := make([]string, len(steps))
 		for i, st := range steps {
-			frames[i] = FrameAt(st.Start, fps) - start
+			frames[i], keys[i] = FrameAt(st.Start, fps)-start, st.key
 		}
 		v = struct {
-			Framework    string `json:"framework"`
-			FPS          int    `json:"fps"`
-			Frames       []int  `json:"frames"`
-			KeepControls bool   `json:"keepControls"`
-		}{string(p.kind), fps, frames, p.keep}
+			Framework    string   `json:"framework"`
+			FPS          int      `json:"fps"`
+			Frames       []int    `json:"frames"`
+			Keys         []string `json:"keys"`
+			KeepControls bool     `json:"keepControls"`
+		}{string(p.kind), fps, frames, keys, p.keep}
 	default:
 		return nil, fmt.Errorf("internal error: no schedule for a %s page", p.kind)
 	}
