@@ -28,7 +28,7 @@ const (
 	HTML     Kind = "html"     // any other page, shown for a fixed time
 	Image    Kind = "image"    // an image file (manifest entries only)
 	// HTML decks run by other frameworks, stepped by deck-driver.js.
-	Marp     Kind = "marp"     // Marp's HTML export (marp-cli's bespoke template)
+	Marp      Kind = "marp"      // Marp's HTML export (marp-cli's bespoke template)
 	Impress   Kind = "impress"   // an impress.js page
 	WebSlides Kind = "webslides" // a WebSlides page, stepped by keys
 	Keyboard  Kind = "keyboard"  // any HTML deck, stepped with ArrowRight until it stops changing
