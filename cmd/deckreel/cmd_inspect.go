@@ -27,6 +27,7 @@ type inspectOptions struct {
 	// counted from the markup, a fast first guess.
 	static  bool
 	browser string
+	marp    string
 }
 
 func (o *inspectOptions) register(fs *flag.FlagSet) {
@@ -36,6 +37,7 @@ func (o *inspectOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.theme, "theme", "", "theme of Markdown slides: light, dark or a .css file")
 	fs.BoolVar(&o.json, "json", false, "print the timeline as JSON")
 	fs.BoolVar(&o.static, "static", false, "count a deck framework's slides and fragments from its markup instead of stepping it in a browser (fast; misses steps that scripts and plugins add)")
+	fs.StringVar(&o.marp, "marp", "", "the Marp converter (marp-cli) for a Markdown deck with marp: true (default: marp on PATH)")
 	fs.StringVar(&o.browser, "browser", "auto", "Chrome that steps a deck framework's page: auto, headless-shell, chromium or a path")
 }
 
@@ -124,7 +126,7 @@ type inspectTotals struct {
 
 func runInspect(ctx context.Context, opts inspectOptions, input string, stdout, stderr io.Writer) error {
 	d, err := deck.LoadContext(ctx, input, deck.Options{
-		Theme: opts.theme, SlideDuration: opts.slideDuration, InputType: deck.Kind(opts.inputType),
+		Theme: opts.theme, SlideDuration: opts.slideDuration, InputType: deck.Kind(opts.inputType), Marp: opts.marp,
 	})
 	if err != nil {
 		var de *deck.Error

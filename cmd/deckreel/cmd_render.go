@@ -43,6 +43,7 @@ type renderOptions struct {
 	theme         string
 	inputType     string
 	keepControls  bool
+	marp          string
 
 	// Output format and what the video carries besides pictures.
 	format, codec    string
@@ -90,7 +91,8 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.StringVar(&o.chapters, "chapters", "", "txt: also write the chapters (one per slide title) as '0:00 Title' lines next to the video")
 	fs.StringVar(&o.poster, "poster", "", "also write this PNG: a still of --poster-frame")
 	fs.IntVar(&o.posterFrame, "poster-frame", 0, "the frame --poster shows (default 0, the first frame of slide 1)")
-	fs.BoolVar(&o.keepControls, "keep-controls", false, "decks: keep reveal.js's controls, progress bar and slide number")
+	fs.BoolVar(&o.keepControls, "keep-controls", false, "decks: keep the deck framework's own controls (reveal.js's arrows, progress bar and slide number, Marp's and impress.js's toolbars)")
+	fs.StringVar(&o.marp, "marp", "", "decks: the Marp converter (marp-cli) for a Markdown deck with marp: true (default: marp on PATH)")
 	o.jobFlags.register(fs)
 }
 
@@ -100,7 +102,7 @@ func (o *renderOptions) deckOptions() deck.Options {
 	if kind == "auto" {
 		kind = ""
 	}
-	return deck.Options{Theme: o.theme, SlideDuration: o.slideDuration, KeepControls: o.keepControls, InputType: kind}
+	return deck.Options{Theme: o.theme, SlideDuration: o.slideDuration, KeepControls: o.keepControls, InputType: kind, Marp: o.marp}
 }
 
 // loadDeck loads input as a deck when it is one: a Markdown file, a

@@ -57,6 +57,9 @@ type Options struct {
 	KeepControls bool
 	// InputType forces the deck type instead of detecting it from the path.
 	InputType Kind
+	// Marp is the Marp converter (marp-cli) that turns a Marp Markdown
+	// deck into HTML: a path or a command name; empty: marp on PATH.
+	Marp string
 	// IgnorePaths are left out of Deck.SharedKey's hash of the deck's
 	// files: the job directory and the output video when they are inside
 	// the deck's directory, since they change with every render. For Load
@@ -425,10 +428,20 @@ func load(ctx context.Context, root fs.FS, name, dir string, opts Options, ignor
 	var d *Deck
 	switch kind {
 	case Markdown:
-		d, err = l.markdownDeck(name, src, base)
+		if isMarpSource(src) {
+			d, err = l.marpDeck(name, src, base)
+		} else {
+			d, err = l.markdownDeck(name, src, base)
+		}
 	case Manifest:
 		d, err = l.manifestDeck(name, src, base)
-	case HTML, Reveal, Marp, Impress, WebSlides, Keyboard:
+	case Marp:
+		if kindFromName(name) == Markdown {
+			d, err = l.marpDeck(name, src, base)
+		} else {
+			d, err = l.frameworkDeck(name, src, kind, base)
+		}
+	case HTML, Reveal, Impress, WebSlides, Keyboard:
 		if kind == HTML {
 			kind = detectFramework(src)
 		}
