@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -273,4 +275,60 @@ func TestWebSlidesByKeys(t *testing.T) {
 			t.Errorf("step %s (%s): only %d pixels changed by frame %d", st.Index, st.Title, n, st.FirstFrame+2)
 		}
 	}
+}
+
+// TestFrameworkDeckJob renders the Marp export as a job in two shards and
+// merges it, then resumes the finished job: each shard steps the deck in a
+// browser by itself and gets the same steps, so the merged video is the
+// same video (picture and sound, chapters, captions from the notes) as a
+// job rendered in one process (a job encodes in chunks: a render without
+// one is another encode).
+func TestFrameworkDeckJob(t *testing.T) {
+	requireTools(t)
+	deckDir := filepath.Join(t.TempDir(), "marp")
+	if err := os.CopyFS(deckDir, os.DirFS(filepath.Join("..", "..", "internal", "deck", "testdata", "marp"))); err != nil {
+		t.Fatal(err)
+	}
+	deckFile := filepath.Join(deckDir, "deck.html")
+	tmp := t.TempDir()
+	common := []string{"--size", "320x180", "--fps", "10", "--slide-duration", "1s", "--captions", "embed", "--clock", deckClock}
+	ref := filepath.Join(tmp, "ref.mp4")
+	if res := runCLI(t, append([]string{"render", deckFile, "--job", filepath.Join(tmp, "ref"), "-o", ref}, common...)...); res.code != 0 {
+		t.Fatalf("render --job: exit %d: %s", res.code, res.stderr)
+	}
+	want := fingerprint(t, ref)
+	if n := strings.Count(want, "chapter|"); n != 3 {
+		t.Errorf("%d chapters, want one per slide", n)
+	}
+	if !strings.Contains(want, "The blue slide's note.") {
+		t.Errorf("no captions from the notes:\n%s", want)
+	}
+
+	jobDir, out := filepath.Join(tmp, "job"), filepath.Join(tmp, "out.mp4")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var waits []func() error
+	var errs []*syncBuffer
+	for k := range 2 {
+		args := append([]string{"render", deckFile, "--job", jobDir, "-o", out, "--shards", "2", "--workers", "1"}, common...)
+		cmd, _, stderr := deckreel(t, ctx, fmt.Sprintf("framework-shard-%d-%d", k, time.Now().UnixNano()), args...)
+		cmd.Env = append(cmd.Env, "JOB_COMPLETION_INDEX="+strconv.Itoa(k))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waits, errs = append(waits, cmd.Wait), append(errs, stderr)
+	}
+	for k, wait := range waits {
+		if err := wait(); err != nil {
+			t.Fatalf("shard %d: %v: %s", k, err, errs[k])
+		}
+	}
+	if res := runCLI(t, "merge", jobDir); res.code != 0 {
+		t.Fatalf("merge: exit %d: %s", res.code, res.stderr)
+	}
+	sameAs(t, out, want, nil)
+	if res := runCLI(t, "resume", jobDir); res.code != 0 {
+		t.Fatalf("resume of the finished job: exit %d: %s", res.code, res.stderr)
+	}
+	sameAs(t, out, want, nil)
 }

@@ -272,6 +272,11 @@ func RunJob(ctx context.Context, req Request, o JobOptions) (Result, error) {
 	if err := checkOutsideJob(check.Output, o.Dir); err != nil {
 		return Result{}, err
 	}
+	// The job's settings hold the deck's length: as its framework steps it
+	// (its snapshot is stepped again for the chunks, to the same steps).
+	if err := Present(ctx, req); err != nil {
+		return Result{}, err
+	}
 	r, err := openRun(ctx, req, o)
 	if err != nil {
 		return Result{}, err
