@@ -134,6 +134,26 @@
       },
       settle: 50,
     },
+    shower: {
+      controls: '.shower .progress',
+      ready: () => !!window.shower && !!window.shower.slides && window.shower.slides.length > 0 && !!document.querySelector('.shower .slide'),
+      first() {
+        // Shower opens as a list of slides: a video is the full view.
+        if (!window.shower.isFullMode) window.shower.enterFullMode();
+        window.shower.first();
+      },
+      next: () => window.shower.next(),
+      state() {
+        const sh = window.shower;
+        const slide = sh.activeSlide;
+        const el = slide && slide.element;
+        const steps = el ? [...el.querySelectorAll(sh.options.stepSelector || '.next')] : [];
+        const shown = steps.filter((e) => e.classList.contains(sh.options.activeSlideClass || 'active') ||
+          e.classList.contains(sh.options.visitedSlideClass || 'visited')).length;
+        return { h: sh.activeSlideIndex, f: shown - 1, el };
+      },
+      settle: 50,
+    },
     keyboard: {
       controls: '',
       ready: () => document.readyState === 'complete',

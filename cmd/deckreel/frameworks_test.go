@@ -332,3 +332,53 @@ func TestFrameworkDeckJob(t *testing.T) {
 	}
 	sameAs(t, out, want, nil)
 }
+
+// TestShowerDeck renders Shower's Ribbon theme demo (3.5.2, core 3.3.0): it
+// opens as a list of slides, and the driver puts it in its full view and
+// steps it with Shower's API, inner steps (.next) included.
+func TestShowerDeck(t *testing.T) {
+	requireTools(t)
+	dir := filepath.Join("..", "..", "internal", "deck", "testdata", "shower-3")
+	args := []string{"--fps", "5", "--slide-duration", "1s"}
+	rep := inspectJSON(t, append(args, dir)...)
+	if rep.Type != "shower" || rep.Totals.Slides != 45 || rep.Steps[len(rep.Steps)-1].Title != "The End" {
+		t.Fatalf("detected %q with %d slides, last %q; want shower with 45, the last The End", rep.Type, rep.Totals.Slides, rep.Steps[len(rep.Steps)-1].Title)
+	}
+	var inner []inspectStep
+	for _, st := range rep.Steps {
+		if strings.Contains(st.Index, "fragment") {
+			inner = append(inner, st)
+		}
+	}
+	if len(inner) != rep.Totals.Steps-45 || len(inner) < 10 {
+		t.Fatalf("%d inner steps of %d steps", len(inner), rep.Totals.Steps)
+	}
+	out := filepath.Join(t.TempDir(), "shower.mp4")
+	res := runCLI(t, append([]string{"render", "--size", "320x180", "-o", out}, append(args, dir)...)...)
+	if res.code != 0 {
+		t.Fatalf("render: exit %d\n%s", res.code, res.stderr)
+	}
+	// In the list view every slide would be small; the first frame is
+	// the first slide, full size: its title's dark pixels are large.
+	first := frameAt(t, out, 0)
+	dark := 0
+	for y := 10; y < 40; y++ {
+		for x := 20; x < 120; x++ {
+			if c := first.RGBAAt(x, y); int(c.R)+int(c.G)+int(c.B) < 300 {
+				dark++
+			}
+		}
+	}
+	if dark < 200 {
+		t.Errorf("frame 0 has %d dark pixels where the first slide's title is: not the full view", dark)
+	}
+	for _, st := range inner[:4] {
+		before2, before, at := frameAt(t, out, st.FirstFrame-2), frameAt(t, out, st.FirstFrame-1), frameAt(t, out, st.FirstFrame)
+		if n := changedPixels(before2, before, 40); n > 2 {
+			t.Errorf("step %s: frames %d and %d differ in %d pixels", st.Index, st.FirstFrame-2, st.FirstFrame-1, n)
+		}
+		if n := changedPixels(before, at, 40); n < 10 {
+			t.Errorf("step %s (%s): frame %d is frame %d (%d pixels differ)", st.Index, st.Title, st.FirstFrame, st.FirstFrame-1, n)
+		}
+	}
+}

@@ -30,16 +30,17 @@ const (
 	// HTML decks run by other frameworks, stepped by deck-driver.js.
 	Marp      Kind = "marp"      // Marp's HTML export (marp-cli's bespoke template)
 	Impress   Kind = "impress"   // an impress.js page
+	Shower    Kind = "shower"    // a Shower page
 	WebSlides Kind = "webslides" // a WebSlides page, stepped by keys
 	Keyboard  Kind = "keyboard"  // any HTML deck, stepped with ArrowRight until it stops changing
 )
 
 // Kinds lists the values Options.InputType accepts.
-var Kinds = []Kind{Markdown, Reveal, Manifest, HTML, Marp, Impress, WebSlides, Keyboard}
+var Kinds = []Kind{Markdown, Reveal, Manifest, HTML, Marp, Impress, Shower, WebSlides, Keyboard}
 
 // htmlDeck reports whether k is a deck in an HTML page run by a framework.
 func (k Kind) htmlDeck() bool {
-	return k == Reveal || k == Marp || k == Impress || k == WebSlides || k == Keyboard
+	return k == Reveal || k == Marp || k == Impress || k == Shower || k == WebSlides || k == Keyboard
 }
 
 // Options changes how Load reads a deck. The zero value reads the deck as
@@ -441,7 +442,7 @@ func load(ctx context.Context, root fs.FS, name, dir string, opts Options, ignor
 		} else {
 			d, err = l.frameworkDeck(name, src, kind, base)
 		}
-	case HTML, Reveal, Impress, WebSlides, Keyboard:
+	case HTML, Reveal, Impress, Shower, WebSlides, Keyboard:
 		if kind == HTML {
 			kind = detectFramework(src)
 		}

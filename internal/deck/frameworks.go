@@ -14,7 +14,7 @@ import (
 
 // HTML decks run by frameworks other than reveal.js are stepped by
 // deck-driver.js: Marp's HTML export through its keyboard handling,
-// impress.js through its API, WebSlides and any other deck (--input-type
+// impress.js and Shower through their APIs, WebSlides and any other deck (--input-type
 // keyboard) with the keys a presenter would press (ArrowRight, then Space,
 // ArrowDown and PageDown for a deck that ignores it) until the page stops
 // changing. Their steps come from
@@ -29,7 +29,9 @@ var (
 	impressStepRE  = regexp.MustCompile(`(?i)class\s*=\s*["'][^"']*\bstep\b`)
 	webslidesRE    = regexp.MustCompile(`(?i)id\s*=\s*["']webslides["']`)
 	webslidesJSRE  = regexp.MustCompile(`(?i)["'/]webslides(?:\.min)?\.js["'?#]|new\s+WebSlides\s*\(`)
-	frameworkNames = map[Kind]string{Marp: "Marp", Impress: "impress.js", WebSlides: "WebSlides", Keyboard: "keyboard-stepped"}
+	showerRE       = regexp.MustCompile(`(?i)<body[^>]*\bclass\s*=\s*["'][^"']*\bshower\b`)
+	showerJSRE     = regexp.MustCompile(`(?i)["'/](?:shower(?:\.min)?\.js|@shower/core/[^"']*\.js)["'?#]`)
+	frameworkNames = map[Kind]string{Marp: "Marp", Impress: "impress.js", Shower: "Shower", WebSlides: "WebSlides", Keyboard: "keyboard-stepped"}
 )
 
 // detectFramework is the framework an HTML page runs, by its markup: Reveal,
@@ -44,6 +46,8 @@ func detectFramework(src []byte) Kind {
 		return Impress
 	case webslidesRE.Match(src) && webslidesJSRE.Match(src):
 		return WebSlides
+	case showerRE.Match(src) && showerJSRE.Match(src):
+		return Shower
 	}
 	return HTML
 }
@@ -150,6 +154,21 @@ func staticSteps(doc *html.Node, kind Kind) Recording {
 				notes = textOf(el)
 			}
 			add(h, n, subs, notes)
+			h++
+		})
+	case Shower:
+		h := 0
+		walkElements(doc, func(n *html.Node) {
+			if n.Data != "section" || !hasClass(n, "slide") {
+				return
+			}
+			steps := 0
+			walkElements(n, func(c *html.Node) {
+				if c != n && hasClass(c, "next") {
+					steps++
+				}
+			})
+			add(h, n, steps, "")
 			h++
 		})
 	case WebSlides:

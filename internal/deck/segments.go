@@ -150,7 +150,7 @@ func scheduleScript(p part, steps []Step, start, fps int) ([]byte, error) {
 			Frames       []int `json:"frames"`
 			KeepControls bool  `json:"keepControls"`
 		}{fps, frames, p.keep}
-	case Marp, Impress, WebSlides, Keyboard:
+	case Marp, Impress, Shower, WebSlides, Keyboard:
 		global = "__deckreelDeck"
 		frames := make([]int, len(steps))
 		keys := make([]string, len(steps))
