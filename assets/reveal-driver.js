@@ -121,11 +121,53 @@
   function speed(v) {
     return ({ fast: 400, slow: 1200, default: 800 })[v] || 0;
   }
+  // messageAPI is reveal.js's API for a deck that does not assign
+  // window.Reveal (an ES module): calls go in as message events, and
+  // reveal.js answers a call by posting a callback to window.parent. Not
+  // in a frame, reveal.js posts nothing, so the recording tab stands in
+  // for a parent (window.parent is replaceable) and reads the answers,
+  // which arrive at once. Elements do not survive the trip: the current
+  // slide is found in the DOM.
+  function messageAPI() {
+    let answer;
+    try {
+      window.parent = { postMessage(m) {
+        try {
+          const d = JSON.parse(m);
+          if (d && d.eventName === 'callback') answer = d;
+        } catch (e) { /* not reveal's */ }
+      } };
+    } catch (e) { return null; }
+    if (window.parent === window) return null;
+    call('configure', { postMessageEvents: true });
+    const ask = (method, ...args) => {
+      answer = undefined;
+      call(method, ...args);
+      return answer && answer.method === method ? answer.result : undefined;
+    };
+    if (!ask('getIndices')) return null;
+    return {
+      getIndices: () => ask('getIndices'),
+      getConfig: () => ask('getConfig') || {},
+      isLastSlide: () => ask('isLastSlide'),
+      availableFragments: () => ask('availableFragments') || {},
+      slide: (h, v, f) => call('slide', h, v, f),
+      next: () => call('next'),
+      getCurrentSlide: () => document.querySelector('.reveal .slides > section.present > section.present') ||
+        document.querySelector('.reveal .slides > section.present'),
+      getSlideNotes: (slide) => {
+        if (slide.hasAttribute('data-notes')) return slide.getAttribute('data-notes');
+        const n = slide.querySelector('aside.notes');
+        return n ? n.textContent : '';
+      },
+    };
+  }
+
   function record() {
-    const R = api();
+    const R = api() || messageAPI();
     const out = { framework: 'reveal', steps: [], done: true };
     if (!R || typeof R.getIndices !== 'function') {
-      out.error = 'reveal.js is not reachable as window.Reveal (an ES module deck)';
+      out.error = 'reveal.js answers neither as window.Reveal nor through its postMessage API';
       window.__deckreelRecord = out;
       return;
     }

@@ -318,3 +318,65 @@ func jsonInts(a []int) string {
 	}
 	return "[" + strings.Join(s, ",") + "]"
 }
+
+// TestRevealRecordedSteps presents the 40-slide deck, whose markup Load
+// counts exactly, with each vendored reveal.js, classic and as an ES module
+// (no window.Reveal: the driver records through reveal.js's postMessage
+// API): the steps reveal.js records are the counted ones, with the same
+// indices, titles, holds and transitions.
+func TestRevealRecordedSteps(t *testing.T) {
+	requireChrome(t)
+	for _, c := range []struct {
+		dist   string
+		module bool
+	}{{"revealjs-4", false}, {"revealjs-5", false}, {"revealjs-6", false}, {"revealjs-6", true}} {
+		name := c.dist
+		if c.module {
+			name += "-module"
+		}
+		t.Run(name, func(t *testing.T) {
+			dir := bigRevealDeck(t, filepath.Join("testdata", c.dist), c.module)
+			d, err := Load(dir, Options{SlideDuration: 250 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			counted := append([]Step(nil), d.Steps...)
+			record := func(ctx context.Context, src Source) (Recording, error) {
+				srv, err := capture.Serve(src.FS, nil)
+				if err != nil {
+					return Recording{}, err
+				}
+				defer srv.Close()
+				tab := openVirtual(t, srv.URL(src.Entry))
+				for f := 0; f < 30*10; f += 15 {
+					rec, err := chromedp.Run(tab, chromedp.Evaluate[*Recording](fmt.Sprintf(
+						`window.__deckreel.seek(%d, 30).then(() => window.__deckreelRecord || null)`, f), chromedp.EvalAwaitPromise))
+					if err != nil {
+						return Recording{}, err
+					}
+					if rec != nil && rec.Done {
+						return *rec, nil
+					}
+				}
+				return Recording{}, fmt.Errorf("no recording after 10 s")
+			}
+			if err := d.Present(context.Background(), record); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range d.Warnings {
+				t.Errorf("warning: %s", w)
+			}
+			if len(d.Steps) != len(counted) {
+				t.Fatalf("recorded %d steps, counted %d", len(d.Steps), len(counted))
+			}
+			for i, st := range d.Steps {
+				c := counted[i]
+				if st.Index != c.Index || st.Title != c.Title || st.Duration != c.Duration || st.Transition != c.Transition || st.Slide != c.Slide {
+					t.Errorf("step %d: recorded %s %q %s %v slide %d, counted %s %q %s %v slide %d", i+1,
+						st.Index, st.Title, st.Duration, st.Transition, st.Slide, c.Index, c.Title, c.Duration, c.Transition, c.Slide)
+				}
+			}
+		})
+	}
+}
