@@ -54,42 +54,51 @@ func detectFramework(src []byte) Kind {
 
 // frameworkDeck loads an HTML deck run by kind's framework.
 func (l *loader) frameworkDeck(name string, src []byte, kind Kind, base *overlay) (*Deck, error) {
-	file := l.display(name)
-	doc, err := html.Parse(bytes.NewReader(src))
-	if err != nil {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("parse HTML: %v", err)}
-	}
-	o := revealOptions{override: l.opts.SlideDuration, file: file}
-	pr := &presentable{kind: kind, opts: o, content: pageContent(kind, name, src), record: recordSchedule(kind)}
-	guess := staticSteps(doc, kind)
-	if len(guess.Steps) == 0 {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("empty deck: the %s deck has no slides", frameworkNames[kind])}
-	}
-	slides, steps, err := pr.rebuild(guess)
+	fp, err := l.compileFramework(name, src, kind, revealOptions{override: l.opts.SlideDuration, file: l.display(name)})
 	if err != nil {
 		return nil, err
 	}
-	schedule := l.newPage(".schedule.js")
-	driver := generatedDir + "/deck-driver.js"
-	l.files[driver] = []byte(assets.DeckDriver())
-	l.files[name] = injectHead(src, fmt.Sprintf(`<script src="/%s"></script><script src="/%s"></script>`, schedule, driver))
 	s := Source{FS: base, Entry: name}
-	title := htmlTitle(src)
-	if title == "" {
-		title = slides[0].Title
+	d := &Deck{Kind: kind, Title: fp.title}
+	d.parts = []part{{kind: kind, src: s, transition: Transition{Kind: Cut}, schedule: fp.schedule, keep: l.opts.KeepControls, present: fp.present}}
+	for i := range fp.slides {
+		fp.slides[i].Source = s
 	}
-	d := &Deck{Kind: kind, Title: title}
-	d.parts = []part{{kind: kind, src: s, transition: Transition{Kind: Cut}, schedule: schedule, keep: l.opts.KeepControls, present: pr}}
-	for i := range slides {
-		slides[i].Source = s
-	}
-	d.Slides = slides
-	for _, st := range steps {
+	d.Slides = fp.slides
+	for _, st := range fp.steps {
 		st.Slide = st.local + 1
 		d.Steps = append(d.Steps, st)
 	}
 	retime(d.Steps)
 	return d, nil
+}
+
+// compileFramework reads a deck run by kind's framework at rel in the deck
+// tree, counts its steps from its markup and shadows it in l.files with a
+// copy that loads the driver.
+func (l *loader) compileFramework(rel string, src []byte, kind Kind, o revealOptions) (*revealPart, error) {
+	doc, err := html.Parse(bytes.NewReader(src))
+	if err != nil {
+		return nil, &Error{File: o.file, Msg: fmt.Sprintf("parse HTML: %v", err)}
+	}
+	pr := &presentable{kind: kind, opts: o, content: pageContent(kind, rel, src), record: recordSchedule(kind)}
+	guess := staticSteps(doc, kind)
+	if len(guess.Steps) == 0 {
+		return nil, &Error{File: o.file, Msg: fmt.Sprintf("empty deck: the %s deck has no slides", frameworkNames[kind])}
+	}
+	slides, steps, err := pr.rebuild(guess)
+	if err != nil {
+		return nil, err
+	}
+	out := &revealPart{title: htmlTitle(src), slides: slides, steps: steps, present: pr}
+	if out.title == "" {
+		out.title = slides[0].Title
+	}
+	out.schedule = l.newPage(".schedule.js")
+	driver := generatedDir + "/deck-driver.js"
+	l.files[driver] = []byte(assets.DeckDriver())
+	l.files[rel] = injectHead(src, fmt.Sprintf(`<script src="/%s"></script><script src="/%s"></script>`, out.schedule, driver))
+	return out, nil
 }
 
 // staticSteps counts a framework deck's steps from its markup, the guess

@@ -2,6 +2,7 @@ package deck
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -48,6 +49,7 @@ import (
 
 var (
 	manifestKeys = []string{"title", "size", "fps", "output", "crf", "preset", "theme", "duration", "transition", "slides"}
+	entryTypes   = []string{"markdown", "reveal", "html", "image", "marp", "impress", "shower", "webslides", "keyboard"}
 	entryKeys    = []string{"file", "markdown", "url", "type", "duration", "transition", "title", "notes", "background", "audio", "fit"}
 	presets      = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
 )
@@ -193,8 +195,8 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 				urlN = v
 			case "type":
 				typ = Kind(v.text)
-				if !contains([]string{"markdown", "reveal", "html", "image"}, v.text) {
-					err = fmt.Errorf("unknown type %q (known: markdown, reveal, html, image)", v.text)
+				if !contains(entryTypes, v.text) {
+					err = fmt.Errorf("unknown type %q (known: %s)", v.text, strings.Join(entryTypes, ", "))
 				}
 			case "duration":
 				dur, err = parseDuration(v.text)
@@ -487,12 +489,28 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 			return nil, err
 		}
 		return e.markdownResult(mp, base), nil
-	case HTML, Reveal:
+	case HTML, Reveal, Marp, Impress, Shower, WebSlides, Keyboard:
 		src, err := read()
 		if err != nil {
 			return nil, err
 		}
-		if kind == Reveal || (e.typ == "" && isReveal(src)) {
+		if e.typ == "" {
+			kind = detectFramework(src)
+		}
+		if kind != Reveal && kind != HTML {
+			override := cmp.Or(e.dur, l.opts.SlideDuration)
+			fp, err := l.compileFramework(rel, src, kind, revealOptions{override: override, fallback: e.fallback, file: display})
+			if err != nil {
+				return nil, err
+			}
+			if e.title != "" {
+				fp.slides[0].Title = e.title
+				fp.present.title = e.title
+			}
+			p := part{kind: kind, src: Source{FS: base, Entry: rel}, schedule: fp.schedule, keep: l.opts.KeepControls, present: fp.present}
+			return &entryResult{part: p, title: fp.title, slides: fp.slides, steps: fp.steps}, nil
+		}
+		if kind == Reveal {
 			override := e.dur
 			if override == 0 {
 				override = l.opts.SlideDuration

@@ -44,7 +44,8 @@ var directives = []string{"duration", "transition", "background", "audio", "frag
 
 // frontKeys are the front-matter keys a Markdown deck understands. Others
 // draw a warning, not an error: front matter is often shared with other
-// tools (Marp's "marp: true").
+// tools (static site generators). A deck whose front matter says marp: true
+// is Marp's, not ours: see marp.go.
 var frontKeys = []string{"title", "theme", "size", "fps", "duration", "transition", "footer", "paginate", "highlight"}
 
 // rawSlide is the source of one slide: its lines and the 1-based line number

@@ -29,9 +29,14 @@ func Present(ctx context.Context, req Request) error {
 	}
 	defer network.Close()
 	var browser *capture.Browser
+	// The servers stay up until the end: the first is the browser's proxy.
+	var servers []*capture.Server
 	defer func() {
 		if browser != nil {
 			browser.Close()
+		}
+		for _, s := range servers {
+			_ = s.Close()
 		}
 	}()
 	start := time.Now()
@@ -40,7 +45,7 @@ func Present(ctx context.Context, req Request) error {
 		if err != nil {
 			return deck.Recording{}, err
 		}
-		defer srv.Close()
+		servers = append(servers, srv)
 		if browser == nil {
 			path, mode, err := capture.FindBrowser(req.Browser)
 			if err != nil {
