@@ -89,6 +89,11 @@ type TabOptions struct {
 	ReadyTimeout time.Duration
 	// Transparent keeps the page background transparent instead of white.
 	Transparent bool
+	// Format is how shots are encoded: PNG (lossless, with alpha; the
+	// default) or JPEG at Quality (1-100), several times cheaper for
+	// Chrome to encode and for Go to decode, and without alpha.
+	Format  ShotFormat
+	Quality int
 	// OnPageError is called (from the tab's event goroutine) for every
 	// uncaught page exception.
 	OnPageError func(PageError)
@@ -96,6 +101,15 @@ type TabOptions struct {
 	// tab or from its event goroutine.
 	OnNotice func(Notice)
 }
+
+// ShotFormat is the image format of a tab's shots.
+type ShotFormat string
+
+// The shot formats.
+const (
+	PNG  ShotFormat = "png"
+	JPEG ShotFormat = "jpeg"
+)
 
 // HungError is a page whose script stopped answering: a step of virtual
 // time did not finish within the batch timeout (an endless loop, or a
@@ -399,7 +413,7 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 	sctx, stop := t.bind(ctx)
 	defer stop()
 	if t.b.opts.Mode == ModeBeginFrame {
-		img, err := drawFrame(ctx, sctx, &t.ticks)
+		img, err := drawFrame(ctx, sctx, &t.ticks, t.shotParams())
 		if err != nil {
 			return nil, fmt.Errorf("capture frame %d: %w", t.frame, t.wrapCtx(ctx, err))
 		}
@@ -411,9 +425,9 @@ func (t *Tab) Shoot(ctx context.Context) ([]byte, error) {
 	// browser instead of waiting out its timeout.
 	wctx, cancel := context.WithTimeout(sctx, screenshotWait)
 	defer cancel()
-	res, err := chromedp.Call(wctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
-		Format: page.CaptureScreenshotFormatPng, OptimizeForSpeed: new(true),
-	})
+	sp := t.shotParams()
+	params := page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormat(sp.Format), Quality: sp.Quality, OptimizeForSpeed: new(true)}
+	res, err := chromedp.Call(wctx, page.CaptureScreenshot, params)
 	if err != nil && errors.Is(wctx.Err(), context.DeadlineExceeded) && sctx.Err() == nil {
 		return nil, fmt.Errorf("capture frame %d: no screenshot in %s: %w", t.frame, screenshotWait, errNoScreenshot)
 	}
@@ -461,14 +475,23 @@ const shotTries = 16
 // display waits for the video's own surface), can also come back empty:
 // those are tried again, a moment apart (ctx bounds the waits), up to
 // shotTries times in about a second before errNoScreenshot.
-func drawFrame(ctx, sctx context.Context, ticks *float64) ([]byte, error) {
+// shotParams are the screenshot settings of t's shots.
+func (t *Tab) shotParams() *headlessexperimental.ScreenshotParams {
+	if t.opts.Format == JPEG {
+		q := int64(t.opts.Quality)
+		return &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatJpeg, Quality: &q, OptimizeForSpeed: true}
+	}
+	return &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng, OptimizeForSpeed: true}
+}
+
+func drawFrame(ctx, sctx context.Context, ticks *float64, shot *headlessexperimental.ScreenshotParams) ([]byte, error) {
 	for try := range shotTries {
 		*ticks += beginFrameInterval
 		res, err := chromedp.Run(sctx, func(ctx context.Context, tg *chromedp.Target) (headlessexperimental.BeginFrameResult, error) {
 			return cdp.Call(ctx, tg, headlessexperimental.BeginFrame, headlessexperimental.BeginFrameParams{
 				FrameTimeTicks: *ticks,
 				Interval:       beginFrameInterval,
-				Screenshot:     &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng, OptimizeForSpeed: true},
+				Screenshot:     shot,
 			})
 		})
 		if err != nil {

@@ -1,5 +1,7 @@
 package frames
 
+import "image"
+
 // BT.709 limited-range RGB -> YCbCr coefficients in 16-bit fixed point.
 // BT.709 because players assume it for HD video, and the encoder tags the
 // stream as BT.709 (an untagged BT.601 stream shows pure red as 255,23,0):
@@ -79,4 +81,15 @@ func toYUV420P(dst, pix []byte, stride, width, height int) {
 			vRow[cx] = uint8((vR*sr + vG*sg + vB*sb + cOffset) >> 18)
 		}
 	}
+}
+
+// ToYUV420P returns img (opaque) as the encoder receives it: planar YUV
+// 4:2:0 by the conversion the frames stage applies. It is for measuring
+// what a capture format loses where it matters, after the conversion
+// every video goes through (cmd/deckreel-bench).
+func ToYUV420P(img *image.RGBA) []byte {
+	b := img.Bounds()
+	dst := make([]byte, YUV420P.FrameSize(b.Dx(), b.Dy()))
+	toYUV420P(dst, img.Pix[img.PixOffset(b.Min.X, b.Min.Y):], img.Stride, b.Dx(), b.Dy())
+	return dst
 }

@@ -56,7 +56,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.deckreel, "deckreel", "bin/deckreel", "deckreel binary to measure")
 	flag.StringVar(&o.dir, "workloads", "../shared/bench", "directory with the benchmark pages")
-	flag.StringVar(&o.only, "only", "", "comma-separated workloads to run (default all): the files, "+animWorkload+" (1000 and 10,000 CSS animations) and "+editWorkload+" (a job re-rendered after an edit)")
+	flag.StringVar(&o.only, "only", "", "comma-separated workloads to run (default all): the files, "+formatWorkload+" (PNG and JPEG captures compared), "+animWorkload+" (1000 and 10,000 CSS animations) and "+editWorkload+" (a job re-rendered after an edit)")
 	flag.IntVar(&o.runs, "runs", 1, "runs per measurement; the median is reported")
 	flag.IntVar(&o.fps, "fps", 30, "frames per second")
 	flag.IntVar(&o.width, "width", 1920, "width")
@@ -129,6 +129,12 @@ func run(ctx context.Context, o options) error {
 	}
 	fmt.Println("floor s: every frame of the page stepped and drawn by beginFrame without a screenshot (layout, paint, raster) in one tab, the machine's raster floor; " +
 		"capture s: raw beginFrame capture of `shots` frames of the page, no pipeline; encode s: ffmpeg encoding `frames` frames of one still with deckreel's settings.")
+	if o.only == "" || slices.Contains(strings.Split(o.only, ","), formatWorkload) {
+		pages := []string{filepath.Join(o.dir, "animated.html"), filepath.Join(o.dir, "deck.html")}
+		if err := benchFormats(ctx, o, pages, 30); err != nil {
+			return err
+		}
+	}
 	if o.only == "" || slices.Contains(strings.Split(o.only, ","), animWorkload) {
 		if err := benchAnimations(ctx, o, tmp); err != nil {
 			return err

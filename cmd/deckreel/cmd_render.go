@@ -32,6 +32,8 @@ type renderOptions struct {
 	allowNet     bool
 	allowHosts   []string
 	noDedup      bool
+	captureFmt   string
+	captureQ     int
 	clock        string
 	pageErrors   string
 	jobFlags     jobFlags // --job, --frames, --shard, --shards, --chunk
@@ -74,6 +76,8 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.StringVar(&o.clock, "clock", "", "wall-clock time the page's Date starts at, RFC 3339 (e.g. 2026-01-01T09:00:00Z); default now, and a job keeps the one it started with")
 	fs.StringVar(&o.pageErrors, "page-errors", "warn", "warn: report exceptions the page throws and go on; fail: fail the frames where the page threw (with --job they can be rendered again with --frames once the page is fixed)")
 	fs.BoolVar(&o.noDedup, "no-dedup", false, "capture every frame, even when the page reports nothing changed (slower; same output)")
+	fs.StringVar(&o.captureFmt, "capture-format", "auto", "how Chrome hands over each frame: auto (jpeg, png for --transparent and a png sequence), jpeg (several times cheaper) or png (lossless)")
+	fs.IntVar(&o.captureQ, "capture-quality", render.DefaultJPEGQuality, "JPEG quality of captured frames, 1-100")
 	fs.IntVar(&o.crf, "crf", 18, "H.264 constant rate factor: lower is better quality and bigger files (1-51)")
 	fs.StringVar(&o.preset, "preset", "veryfast", "x264 preset: ultrafast ... veryslow (slower is smaller, not better looking)")
 	fs.Var(&durationValue{d: &o.slideDuration, name: "slide-duration", max: deck.MaxDuration}, "slide-duration", "decks: how long a slide or step is held when the deck does not say (default 5s)")
@@ -171,6 +175,19 @@ func (o *renderOptions) applyDeck(req *render.Request, d *deck.Deck, set map[str
 	return nil
 }
 
+// capture is --capture-format and --capture-quality as a render.Capture:
+// the defaults are its zero value, so a job records only what was chosen.
+func (o *renderOptions) capture() render.Capture {
+	c := render.Capture{Format: o.captureFmt, Quality: o.captureQ}
+	if c.Format == "auto" {
+		c.Format = ""
+	}
+	if c.Quality == render.DefaultJPEGQuality {
+		c.Quality = 0
+	}
+	return c
+}
+
 func isURL(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
@@ -220,6 +237,7 @@ func (o *renderOptions) request(input string, stderr io.Writer) (render.Request,
 		Input: input, Duration: o.duration, FPS: o.fps, Width: o.width, Height: o.height,
 		Output: o.output, Workers: o.workers, Browser: o.browser, ReadyTimeout: o.readyTimeout,
 		BatchTimeout: o.batchTimeout, AllowNet: o.allowNet, AllowHosts: o.allowHosts, NoDedup: o.noDedup, CRF: o.crf, Preset: o.preset,
+		Capture:  o.capture(),
 		Progress: mode, Stderr: stderr,
 		// Set in the Docker image: a container's seccomp profile does not
 		// let Chrome's sandbox start.

@@ -92,6 +92,7 @@ const (
 	extraPosterFrame   = "poster-frame"
 	extraPageErrors    = "page-errors"
 	extraAllowHosts    = "allow-net-hosts"
+	extraCapture       = "capture" // --capture-format and --capture-quality, as given
 )
 
 // Snapshot names of the loose files a request reads.
@@ -165,6 +166,10 @@ func jobSettings(req Request) job.Settings {
 	}
 	// What the page may reach changes what it shows.
 	set(extraAllowHosts, strings.Join(req.AllowHosts, ","))
+	// So does how its frames are captured.
+	if req.Capture != (Capture{}) {
+		set(extraCapture, req.Capture.Format+":"+strconv.Itoa(req.Capture.Quality))
+	}
 	return job.Settings{
 		Input: input, Width: req.Width, Height: req.Height, FPS: req.FPS, Frames: req.Frames(),
 		Codec: encode.DefaultCodec, PixFmt: "yuv420p", CRF: crf, Preset: preset,
@@ -185,6 +190,11 @@ func RequestFromJob(jb *job.Job) (Request, error) {
 		Duration: time.Duration(s.Frames) * time.Second / time.Duration(s.FPS),
 		CRF:      s.CRF, Preset: s.Preset, Epoch: s.Epoch, AllowNet: s.AllowNet, Output: s.Output,
 		FailOnPageError: x[extraPageErrors] == "fail",
+	}
+	if c := x[extraCapture]; c != "" {
+		f, q, _ := strings.Cut(c, ":")
+		req.Capture.Format = f
+		req.Capture.Quality, _ = strconv.Atoi(q)
 	}
 	if h := x[extraAllowHosts]; h != "" {
 		req.AllowHosts = strings.Split(h, ",")

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deckreel/deckreel/capture"
+	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
 )
@@ -29,6 +31,7 @@ func TestJobSettingsRoundTrip(t *testing.T) {
 				Media: Media{Captions: "embed", Chapters: "txt", Music: music, MusicVolume: 0.3, Duck: 0.25, MusicLoop: true,
 					Poster: "/out/p.png", PosterFrame: 1},
 				FailOnPageError: true, AllowNet: true, AllowHosts: []string{"localhost:3000", "[::1]:8080"},
+				Capture: Capture{Format: "jpeg", Quality: 80},
 			}
 			s := jobSettings(req)
 			s.ChunkFrames = 10 * fps
@@ -44,7 +47,7 @@ func TestJobSettingsRoundTrip(t *testing.T) {
 				t.Fatalf("%d frames at %d fps: the job gives %s, which is %d frames", frames, fps, back.Duration, got)
 			}
 			if back.Media != req.Media || !reflect.DeepEqual(back.DeckOptions, req.DeckOptions) || back.FailOnPageError != req.FailOnPageError ||
-				back.AllowNet != req.AllowNet || !reflect.DeepEqual(back.AllowHosts, req.AllowHosts) {
+				back.AllowNet != req.AllowNet || !reflect.DeepEqual(back.AllowHosts, req.AllowHosts) || back.Capture != req.Capture {
 				t.Fatalf("round trip changed the request:\n%+v %+v\nwant\n%+v %+v", back.Media, back.DeckOptions, req.Media, req.DeckOptions)
 			}
 			again := jobSettings(back)
@@ -140,5 +143,56 @@ func TestRunJobRefusesStrayChunks(t *testing.T) {
 	var ie *InputError
 	if !errors.As(err, &ie) || !errors.Is(err, job.ErrStrayChunks) {
 		t.Fatalf("RunJob over stray chunks = %v, want an *InputError wrapping ErrStrayChunks", err)
+	}
+}
+
+func TestCaptureFormat(t *testing.T) {
+	mp4, err := encode.FormatFor("v.mp4", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := encode.FormatFor("frames", "png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		capture     Capture
+		format      encode.Format
+		transparent bool
+		want        capture.ShotFormat
+		quality     int
+	}{
+		{Capture{}, mp4, false, capture.JPEG, DefaultJPEGQuality},
+		{Capture{Quality: 70}, mp4, false, capture.JPEG, 70},
+		{Capture{}, mp4, true, capture.PNG, 0},
+		{Capture{}, seq, false, capture.PNG, 0},
+		{Capture{Format: "png"}, mp4, false, capture.PNG, 0},
+		{Capture{Format: "jpeg"}, seq, false, capture.JPEG, DefaultJPEGQuality},
+	} {
+		f, q := c.capture.resolve(c.format, c.transparent)
+		if f != c.want || q != c.quality {
+			t.Errorf("%+v into %s (transparent %t): %s %d, want %s %d", c.capture, c.format.Name, c.transparent, f, q, c.want, c.quality)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "v.mp4")
+	for _, c := range []struct {
+		capture     Capture
+		transparent bool
+		err         string
+	}{
+		{Capture{Format: "webp"}, false, `--capture-format "webp": want auto, jpeg or png`},
+		{Capture{Quality: 101}, false, "--capture-quality must be between 1 and 100, got 101"},
+		{Capture{Format: "jpeg"}, true, "--capture-format jpeg has no transparency"},
+	} {
+		req := Request{Input: "p.html", Duration: time.Second, FPS: 30, Width: 320, Height: 180, Output: out, Capture: c.capture}
+		req.Media.Transparent = c.transparent
+		if c.transparent {
+			req.Output = filepath.Join(filepath.Dir(out), "v.webm")
+		}
+		err := req.Validate()
+		var ie *InputError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("%+v: %v, want an input error saying %q", c.capture, err, c.err)
+		}
 	}
 }

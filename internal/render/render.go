@@ -111,6 +111,9 @@ type plan struct {
 	// capture frames they need, none spanning two pages.
 	ranges, capture []pool.Range
 	browser         capture.BrowserOptions
+	// shot and quality are the format of the frames' shots.
+	shot    capture.ShotFormat
+	quality int
 	// sound, when set, is the pass that finds the sound of the pages'
 	// media elements, which probePages runs.
 	sound *soundPass
@@ -198,6 +201,7 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 		Frames: p.frames,
 	}
 	p.media.apply(&p.encoder, req.Media)
+	p.shot, p.quality = req.Capture.resolve(p.format, req.Media.Transparent)
 	if err := p.format.Check(p.encoder.FormatOptions()); err != nil {
 		return nil, &InputError{Err: err}
 	}
@@ -338,7 +342,11 @@ func (r Request) withDefaults() Request {
 }
 
 // tabOptions are the options of a tab showing url.
-func (p *plan) tabOptions(url string) capture.TabOptions { return tabOptions(p.req, p.warns, url) }
+func (p *plan) tabOptions(url string) capture.TabOptions {
+	o := tabOptions(p.req, p.warns, url)
+	o.Format, o.Quality = p.shot, p.quality
+	return o
+}
 
 func tabOptions(req Request, warns *warnings, url string) capture.TabOptions {
 	return capture.TabOptions{

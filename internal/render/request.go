@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/progress"
@@ -85,6 +87,9 @@ type Request struct {
 	NoDedup bool
 	CRF     int
 	Preset  string
+	// Capture is how Chrome hands over each frame (--capture-format,
+	// --capture-quality); the zero value picks (see Capture.resolve).
+	Capture Capture
 
 	Progress progress.Mode
 	// Stderr receives progress and warnings.
@@ -141,6 +146,12 @@ func (r Request) Validate() error {
 		return inputErrorf("--crf must be between 1 and %d, got %d", encode.MaxCRF, r.CRF)
 	case r.Media.Poster != "" && (r.Media.PosterFrame < 0 || r.Media.PosterFrame >= r.Frames()):
 		return inputErrorf("--poster-frame %d is not a frame of the video (it has frames 0-%d)", r.Media.PosterFrame, r.Frames()-1)
+	case r.Capture.Format != "" && r.Capture.Format != "png" && r.Capture.Format != "jpeg":
+		return inputErrorf("--capture-format %q: want auto, jpeg or png", r.Capture.Format)
+	case r.Capture.Quality < 0 || r.Capture.Quality > 100:
+		return inputErrorf("--capture-quality must be between 1 and 100, got %d", r.Capture.Quality)
+	case r.Capture.Format == "jpeg" && r.Media.Transparent:
+		return inputErrorf("--capture-format jpeg has no transparency: a --transparent video is captured as png")
 	}
 	f, err := encode.FormatFor(r.Output, r.Media.Format)
 	if err != nil {
@@ -190,4 +201,32 @@ func fileKind(m fs.FileMode) string {
 		return "a device"
 	}
 	return "not a regular file"
+}
+
+// Capture is the image format of the shots a render takes.
+type Capture struct {
+	// Format is "png", "jpeg", or "" (auto): JPEG for an opaque video,
+	// PNG for a transparent one and for a PNG sequence, whose frames are
+	// lossless.
+	Format string
+	// Quality is the JPEG quality, 1-100; 0 is DefaultJPEGQuality.
+	Quality int
+}
+
+// DefaultJPEGQuality is the JPEG quality of shots: at 90, frames of the
+// bench pages differ from a PNG capture by 49 dB PSNR or more in the YUV
+// 4:2:0 planes the encoder receives (every video's chroma is halved
+// anyway), and Chrome encodes and Go decodes them several times faster
+// than PNG on pages that change every frame (`go run ./cmd/deckreel-bench
+// -only capture-formats`).
+const DefaultJPEGQuality = 90
+
+// resolve is the capture format of a render into format, transparent or
+// not.
+func (c Capture) resolve(format encode.Format, transparent bool) (capture.ShotFormat, int) {
+	switch {
+	case c.Format == "png", c.Format == "" && (transparent || format.Name == "png"):
+		return capture.PNG, 0
+	}
+	return capture.JPEG, cmp.Or(c.Quality, DefaultJPEGQuality)
 }
