@@ -307,3 +307,13 @@ func profileDirs() proc.Leftovers { return proc.Leftovers{Prefix: "deckreel-prof
 // directory, or anything not named exactly so is never touched. Best
 // effort: what cannot be removed stays.
 func SweepProfiles(dir string) { profileDirs().Sweep(dir) }
+
+// Memory is the resident memory of the browser's processes in bytes (0
+// when the system cannot tell).
+func (b *Browser) Memory() int64 {
+	c := chromedp.FromContext(b.ctx)
+	if c == nil || c.Browser == nil || c.Browser.Process() == nil {
+		return 0
+	}
+	return proc.TreeMemory(c.Browser.Process().Pid)
+}

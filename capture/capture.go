@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"math"
 	"sort"
 	"time"
@@ -59,6 +60,9 @@ type Config struct {
 	// OnShot is called for every image taken (a distinct frame), from the
 	// worker goroutines.
 	OnShot func()
+	// Auto, when set, sizes the number of tabs while the render runs
+	// (see Autoscale) instead of Workers.
+	Auto *Autoscale
 }
 
 // Page is one page of a multi-page render; see Config.Pages.
@@ -93,13 +97,50 @@ func Run(ctx context.Context, cfg Config, sched Scheduler, out chan<- frames.Sho
 		cfg.Pages = []Page{{Start: 0, Tab: cfg.Tab}}
 	}
 	g, gctx := errgroup.WithContext(ctx)
+	if cfg.Auto != nil {
+		g.Go(func() error { return autoscale(gctx, g, cfg, sched, out) })
+		return g.Wait()
+	}
 	for w := range cfg.Workers {
-		g.Go(func() error { return worker(gctx, w, cfg, sched, out) })
+		g.Go(func() error { return worker(gctx, w, cfg, sched, out, &slot{}) })
 	}
 	return g.Wait()
 }
 
-func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<- frames.Shot) error {
+// slot is one worker as the autoscaler sees it: closing quit retires it
+// (after its batch in hand), and browser is its browser, for memory.
+type slot struct {
+	quit    chan struct{}
+	mu      sync.Mutex
+	browser *Browser
+}
+
+func (s *slot) setBrowser(b *Browser) {
+	s.mu.Lock()
+	s.browser = b
+	s.mu.Unlock()
+}
+
+// memory is the slot's browser's memory (0 without one).
+func (s *slot) memory() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.browser == nil {
+		return 0
+	}
+	return s.browser.Memory()
+}
+
+func (s *slot) retired() bool {
+	select {
+	case <-s.quit:
+		return true
+	default:
+		return false
+	}
+}
+
+func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<- frames.Shot, sl *slot) error {
 	var (
 		browser *Browser
 		tab     pageTab
@@ -109,10 +150,14 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 			tab.Close()
 		}
 		if browser != nil {
+			sl.setBrowser(nil)
 			browser.Close()
 		}
 	}()
 	for {
+		if sl.retired() {
+			return nil
+		}
 		b, err := sched.Next(ctx)
 		if errors.Is(err, pool.ErrDrained) {
 			return nil
@@ -128,6 +173,7 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 				}
 				return fmt.Errorf("tab %d: %w", id, err)
 			}
+			sl.setBrowser(browser)
 		}
 		err = captureBatch(ctx, cfg, browser, &tab, b, out)
 		var hung *HungError
@@ -160,6 +206,7 @@ func worker(ctx context.Context, id int, cfg Config, sched Scheduler, out chan<-
 				tab.Close()
 				tab.Tab = nil
 			}
+			sl.setBrowser(nil)
 			browser.Close()
 			browser = nil
 		}

@@ -25,6 +25,7 @@ type renderOptions struct {
 	height       int
 	output       string
 	workers      int
+	maxMemory    int64
 	browser      string
 	progress     string
 	readyTimeout time.Duration
@@ -67,7 +68,8 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.Var(&sizeValue{w: &o.width, h: &o.height}, "size", "frame size WIDTHxHEIGHT in pixels, both even")
 	fs.StringVar(&o.output, "o", defaultOutput, "output file (.mp4); written atomically")
 	fs.StringVar(&o.output, "output", defaultOutput, "same as -o")
-	fs.IntVar(&o.workers, "workers", 0, "browser tabs capturing in parallel (0: one per CPU core)")
+	fs.Var(&workersValue{n: &o.workers}, "workers", "browser tabs capturing in parallel: auto (start with one, add one while it makes the render faster and memory allows, up to one per CPU core) or a number")
+	fs.Var(&memoryValue{b: &o.maxMemory}, "max-memory", "with --workers auto: memory the capture browsers may use together, such as 4G (auto: what the machine has free)")
 	fs.StringVar(&o.browser, "browser", "auto", "auto, headless-shell (fast beginFrame path), chromium (screenshot fallback) or a path to a Chrome binary")
 	fs.StringVar(&o.progress, "progress", "auto", "auto (bar on a terminal, plain lines otherwise), bar, plain, json or none")
 	fs.DurationVar(&o.readyTimeout, "ready-timeout", 30*time.Second, "how long a page may take to load its fonts and images before the render fails")
@@ -235,7 +237,7 @@ func (o *renderOptions) request(input string, stderr io.Writer) (render.Request,
 	return render.Request{
 		Epoch: epoch, Media: media, FailOnPageError: o.pageErrors == "fail",
 		Input: input, Duration: o.duration, FPS: o.fps, Width: o.width, Height: o.height,
-		Output: o.output, Workers: o.workers, Browser: o.browser, ReadyTimeout: o.readyTimeout,
+		Output: o.output, Workers: o.workers, MaxMemory: o.maxMemory, Browser: o.browser, ReadyTimeout: o.readyTimeout,
 		BatchTimeout: o.batchTimeout, AllowNet: o.allowNet, AllowHosts: o.allowHosts, NoDedup: o.noDedup, CRF: o.crf, Preset: o.preset,
 		Capture:  o.capture(),
 		Progress: mode, Stderr: stderr,

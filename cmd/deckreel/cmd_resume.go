@@ -18,6 +18,7 @@ import (
 type resumeOptions struct {
 	output       string
 	workers      int
+	maxMemory    int64
 	browser      string
 	progress     string
 	readyTimeout time.Duration
@@ -32,7 +33,8 @@ func runResumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := flag.NewFlagSet("resume", flag.ContinueOnError)
 	fs.StringVar(&o.output, "o", "", "output file (default: the job's)")
 	fs.StringVar(&o.output, "output", "", "same as -o")
-	fs.IntVar(&o.workers, "workers", 0, "browser tabs capturing in parallel (0: one per CPU core)")
+	fs.Var(&workersValue{n: &o.workers}, "workers", "browser tabs capturing in parallel: auto (start with one, add one while it makes the render faster and memory allows, up to one per CPU core) or a number")
+	fs.Var(&memoryValue{b: &o.maxMemory}, "max-memory", "with --workers auto: memory the capture browsers may use together, such as 4G (auto: what the machine has free)")
 	fs.StringVar(&o.browser, "browser", "auto", "auto, headless-shell, chromium or a path to a Chrome binary")
 	fs.StringVar(&o.progress, "progress", "auto", "auto, bar, plain, json or none")
 	fs.DurationVar(&o.readyTimeout, "ready-timeout", 30*time.Second, "how long a page may take to load its fonts and images")
@@ -85,7 +87,7 @@ func runResume(ctx context.Context, dir string, o resumeOptions, stdout, stderr 
 	if j.Output == "" && shard.Count == 0 {
 		return usagef("job %s has no output file: pass -o out.mp4", dir)
 	}
-	j.Workers, j.Browser, j.Progress, j.Stderr = o.workers, o.browser, mode, stderr
+	j.Workers, j.MaxMemory, j.Browser, j.Progress, j.Stderr = o.workers, o.maxMemory, o.browser, mode, stderr
 	// As render reads it: the image runs Chrome without its sandbox.
 	j.NoSandbox = noSandbox()
 	j.ReadyTimeout, j.BatchTimeout, j.NoDedup = o.readyTimeout, o.batchTimeout, o.noDedup

@@ -173,3 +173,80 @@ func parseSizeFlag(s string) (w, h int, err error) {
 // container image asks (DECKREEL_NO_SANDBOX): a non-root user in a
 // container without user namespaces cannot start it otherwise.
 func noSandbox() bool { return os.Getenv("DECKREEL_NO_SANDBOX") != "" }
+
+// workersValue is --workers: auto (0) or a count of tabs.
+type workersValue struct {
+	n   *int
+	err error
+}
+
+func (v *workersValue) String() string {
+	if v == nil || v.n == nil || *v.n == 0 {
+		return "auto"
+	}
+	return strconv.Itoa(*v.n)
+}
+
+func (v *workersValue) failed() error { return v.err }
+
+func (v *workersValue) Set(s string) error {
+	if s == "auto" || s == "0" {
+		*v.n = 0
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		v.err = usagef("--workers must be auto or a number of tabs from 1, got %q", s)
+		return v.err
+	}
+	*v.n = n
+	return nil
+}
+
+// memoryValue is --max-memory: a size in bytes with an optional K, M, G or
+// T suffix (powers of 1024), or auto (0: what the machine has free).
+type memoryValue struct {
+	b   *int64
+	err error
+}
+
+func (v *memoryValue) String() string {
+	if v == nil || v.b == nil || *v.b == 0 {
+		return "auto"
+	}
+	return strconv.FormatInt(*v.b>>20, 10) + "M"
+}
+
+func (v *memoryValue) failed() error { return v.err }
+
+func (v *memoryValue) Set(s string) error {
+	if s == "auto" {
+		*v.b = 0
+		return nil
+	}
+	b, err := parseMemory(s)
+	if err != nil {
+		v.err = usagef("--max-memory %v", err)
+		return v.err
+	}
+	*v.b = b
+	return nil
+}
+
+// parseMemory reads 512M, 4G, 1.5G or a number of bytes; the error
+// completes "--max-memory ...".
+func parseMemory(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSuffix(strings.TrimSpace(s), "B"))
+	mult := 1.0
+	if t != "" {
+		if i := strings.IndexByte("KMGT", t[len(t)-1]); i >= 0 {
+			mult = math.Pow(1024, float64(i+1))
+			t = t[:len(t)-1]
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(f) || f <= 0 || f*mult > math.MaxInt64/2 {
+		return 0, fmt.Errorf("must be a size such as 512M or 4G, got %q", s)
+	}
+	return int64(f * mult), nil
+}

@@ -135,6 +135,7 @@ type Reporter struct {
 	lastShown int // done when the last progress line was printed; -1 before the first
 	finished  bool
 	bar       *pb.ProgressBar // ModeBar only
+	workers   int             // capture tabs at work, for JSON; 0 unknown
 
 	stop       chan struct{} // closed by Finish to stop the ticker goroutine
 	tickerDone chan struct{} // closed by the ticker goroutine as it exits
@@ -254,6 +255,7 @@ func (r *Reporter) Finish() {
 				FramesTotal:    s.total,
 				FPS:            round(s.fps, 2),
 				ElapsedSeconds: round(s.elapsed.Seconds(), 3),
+				Workers:        r.workers,
 			})
 		}
 	})
@@ -298,6 +300,14 @@ func (r *Reporter) run(tick <-chan time.Time, stopTicker func()) {
 	}
 }
 
+// SetWorkers records how many capture tabs are at work, which JSON
+// progress events carry from then on.
+func (r *Reporter) SetWorkers(n int) {
+	r.mu.Lock()
+	r.workers = n
+	r.mu.Unlock()
+}
+
 // update prints the current progress: a redrawn bar every tick, or a plain
 // line or JSON event if frames were done since the last one (a stalled
 // render does not fill a log with identical lines).
@@ -332,6 +342,7 @@ func (r *Reporter) update() {
 		FramesTotal:    s.total,
 		FPS:            round(s.fps, 2),
 		ElapsedSeconds: round(s.elapsed.Seconds(), 3),
+		Workers:        r.workers,
 	}
 	if s.etaKnown {
 		secs := int64(s.eta / time.Second)
@@ -364,6 +375,9 @@ type progressEvent struct {
 	FPS            float64 `json:"fps"`
 	ETASeconds     *int64  `json:"eta_seconds"`
 	ElapsedSeconds float64 `json:"elapsed_seconds"`
+	// Workers is the number of capture tabs at work (chosen by the
+	// render when --workers is auto); omitted when not known.
+	Workers int `json:"workers,omitempty"`
 }
 
 // doneEvent is the last line in JSON mode, printed by Finish whether or not
@@ -374,6 +388,8 @@ type doneEvent struct {
 	FramesTotal    int     `json:"frames_total"`
 	FPS            float64 `json:"fps"`
 	ElapsedSeconds float64 `json:"elapsed_seconds"`
+	// Workers is the number of capture tabs at work at the end.
+	Workers int `json:"workers,omitempty"`
 }
 
 // logEvent is a Logf line in JSON mode.

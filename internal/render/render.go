@@ -13,6 +13,7 @@
 package render
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -218,7 +219,12 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 	if p.browser, err = browserOptions(req, pg, p.warns); err != nil {
 		return nil, err
 	}
-	p.rep.Logf("capture: %s via %s, %d tab(s)", p.browser.Path, p.browser.Mode, req.Workers)
+	if req.Workers == 0 {
+		p.rep.Logf("capture: %s via %s, tabs: auto (up to %d)", p.browser.Path, p.browser.Mode, req.maxWorkers())
+	} else {
+		p.rep.Logf("capture: %s via %s, %d tab(s)", p.browser.Path, p.browser.Mode, req.Workers)
+		p.rep.SetWorkers(req.Workers)
+	}
 	return p, nil
 }
 
@@ -335,9 +341,6 @@ func (r Request) withDefaults() Request {
 	if r.ReadyTimeout <= 0 {
 		r.ReadyTimeout = 30 * time.Second
 	}
-	if r.Workers == 0 {
-		r.Workers = DefaultWorkers()
-	}
 	return r
 }
 
@@ -440,7 +443,7 @@ func (p *plan) runStages(ctx context.Context, out output) (Result, error) {
 		return Result{}, fmt.Errorf("start ffmpeg: %w", err)
 	}
 	var shots atomic.Int64
-	shotc := make(chan frames.Shot, 2*p.req.Workers)
+	shotc := make(chan frames.Shot, 2*p.req.maxWorkers())
 	g, gctx := errgroup.WithContext(ctx)
 	// The pages are checked while the stages start rather than before:
 	// loading them takes a browser's start and the page's load, which the
@@ -458,7 +461,7 @@ func (p *plan) runStages(ctx context.Context, out output) (Result, error) {
 	})
 	g.Go(func() error {
 		return capture.Run(gctx, capture.Config{
-			Browser: p.browser, Pages: capPages, Workers: p.req.Workers,
+			Browser: p.browser, Pages: capPages, Workers: p.req.Workers, Auto: p.autoscale(),
 			BatchTimeout:    p.req.BatchTimeout,
 			NoDedup:         p.req.NoDedup,
 			FailOnPageError: p.req.FailOnPageError,
@@ -619,6 +622,18 @@ func writePoster(ctx context.Context, req Request) error {
 	return nil
 }
 
+// maxWorkers is the most capture tabs the render may use: Workers, or for
+// auto (0) DefaultWorkers.
+func (r Request) maxWorkers() int { return cmp.Or(r.Workers, DefaultWorkers()) }
+
+// autoscale is how the capture sizes its tabs: nil for a fixed count.
+func (p *plan) autoscale() *capture.Autoscale {
+	if p.req.Workers != 0 {
+		return nil
+	}
+	return &capture.Autoscale{Max: p.req.maxWorkers(), MaxMemory: p.req.MaxMemory, OnChange: p.rep.SetWorkers}
+}
+
 // DefaultWorkers is the number of capture tabs for this machine: one per
 // core, since each tab's renderer is mostly single-threaded.
 func DefaultWorkers() int { return max(1, runtime.NumCPU()) }
@@ -632,7 +647,7 @@ func schedule(req Request, rs []pool.Range) pool.Config {
 		Ranges:          rs,
 		MinBatch:        4,
 		MaxBatch:        maxBatch,
-		Window:          max(3*maxBatch, 2*req.Workers*maxBatch),
+		Window:          max(3*maxBatch, 2*req.maxWorkers()*maxBatch),
 		TargetBatchTime: 1500 * time.Millisecond,
 		MaxAttempts:     3,
 	}

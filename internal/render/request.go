@@ -67,7 +67,13 @@ type Request struct {
 	Height   int
 	Output   string
 
-	Workers      int
+	// Workers is the number of capture tabs; 0 (auto) starts with one
+	// and adds one while that makes the render faster, up to one per
+	// CPU core (see capture.Autoscale).
+	Workers int
+	// MaxMemory bounds the memory of the capture browsers together when
+	// Workers is auto (bytes; 0: what the machine has free).
+	MaxMemory    int64
 	Browser      string // auto, headless-shell, chromium or a path
 	ReadyTimeout time.Duration
 	BatchTimeout time.Duration
@@ -137,7 +143,9 @@ func (r Request) Validate() error {
 	case r.Output == "":
 		return inputErrorf("no output file: pass -o out.mp4")
 	case r.Workers < 0 || r.Workers > MaxWorkers:
-		return inputErrorf("--workers must be between 1 and %d (or 0 for one per CPU core), got %d", MaxWorkers, r.Workers)
+		return inputErrorf("--workers must be auto or between 1 and %d, got %d", MaxWorkers, r.Workers)
+	case r.MaxMemory < 0:
+		return inputErrorf("--max-memory must not be negative")
 	case r.ReadyTimeout < 0 || r.ReadyTimeout > MaxTimeout:
 		return inputErrorf("--ready-timeout must be between 0 (the default, 30s) and %s, got %s", MaxTimeout, r.ReadyTimeout)
 	case r.BatchTimeout < 0 || r.BatchTimeout > MaxTimeout:

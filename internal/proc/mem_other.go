@@ -1,0 +1,9 @@
+//go:build !linux
+
+package proc
+
+// TreeMemory cannot tell on this system: 0.
+func TreeMemory(int) int64 { return 0 }
+
+// Available cannot tell on this system: 0.
+func Available() int64 { return 0 }
