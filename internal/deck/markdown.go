@@ -45,7 +45,7 @@ var directives = []string{"duration", "transition", "background", "audio", "frag
 // frontKeys are the front-matter keys a Markdown deck understands. Others
 // draw a warning, not an error: front matter is often shared with other
 // tools (Marp's "marp: true").
-var frontKeys = []string{"title", "theme", "size", "fps", "duration", "transition", "footer", "paginate", "highlight"}
+var frontKeys = []string{"title", "theme", "size", "fps", "duration", "transition", "footer", "paginate", "highlight", "lang", "voice", "lead-in", "tail"}
 
 // rawSlide is the source of one slide: its lines and the 1-based line number
 // of the first.

@@ -319,7 +319,7 @@ marp: true
 	}
 	sep := string(filepath.Separator)
 	want := []string{
-		`talk.md:3:1: front matter key "marp" is not used by deckreel (known: title, theme, size, fps, duration, transition, footer, paginate, highlight)`,
+		`talk.md:3:1: front matter key "marp" is not used by deckreel (known: title, theme, size, fps, duration, transition, footer, paginate, highlight, lang, voice, lead-in, tail)`,
 		`talk.md:7: slide 1: image img/missing.png not found (looked for img` + sep + `missing.png)`,
 		`talk.md:11: slide 2: image raw.png not found (looked for raw.png)`,
 		`talk.md:9: slide 2: background image img/bg.jpg not found (looked for img` + sep + `bg.jpg)`,
