@@ -52,8 +52,10 @@ type Settings struct {
 	// instead of Engine.
 	Command string
 	// URL, if set, is an OpenAI-compatible speech server (see [HTTP]),
-	// used instead of Engine; Model its model, Key its bearer token.
-	URL, Model, Key string
+	// used instead of Engine; Model its model. KeyEnv names the
+	// environment variable holding its key (a bearer token), read when
+	// the engine is first needed; Key, if set, is the key itself.
+	URL, Model, KeyEnv, Key string
 	// Client is the HTTP engine's client; nil is http.DefaultClient.
 	Client *http.Client
 	// Voice is --voice: it beats the deck's voice, a manifest entry's own
@@ -269,7 +271,11 @@ func (sy *synth) engine(ctx context.Context, name string) (Engine, error) {
 	var err error
 	switch name {
 	case "--tts-url":
-		e, err = NewHTTP(sy.s.URL, sy.s.Model, sy.s.Key, sy.s.Client)
+		key := sy.s.Key
+		if key == "" && sy.s.KeyEnv != "" {
+			key = os.Getenv(sy.s.KeyEnv)
+		}
+		e, err = NewHTTP(sy.s.URL, sy.s.Model, key, sy.s.Client)
 	case "--tts-command":
 		e, err = NewCommand(sy.s.Command)
 	case EngineFestival:

@@ -24,6 +24,7 @@ import (
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
 	"github.com/deckreel/deckreel/internal/merge"
+	"github.com/deckreel/deckreel/internal/narrate"
 	"github.com/deckreel/deckreel/internal/pool"
 	"github.com/deckreel/deckreel/internal/progress"
 )
@@ -92,7 +93,19 @@ const (
 	extraPosterFrame   = "poster-frame"
 	extraPageErrors    = "page-errors"
 	extraAllowHosts    = "allow-net-hosts"
+	extraNarrate       = "narrate"
+	extraVoice         = "voice"
+	extraTTSEngine     = "tts-engine"
+	extraTTSCommand    = "tts-command"
+	extraTTSURL        = "tts-url"
+	extraTTSModel      = "tts-model"
+	extraTTSKeyEnv     = "tts-key-env"
 )
+
+// narrationDir is where a job keeps its speech: the cache of its
+// narration, so that resume, every shard and merge synthesize nothing the
+// job has already spoken.
+const narrationDir = "narration"
 
 // Snapshot names of the loose files a request reads.
 const (
@@ -165,6 +178,17 @@ func jobSettings(req Request) job.Settings {
 	}
 	// What the page may reach changes what it shows.
 	set(extraAllowHosts, strings.Join(req.AllowHosts, ","))
+	// The voice changes the timing, and so the chunks (never the key,
+	// which is not recorded: only the variable's name).
+	if n := req.Narrate; n != nil {
+		set(extraNarrate, "true")
+		set(extraVoice, n.Voice)
+		set(extraTTSEngine, n.Engine)
+		set(extraTTSCommand, n.Command)
+		set(extraTTSURL, n.URL)
+		set(extraTTSModel, n.Model)
+		set(extraTTSKeyEnv, n.KeyEnv)
+	}
 	return job.Settings{
 		Input: input, Width: req.Width, Height: req.Height, FPS: req.FPS, Frames: req.Frames(),
 		Codec: encode.DefaultCodec, PixFmt: "yuv420p", CRF: crf, Preset: preset,
@@ -213,6 +237,10 @@ func RequestFromJob(jb *job.Job) (Request, error) {
 		}
 	}
 	req.Media = m
+	if x[extraNarrate] == "true" {
+		req.Narrate = &narrate.Settings{Voice: x[extraVoice], Engine: x[extraTTSEngine], Command: x[extraTTSCommand],
+			URL: x[extraTTSURL], Model: x[extraTTSModel], KeyEnv: x[extraTTSKeyEnv]}
+	}
 	return req, nil
 }
 
@@ -442,6 +470,8 @@ func (r *jobRun) openForRequest(ctx context.Context, req Request, o JobOptions) 
 		if existing != nil {
 			return r.adopt(ctx, existing, rev)
 		}
+		// The snapshot's length: a narrated deck is timed by its speech.
+		s.Frames = rev.Frames
 		r.job, err = job.Create(o.Dir, s, rev)
 		if errors.Is(err, fs.ErrExist) && attempt == 0 {
 			// Another shard created it first: join it, with its epoch.
@@ -494,7 +524,7 @@ func (r *jobRun) revision(ctx context.Context, req Request, dir string, s job.Se
 		return job.Revision{}, jobError(fmt.Errorf("job %s: %w", dir, err))
 	}
 	r.closeDeck()
-	if r.req, err = snapshotRequestAt(ctx, req, s, filepath.Join(dir, source)); err != nil {
+	if r.req, err = snapshotRequestAt(ctx, req, s, dir, filepath.Join(dir, source)); err != nil {
 		return job.Revision{}, err
 	}
 	rev := job.Revision{InputHash: hash, Source: source, Frames: r.req.Frames()}
@@ -629,14 +659,15 @@ func jobSources(req Request, dir string) (_ job.Sources, done func(), _ error) {
 
 // snapshotRequest returns the request that renders jb's current snapshot.
 func snapshotRequest(ctx context.Context, req Request, jb *job.Job) (Request, error) {
-	return snapshotRequestAt(ctx, req, jb.Settings(), jb.Source())
+	return snapshotRequestAt(ctx, req, jb.Settings(), jb.Dir(), jb.Source())
 }
 
 // snapshotRequestAt returns req rewritten to render the snapshot at source
-// (a job's Source, a directory), recorded with settings s: the input, the
-// deck (loaded again from the copy), the theme and the music all come from
-// the snapshot. The caller must close the request's deck.
-func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, source string) (Request, error) {
+// (a job's Source, a directory) of the job in dir, recorded with settings
+// s: the input, the deck (loaded again from the copy), the theme and the
+// music all come from the snapshot; a narrated deck is spoken with the
+// job's own cache of speech. The caller must close the request's deck.
+func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, dir, source string) (Request, error) {
 	x := s.Extra
 	out := req
 	out.FS, out.Deck = nil, nil
@@ -673,6 +704,10 @@ func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, source 
 		return Request{}, &InputError{Err: fmt.Errorf("load the job's copy of the deck: %w", err)}
 	}
 	out.Deck, out.Duration = d, 0
+	if out, err = narrateRequest(ctx, out, filepath.Join(dir, narrationDir)); err != nil {
+		_ = d.Close()
+		return Request{}, err
+	}
 	return out, nil
 }
 
@@ -745,7 +780,7 @@ func chunkPlan(req Request, s job.Settings, inputHash string) ([]job.Chunk, erro
 	}
 	captionsKey := ""
 	if req.Media.Captions == encode.CaptionsBurn {
-		captionsKey = notesKey(d)
+		captionsKey = notesKey(d) + narrationKey(req.narration)
 	}
 	return job.CutPlan(total, s.ChunkFrames, cuts, func(a, b int) string {
 		parts := []string{baseKey, shared, timeline, captionsKey, strconv.Itoa(a), strconv.Itoa(b)}
@@ -809,7 +844,7 @@ func finishJob(ctx context.Context, jb *job.Job, req Request) error {
 		return &InputError{Err: err}
 	}
 	s := jb.Settings()
-	md, err := prepareMedia(ctx, req.Deck, req.Media, s.FPS, s.Frames, req.Output, format)
+	md, err := prepareMedia(ctx, req.Deck, req.narration, req.Media, s.FPS, s.Frames, req.Output, format)
 	if err != nil {
 		return err
 	}
