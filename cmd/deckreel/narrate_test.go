@@ -329,4 +329,3 @@ func TestNarrateBadEngine(t *testing.T) {
 		})
 	}
 }
-

@@ -169,7 +169,7 @@ func Narrate(ctx context.Context, d *deck.Deck, s Settings) (*Narration, error) 
 			var us []*utterance
 			for _, text := range pt.sentences {
 				u := Utterance{Text: spoken(text), Voice: voice, Lang: d.Narration.Lang}
-				key := hashKey("utterance 1", eng.ID(), u.Voice, u.Lang, u.Text)
+				key := hashKey("utterance 2", eng.ID(), u.Voice, u.Lang, u.Text)
 				j := jobs[key]
 				if j == nil {
 					j = &utterance{u: u, engine: eng, name: name, path: sy.cache.path("utterances", key, ".wav"), slide: i}
@@ -335,30 +335,37 @@ func (sy *synth) synthesize(ctx context.Context, u *utterance) error {
 	if st, err := os.Stat(raw); err != nil || st.Size() == 0 {
 		return errors.New("it produced no audio (no output file, or an empty one)")
 	}
-	norm := filepath.Join(dir, "norm.wav")
-	if err := sy.normalize(ctx, raw, norm); err != nil {
+	// An engine's own 16-bit mono WAV is trimmed here; anything else is
+	// converted (and trimmed) by ffmpeg, which costs more than espeak-ng's
+	// synthesis of a sentence.
+	audio, err := readWAV(raw)
+	if errors.Is(err, errNotPCM) {
+		norm := filepath.Join(dir, "norm.wav")
+		if err := sy.normalize(ctx, raw, norm); err != nil {
+			return err
+		}
+		if audio, err = readWAV(norm); err != nil {
+			return fmt.Errorf("read the converted speech: %w", err)
+		}
+	} else if err != nil {
 		return err
 	}
-	pcm, err := readPCM(norm)
-	if err != nil {
-		return fmt.Errorf("read the converted speech: %w", err)
-	}
-	if len(pcm) == 0 {
+	audio = trim(audio)
+	if len(audio.data) == 0 {
 		return errors.New("it produced no audio (only silence)")
 	}
-	return sy.cache.put(u.path, wavFile(pcm))
+	return sy.cache.put(u.path, wavFile(audio))
 }
 
-// trimSilence takes the silence off both ends of an engine's output
-// (festival leads with a quarter second), so that the lead-in and pauses
-// are deckreel's own and the same for every engine.
-const trimSilence = "silenceremove=start_periods=1:start_threshold=-50dB:start_silence=0.02," +
+// trimFilter takes the silence off both ends of converted speech, as trim
+// does for an engine's own WAV.
+const trimFilter = "silenceremove=start_periods=1:start_threshold=-50dB:start_silence=0.02," +
 	"areverse,silenceremove=start_periods=1:start_threshold=-50dB:start_silence=0.05,areverse"
 
 // normalize converts an engine's output to the cached form.
 func (sy *synth) normalize(ctx context.Context, in, out string) error {
 	args := []string{"-nostdin", "-hide_banner", "-v", "error", "-y", "-i", in,
-		"-af", trimSilence, "-ac", "1", "-ar", fmt.Sprint(SampleRate), "-c:a", "pcm_s16le", "-f", "wav", out}
+		"-af", trimFilter, "-ac", "1", "-ar", fmt.Sprint(SampleRate), "-c:a", "pcm_s16le", "-f", "wav", out}
 	if err := run(ctx, sy.ffmpeg, args, nil, nil); err != nil {
 		return fmt.Errorf("its output is not audio ffmpeg reads: %w", err)
 	}
@@ -370,33 +377,38 @@ func (sy *synth) normalize(ctx context.Context, in, out string) error {
 // its sentences and cues.
 func (sy *synth) joinSlide(p slidePlan) (Speech, error) {
 	sp := Speech{Engine: p.engine, Voice: p.voice}
-	var pcm []byte
+	var clip pcm
 	var keys []string
 	k := 0
 	for pi, part := range p.parts {
 		if pi > 0 {
-			sp.Cues = append(sp.Cues, pcmDuration(len(pcm)))
+			sp.Cues = append(sp.Cues, clip.duration())
 		}
 		for _, u := range part {
-			if len(pcm) > 0 {
-				pcm = append(pcm, silence(DefaultPause)...)
-			}
-			b, err := readPCM(u.path)
+			b, err := readWAV(u.path)
 			if err != nil {
 				return Speech{}, fmt.Errorf("cached speech %s: %w", u.path, err)
 			}
-			start := pcmDuration(len(pcm))
-			pcm = append(pcm, b...)
-			sp.Sentences = append(sp.Sentences, Sentence{Start: start, End: pcmDuration(len(pcm)), Text: p.texts[k]})
+			switch {
+			case clip.rate == 0:
+				clip.rate = b.rate
+			case b.rate != clip.rate:
+				return Speech{}, fmt.Errorf("%s spoke %q at %d Hz and the sentence before at %d Hz: one slide's speech must have one sample rate", p.engine, clipText(u.u.Text, 50), b.rate, clip.rate)
+			default:
+				clip.data = append(clip.data, silence(DefaultPause, clip.rate)...)
+			}
+			start := clip.duration()
+			clip.data = append(clip.data, b.data...)
+			sp.Sentences = append(sp.Sentences, Sentence{Start: start, End: clip.duration(), Text: p.texts[k]})
 			keys = append(keys, u.path)
 			k++
 		}
 		keys = append(keys, NextCue)
 	}
-	sp.Length = pcmDuration(len(pcm))
+	sp.Length = clip.duration()
 	sp.Clip = sy.cache.path("slides", hashKey(append([]string{"slide 1", DefaultPause.String()}, keys...)...), ".wav")
 	if !sy.cache.has(sp.Clip) {
-		if err := sy.cache.put(sp.Clip, wavFile(pcm)); err != nil {
+		if err := sy.cache.put(sp.Clip, wavFile(clip)); err != nil {
 			return Speech{}, err
 		}
 	}

@@ -58,7 +58,7 @@ Note: Here is a list. [next] Alpha comes first. [next] And then beta.
 # Three
 `
 
-func loadTalk(t *testing.T, md string) *deck.Deck {
+func loadTalk(t testing.TB, md string) *deck.Deck {
 	t.Helper()
 	d, err := deck.LoadFS(fstest.MapFS{"talk.md": {Data: []byte(md)}}, "talk.md", deck.Options{})
 	if err != nil {
@@ -110,9 +110,9 @@ func TestNarrateEngines(t *testing.T) {
 				if sl.Duration < n.LeadIn+sp.Length+DefaultTail {
 					t.Errorf("slide %d lasts %s, shorter than its speech %s", i+1, sl.Duration, sp.Length)
 				}
-				pcm, err := readPCM(sp.Clip)
-				if err != nil || pcmDuration(len(pcm)) != sp.Length {
-					t.Errorf("slide %d clip: %v, %d bytes for %s", i+1, err, len(pcm), sp.Length)
+				clip, err := readWAV(sp.Clip)
+				if err != nil || clip.duration() != sp.Length {
+					t.Errorf("slide %d clip: %v, %d bytes for %s", i+1, err, len(clip.data), sp.Length)
 				}
 				spans, err := mediatest.Sounding(context.Background(), sp.Clip, 0.01)
 				if err != nil || len(spans) == 0 || spans[0][0] > 0.05 {
@@ -213,7 +213,7 @@ func TestHTTPEngine(t *testing.T) {
 			}
 		}
 		inputs = append(inputs, b.String())
-		w.Write(wavFile(tone))
+		w.Write(wavFile(pcm{rate: SampleRate, data: tone}))
 	}))
 	defer srv.Close()
 	d := loadTalk(t, talk)
