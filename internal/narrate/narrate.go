@@ -199,7 +199,7 @@ func Narrate(ctx context.Context, d *deck.Deck, s Settings) (*Narration, error) 
 		n.Slides[i] = sp
 	}
 	durs, warns := timeSteps(d, n, tail)
-	n.Warnings = warns
+	n.Warnings = append(sy.warnings, warns...)
 	if err := d.SetStepDurations(durs); err != nil {
 		return nil, err
 	}
@@ -239,6 +239,8 @@ type synth struct {
 	ffmpeg      string
 	engines     map[string]Engine // by name, made on first use
 	synthesized atomic.Int64
+	warnings    []string
+	fellBack    bool // auto warned that festival is missing
 }
 
 // engineFor returns the engine that speaks voice in lang, and its name.
@@ -253,8 +255,14 @@ func (sy *synth) engineFor(ctx context.Context, voice, lang string) (Engine, str
 		name = EngineEspeak
 		english := lang == "" || strings.HasPrefix(strings.ToLower(lang), "en")
 		if (voice == "" && english) || festivalHasVoice(voice) {
-			if _, err := sy.engine(ctx, EngineFestival); err == nil {
+			_, err := sy.engine(ctx, EngineFestival)
+			var me *MissingError
+			switch {
+			case err == nil:
 				name = EngineFestival
+			case errors.As(err, &me) && !sy.fellBack:
+				sy.fellBack = true
+				sy.warnings = append(sy.warnings, fmt.Sprintf("festival is not installed: speaking with espeak-ng, whose voice is far less natural (%s)", installFestival))
 			}
 		}
 	}

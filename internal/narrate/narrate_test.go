@@ -232,3 +232,72 @@ func TestHTTPEngine(t *testing.T) {
 		t.Errorf("bad key: %v, want the 401 without the key", err)
 	}
 }
+
+// TestNarrateManifest: a manifest entry's own voice picks its engine
+// (an espeak-ng voice under auto), and its audio file replaces its speech
+// and times it by the file's length.
+func TestNarrateManifest(t *testing.T) {
+	requireEngine(t, "espeak-ng")
+	dir := t.TempDir()
+	wav := filepath.Join(dir, "hello.wav")
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:duration=2.5", "-y", wav).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v %s", err, out)
+	}
+	audio, err := os.ReadFile(wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest := "duration: 1s\nslides:\n" +
+		"  - markdown: \"# Own voice\"\n    notes: Spoken in a voice of its own.\n    voice: en-us+f3\n" +
+		"  - markdown: \"# Recorded\"\n    notes: Recorded by hand.\n    audio: hello.wav\n" +
+		"  - markdown: \"# Silent\"\n"
+	d, err := deck.LoadFS(fstest.MapFS{"deck.yaml": {Data: []byte(manifest)}, "hello.wav": {Data: audio}}, "deck.yaml", deck.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	n, err := Narrate(context.Background(), d, Settings{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, rec := n.Slides[0], n.Slides[1]
+	if own.Engine != EngineEspeak || own.Voice != "en-us+f3" || len(own.Sentences) != 1 {
+		t.Errorf("slide 1 spoken by %s %q in %d sentence(s), want espeak-ng en-us+f3", own.Engine, own.Voice, len(own.Sentences))
+	}
+	if rec.Engine != "audio file" || rec.Length < 2400*time.Millisecond || rec.Length > 2600*time.Millisecond || len(rec.Sentences) != 0 {
+		t.Errorf("slide 2: %+v, want its 2.5 s audio file", rec)
+	}
+	if got, want := d.Slides[1].Duration, n.LeadIn+rec.Length+DefaultTail; got != want {
+		t.Errorf("slide 2 lasts %s, want lead-in + its audio + tail = %s", got, want)
+	}
+	if d.Slides[2].Duration != time.Second || n.Synthesized != 1 {
+		t.Errorf("slide 3 lasts %s, %d sentence(s) synthesized; want 1s and 1", d.Slides[2].Duration, n.Synthesized)
+	}
+}
+
+// TestAutoWithoutFestival: auto speaks with espeak-ng when festival is not
+// installed, and says so once; with neither, the error says how to install.
+func TestAutoWithoutFestival(t *testing.T) {
+	requireEngine(t, "espeak-ng")
+	bin := t.TempDir()
+	for _, p := range []string{"espeak-ng", "ffmpeg"} {
+		path, _ := exec.LookPath(p)
+		if err := os.Symlink(path, filepath.Join(bin, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PATH", bin)
+	n, err := Narrate(context.Background(), loadTalk(t, talk), Settings{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Slides[0].Engine != EngineEspeak || len(n.Warnings) != 1 || !strings.Contains(n.Warnings[0], "festival is not installed") {
+		t.Errorf("engine %s, warnings %q; want espeak-ng and one warning", n.Slides[0].Engine, n.Warnings)
+	}
+	os.Remove(filepath.Join(bin, "espeak-ng"))
+	_, err = Narrate(context.Background(), loadTalk(t, talk), Settings{CacheDir: t.TempDir()})
+	var me *MissingError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "apt-get install espeak-ng") || !strings.Contains(err.Error(), "slide 1") {
+		t.Errorf("no engine: %v, want a *MissingError saying how to install espeak-ng", err)
+	}
+}
