@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deckreel/deckreel/internal/mediatest"
 )
@@ -254,13 +256,26 @@ func TestNarrateCommandAndJob(t *testing.T) {
 	jobDir, out := filepath.Join(dir, "job"), filepath.Join(dir, "talk.mp4")
 	base := []string{"render", talk, "--narrate", "--tts-command", command, "--tts-cache", filepath.Join(dir, "cache"),
 		"--job", jobDir, "-o", out, "--size", "320x180", "--fps", "10", "--progress", "none", "--workers", "1"}
+	// The shards start together, as an indexed job's pods do: one speaks,
+	// the other waits for it and finds the speech in the job directory.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var waits []func() error
+	var errs []*syncBuffer
 	for k := 1; k <= 2; k++ {
-		if res := runCLI(t, append(base, "--shard", strconv.Itoa(k)+"/2")...); res.code != 0 {
-			t.Fatalf("shard %d/2: exit %d: %s", k, res.code, res.stderr)
+		cmd, _, stderr := deckreel(t, ctx, fmt.Sprintf("narrate-shard-%d-%d", k, time.Now().UnixNano()), append(base, "--shard", strconv.Itoa(k)+"/2")...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
 		}
-		if n := countCalls(t, calls); n != 6 {
-			t.Errorf("after shard %d/2: the engine ran %d times, want 6 (once per sentence)", k, n)
+		waits, errs = append(waits, cmd.Wait), append(errs, stderr)
+	}
+	for k, wait := range waits {
+		if err := wait(); err != nil {
+			t.Fatalf("shard %d/2: %v: %s", k+1, err, errs[k])
 		}
+	}
+	if n := countCalls(t, calls); n != 6 {
+		t.Errorf("after two shards: the engine ran %d times, want 6 (once per sentence)", n)
 	}
 	if res := runCLI(t, "merge", jobDir); res.code != 0 {
 		t.Fatalf("merge: exit %d: %s", res.code, res.stderr)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -69,6 +70,13 @@ type Settings struct {
 	// FFmpeg is the ffmpeg that converts the engines' output; "" is
 	// "ffmpeg" on PATH.
 	FFmpeg string
+	// Shared means processes that must not speak the same sentences twice
+	// use CacheDir at once (the shards of a job, started together): the
+	// one that synthesizes holds a lock file in it, and the others wait
+	// for it, then find its speech in the cache. Wait, if set, is told who
+	// holds the lock when a call starts waiting.
+	Shared bool
+	Wait   func(holder string)
 }
 
 // Narration is a deck's speech, resolved: one Speech per slide, and how
@@ -307,12 +315,27 @@ func (sy *synth) synthesizeAll(ctx context.Context, us []*utterance, d *deck.Dec
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	var todo []*utterance
+	for _, u := range us {
+		if !sy.cache.has(u.path) {
+			todo = append(todo, u)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	if sy.s.Shared {
+		lock, err := lockCache(ctx, sy.cache.Dir, sy.s.Wait)
+		if err != nil {
+			return err
+		}
+		defer lock.unlock()
+		// What the holder before synthesized is not done again.
+		todo = slices.DeleteFunc(todo, func(u *utterance) bool { return sy.cache.has(u.path) })
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
-	for _, u := range us {
-		if sy.cache.has(u.path) {
-			continue
-		}
+	for _, u := range todo {
 		g.Go(func() error {
 			if err := sy.synthesize(gctx, u); err != nil {
 				if ctx.Err() != nil {

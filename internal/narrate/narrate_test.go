@@ -301,3 +301,40 @@ func TestAutoWithoutFestival(t *testing.T) {
 		t.Errorf("no engine: %v, want a *MissingError saying how to install espeak-ng", err)
 	}
 }
+
+// TestSharedCache: narrations started together on a shared cache (a
+// job's shards) speak each sentence once between them.
+func TestSharedCache(t *testing.T) {
+	requireEngine(t, "espeak-ng")
+	dir := t.TempDir()
+	calls := filepath.Join(dir, "calls")
+	script := filepath.Join(dir, "tts.sh")
+	body := "#!/bin/sh\necho call >> " + calls + "\nsleep 0.1\nexec espeak-ng -w \"$1\" -f \"$2\"\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(dir, "cache")
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			d, err := deck.LoadFS(fstest.MapFS{"talk.md": {Data: []byte(talk)}}, "talk.md", deck.Options{})
+			if err == nil {
+				_, err = Narrate(context.Background(), d, Settings{Command: script + " {out} {textfile}", CacheDir: cache, Shared: true})
+				d.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := os.ReadFile(calls)
+	if n := strings.Count(string(b), "call"); n != 5 {
+		t.Errorf("the engine ran %d times for 5 sentences", n)
+	}
+	if _, err := os.Stat(filepath.Join(cache, lockName)); !os.IsNotExist(err) {
+		t.Errorf("the lock is left behind: %v", err)
+	}
+}

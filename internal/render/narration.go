@@ -28,7 +28,13 @@ func narrateRequest(ctx context.Context, req Request, cacheDir string) (Request,
 	}
 	s := *req.Narrate
 	if cacheDir != "" {
-		s.CacheDir = cacheDir
+		// A job's: its shards start together, and one speaks for all.
+		s.CacheDir, s.Shared = cacheDir, true
+		s.Wait = func(holder string) {
+			if req.Stderr != nil {
+				fmt.Fprintf(req.Stderr, "deckreel: narration: waiting for %s, which is synthesizing into %s\n", holder, cacheDir)
+			}
+		}
 	}
 	start := time.Now()
 	n, err := narrate.Narrate(ctx, req.Deck, s)
