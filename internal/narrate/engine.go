@@ -54,18 +54,21 @@ const waitDelay = 2 * time.Second
 
 // run runs a synthesis program and returns an error that shows its command
 // and the end of what it wrote to stderr. A cancelled ctx interrupts it
-// (a script's trap can clean up) and kills it after waitDelay.
+// and what it started (a script's trap can clean up), and kills it after
+// waitDelay; what is left of its process group after a stop or a failure
+// is killed.
 func run(ctx context.Context, path string, args []string, stdin io.Reader, stdout io.Writer) error {
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Stdin, cmd.Stdout = stdin, stdout
 	var stderr tailBuffer
 	cmd.Stderr = &stderr
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	inGroup(cmd)
 	cmd.WaitDelay = waitDelay
 	err := cmd.Run()
 	if err == nil {
 		return nil
 	}
+	killGroup(cmd)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

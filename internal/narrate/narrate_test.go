@@ -338,3 +338,47 @@ func TestSharedCache(t *testing.T) {
 		t.Errorf("the lock is left behind: %v", err)
 	}
 }
+
+// TestCancelStopsTheEngine: a cancelled narration stops the engine and
+// what it started (a script's child), and returns the context's error.
+func TestCancelStopsTheEngine(t *testing.T) {
+	requireEngine(t)
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "child.pid")
+	script := filepath.Join(dir, "slow.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nsleep 300 &\necho $! > "+pidFile+".tmp\nmv "+pidFile+".tmp "+pidFile+"\nwait\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for ctx.Err() == nil {
+			if _, err := os.Stat(pidFile); err == nil {
+				cancel()
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	_, err := Narrate(ctx, loadTalk(t, talk), Settings{Command: script + " {out}", CacheDir: t.TempDir(), Workers: 1})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := strings.TrimSpace(string(b))
+	// The kill is sent before Narrate returns; the child may take a moment
+	// to be reaped.
+	for i := 0; ; i++ {
+		out, _ := exec.Command("ps", "-o", "stat=", "-p", pid).Output()
+		if st := strings.TrimSpace(string(out)); st == "" || strings.HasPrefix(st, "Z") {
+			break
+		}
+		if i == 250 {
+			t.Fatalf("the engine's child %s is still running", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
