@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 )
 
 // HTTP speaks through an OpenAI-compatible speech server: POST
@@ -27,6 +28,10 @@ type HTTP struct {
 	// in the cache key.
 	Key    string
 	Client *http.Client
+	// Timeout bounds one sentence's request; 0 is two minutes.
+	Timeout time.Duration
+	// name is Endpoint for messages, without a password in it.
+	name string
 }
 
 // maxSpeechBytes bounds a server's answer for one sentence: a minute of
@@ -49,7 +54,7 @@ func NewHTTP(rawURL, model, key string, client *http.Client) (*HTTP, error) {
 	if client == nil {
 		client = http.DefaultClient
 	}
-	return &HTTP{Endpoint: u.String(), Model: model, Key: key, Client: client}, nil
+	return &HTTP{Endpoint: u.String(), Model: model, Key: key, Client: client, name: u.Redacted()}, nil
 }
 
 func (h *HTTP) ID() string { return "http\x00" + h.Endpoint + "\x00" + h.Model }
@@ -63,6 +68,12 @@ func (h *HTTP) Synthesize(ctx context.Context, u Utterance, out string) error {
 	if err != nil {
 		return err
 	}
+	timeout := h.Timeout
+	if timeout <= 0 {
+		timeout = 2 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.Endpoint, bytes.NewReader(body))
 	if err != nil {
 		return err
@@ -73,16 +84,14 @@ func (h *HTTP) Synthesize(ctx context.Context, u Utterance, out string) error {
 	}
 	resp, err := h.Client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		// The url.Error names the endpoint, never the request's headers.
-		return fmt.Errorf("POST %s: %w", h.Endpoint, errors.Unwrap(err))
+		// The url.Error's own text would name the endpoint with its
+		// password; its cause names neither that nor the headers.
+		return fmt.Errorf("POST %s: %w", h.name, errors.Unwrap(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
-		return fmt.Errorf("POST %s: %s: %s", h.Endpoint, resp.Status, strings.TrimSpace(string(msg)))
+		return fmt.Errorf("POST %s: %s: %s", h.name, resp.Status, strings.TrimSpace(string(msg)))
 	}
 	f, err := os.Create(out)
 	if err != nil {
@@ -94,9 +103,9 @@ func (h *HTTP) Synthesize(ctx context.Context, u Utterance, out string) error {
 	}
 	switch {
 	case err != nil:
-		return fmt.Errorf("POST %s: read the audio: %w", h.Endpoint, err)
+		return fmt.Errorf("POST %s: read the audio: %w", h.name, err)
 	case n > maxSpeechBytes:
-		return fmt.Errorf("POST %s: the audio of one sentence is over %d MB", h.Endpoint, maxSpeechBytes>>20)
+		return fmt.Errorf("POST %s: the audio of one sentence is over %d MB", h.name, maxSpeechBytes>>20)
 	}
 	return nil
 }

@@ -231,6 +231,27 @@ func TestHTTPEngine(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), "wrong-key") {
 		t.Errorf("bad key: %v, want the 401 without the key", err)
 	}
+
+	// A server that does not answer fails the sentence after the timeout,
+	// and a password in the URL is in no message.
+	done := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	defer hang.Close()
+	defer close(done) // before Close, which waits for the handler
+	h, err := NewHTTP(strings.Replace(hang.URL, "http://", "http://me:pa55word@", 1), "", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Timeout = 100 * time.Millisecond
+	err = h.Synthesize(context.Background(), Utterance{Text: "Hello."}, filepath.Join(t.TempDir(), "out.wav"))
+	if err == nil || !strings.Contains(err.Error(), "deadline exceeded") || strings.Contains(err.Error(), "pa55word") {
+		t.Errorf("hung server: %v, want a timeout without the password", err)
+	}
 }
 
 // TestNarrateManifest: a manifest entry's own voice picks its engine
