@@ -156,7 +156,8 @@ var espeakVoiceRE = regexp.MustCompile(`^[A-Za-z0-9_+-]+$`)
 func (e *Espeak) Synthesize(ctx context.Context, u Utterance, out string) error {
 	voice := u.Voice
 	if voice == "" {
-		voice = u.Lang
+		// espeak-ng names its voices in lower case: lang: en-GB is en-gb.
+		voice = strings.ToLower(u.Lang)
 	}
 	if voice == "" {
 		voice = "en-us"

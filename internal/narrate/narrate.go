@@ -167,6 +167,9 @@ func Narrate(ctx context.Context, d *deck.Deck, s Settings) (*Narration, error) 
 			continue
 		}
 		parts := script(sl.Notes)
+		if !saysAnything(parts) {
+			continue // no speech: the slide keeps its duration
+		}
 		voice := firstOf(sl.Voice, s.Voice, d.Narration.Voice)
 		eng, name, err := sy.engineFor(ctx, voice, d.Narration.Lang)
 		if err != nil {
@@ -208,10 +211,18 @@ func Narrate(ctx context.Context, d *deck.Deck, s Settings) (*Narration, error) 
 	}
 	durs, warns := timeSteps(d, n, tail)
 	n.Warnings = append(sy.warnings, warns...)
+	if len(order) == 0 && !slices.ContainsFunc(n.Slides, func(sp Speech) bool { return sp.Clip != "" }) {
+		n.Warnings = append(n.Warnings, fmt.Sprintf("%s: no slide has speaker notes to narrate (a Note: line in Markdown, notes: in a manifest, <aside class=\"notes\"> in reveal.js)", d.Path))
+	}
 	if err := d.SetStepDurations(durs); err != nil {
 		return nil, err
 	}
 	return n, nil
+}
+
+// saysAnything reports whether a slide's script has a sentence to speak.
+func saysAnything(parts []part) bool {
+	return slices.ContainsFunc(parts, func(p part) bool { return len(p.sentences) > 0 })
 }
 
 func firstOf(vs ...string) string {

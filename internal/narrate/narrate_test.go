@@ -403,3 +403,18 @@ func TestCancelStopsTheEngine(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestNothingToSay: a deck without notes needs no engine (none is even
+// looked for) and keeps its timing, with a warning; so does a slide whose
+// notes are only a cue.
+func TestNothingToSay(t *testing.T) {
+	d := loadTalk(t, "# One\n\n---\n\n# Two\n\nNote: [next]\n")
+	before := d.Duration()
+	n, err := Narrate(context.Background(), d, Settings{Command: "/no/such/engine {out}", CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Duration() != before || n.Synthesized != 0 || len(n.Warnings) != 1 || !strings.Contains(n.Warnings[0], "no slide has speaker notes") {
+		t.Errorf("duration %s (was %s), %d synthesized, warnings %q", d.Duration(), before, n.Synthesized, n.Warnings)
+	}
+}
