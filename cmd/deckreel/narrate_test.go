@@ -283,6 +283,13 @@ func TestNarrateCommandAndJob(t *testing.T) {
 	if n := countCalls(t, calls); n != 6 {
 		t.Errorf("after merge: the engine ran %d times, want 6", n)
 	}
+	again := filepath.Join(dir, "again.mp4")
+	if res := runCLI(t, "resume", jobDir, "-o", again, "--progress", "none"); res.code != 0 {
+		t.Fatalf("resume: exit %d: %s", res.code, res.stderr)
+	}
+	if n := countCalls(t, calls); n != 6 {
+		t.Errorf("after resume: the engine ran %d times, want 6", n)
+	}
 	if ents, err := os.ReadDir(filepath.Join(jobDir, "narration")); err != nil || len(ents) == 0 {
 		t.Errorf("the job directory keeps no narration: %v", err)
 	}
