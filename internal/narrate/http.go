@@ -34,6 +34,10 @@ type HTTP struct {
 	name string
 }
 
+// defaultHTTPVoice is OpenAI's first voice, which compatible servers
+// (openedai-speech, kokoro-fastapi, LocalAI) accept too.
+const defaultHTTPVoice = "alloy"
+
 // maxSpeechBytes bounds a server's answer for one sentence: a minute of
 // 48 kHz stereo WAV is 11 MB.
 const maxSpeechBytes = 64 << 20
@@ -62,7 +66,7 @@ func (h *HTTP) ID() string { return "http\x00" + h.Endpoint + "\x00" + h.Model }
 func (h *HTTP) Synthesize(ctx context.Context, u Utterance, out string) error {
 	voice := u.Voice
 	if voice == "" {
-		voice = "alloy"
+		voice = defaultHTTPVoice
 	}
 	body, err := json.Marshal(map[string]string{"model": h.Model, "input": u.Text, "voice": voice, "response_format": "wav"})
 	if err != nil {

@@ -104,7 +104,8 @@ type Speech struct {
 	Sentences []Sentence
 	// Cues are the clip times of the notes' [next] cues.
 	Cues []time.Duration
-	// Engine and Voice are what spoke it ("audio file" for the slide's own
+	// Engine and Voice are what spoke it, the voice the engine's default
+	// when none was named ("audio file" and its name for the slide's own
 	// audio).
 	Engine, Voice string
 }
@@ -175,7 +176,7 @@ func Narrate(ctx context.Context, d *deck.Deck, s Settings) (*Narration, error) 
 		if err != nil {
 			return nil, fail(err)
 		}
-		p := slidePlan{engine: name, voice: voice}
+		p := slidePlan{engine: name, voice: firstOf(voice, defaultVoice(eng, d.Narration.Lang))}
 		for _, pt := range parts {
 			var us []*utterance
 			for _, text := range pt.sentences {
@@ -218,6 +219,20 @@ func Narrate(ctx context.Context, d *deck.Deck, s Settings) (*Narration, error) 
 		return nil, err
 	}
 	return n, nil
+}
+
+// defaultVoice is the voice an engine speaks with when none is named, for
+// inspect; "" when only the engine knows (a command).
+func defaultVoice(e Engine, lang string) string {
+	switch e := e.(type) {
+	case *Festival:
+		return e.Default
+	case *Espeak:
+		return firstOf(strings.ToLower(lang), "en-us")
+	case *HTTP:
+		return defaultHTTPVoice
+	}
+	return ""
 }
 
 // saysAnything reports whether a slide's script has a sentence to speak.
