@@ -153,47 +153,9 @@ func Narrate(ctx context.Context, d *deck.Deck, s Settings) (*Narration, error) 
 	if sy.ffmpeg = s.FFmpeg; sy.ffmpeg == "" {
 		sy.ffmpeg = "ffmpeg"
 	}
-	// What each slide says, and the distinct utterances of the deck.
-	plans := make([]slidePlan, len(d.Slides))
-	jobs := map[string]*utterance{}
-	var order []*utterance
-	for i, sl := range d.Slides {
-		fail := func(err error) error { return &SlideError{File: sl.File, Line: sl.Line, Slide: i + 1, Err: err} }
-		if sl.Audio != "" {
-			sp, err := sy.audioFile(ctx, sl)
-			if err != nil {
-				return nil, fail(err)
-			}
-			n.Slides[i] = sp
-			continue
-		}
-		parts := script(sl.Notes)
-		if !saysAnything(parts) {
-			continue // no speech: the slide keeps its duration
-		}
-		voice := firstOf(sl.Voice, s.Voice, d.Narration.Voice)
-		eng, name, err := sy.engineFor(ctx, voice, d.Narration.Lang)
-		if err != nil {
-			return nil, fail(err)
-		}
-		p := slidePlan{engine: name, voice: firstOf(voice, defaultVoice(eng, d.Narration.Lang))}
-		for _, pt := range parts {
-			var us []*utterance
-			for _, text := range pt.sentences {
-				u := Utterance{Text: spoken(text), Voice: voice, Lang: d.Narration.Lang}
-				key := hashKey("utterance 2", eng.ID(), u.Voice, u.Lang, u.Text)
-				j := jobs[key]
-				if j == nil {
-					j = &utterance{u: u, engine: eng, name: name, path: sy.cache.path("utterances", key, ".wav"), slide: i}
-					jobs[key] = j
-					order = append(order, j)
-				}
-				us = append(us, j)
-				p.texts = append(p.texts, text)
-			}
-			p.parts = append(p.parts, us)
-		}
-		plans[i] = p
+	plans, order, err := sy.planSlides(ctx, d, s.Voice, n)
+	if err != nil {
+		return nil, err
 	}
 	if err := sy.synthesizeAll(ctx, order, d); err != nil {
 		return nil, err
@@ -219,6 +181,54 @@ func Narrate(ctx context.Context, d *deck.Deck, s Settings) (*Narration, error) 
 		return nil, err
 	}
 	return n, nil
+}
+
+// planSlides works out what each slide of d says, in which voice and by
+// which engine, and returns the deck's distinct utterances in order. A
+// slide's own audio file goes straight into n.
+func (sy *synth) planSlides(ctx context.Context, d *deck.Deck, voiceFlag string, n *Narration) ([]slidePlan, []*utterance, error) {
+	plans := make([]slidePlan, len(d.Slides))
+	distinct := map[string]*utterance{}
+	var order []*utterance
+	for i, sl := range d.Slides {
+		fail := func(err error) error { return &SlideError{File: sl.File, Line: sl.Line, Slide: i + 1, Err: err} }
+		if sl.Audio != "" {
+			sp, err := sy.audioFile(ctx, sl)
+			if err != nil {
+				return nil, nil, fail(err)
+			}
+			n.Slides[i] = sp
+			continue
+		}
+		parts := script(sl.Notes)
+		if !saysAnything(parts) {
+			continue // no speech: the slide keeps its duration
+		}
+		voice, lang := firstOf(sl.Voice, voiceFlag, d.Narration.Voice), d.Narration.Lang
+		eng, name, err := sy.engineFor(ctx, voice, lang)
+		if err != nil {
+			return nil, nil, fail(err)
+		}
+		p := slidePlan{engine: name, voice: firstOf(voice, defaultVoice(eng, lang))}
+		for _, pt := range parts {
+			var us []*utterance
+			for _, text := range pt.sentences {
+				u := Utterance{Text: spoken(text), Voice: voice, Lang: lang}
+				key := hashKey("utterance 2", eng.ID(), u.Voice, u.Lang, u.Text)
+				j := distinct[key]
+				if j == nil {
+					j = &utterance{u: u, engine: eng, name: name, path: sy.cache.path("utterances", key, ".wav"), slide: i}
+					distinct[key] = j
+					order = append(order, j)
+				}
+				us = append(us, j)
+				p.texts = append(p.texts, text)
+			}
+			p.parts = append(p.parts, us)
+		}
+		plans[i] = p
+	}
+	return plans, order, nil
 }
 
 // defaultVoice is the voice an engine speaks with when none is named, for
