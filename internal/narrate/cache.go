@@ -50,11 +50,11 @@ func (c Cache) has(path string) bool {
 // put writes data to path atomically.
 func (c Cache) put(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("speech cache: %w", err)
+		return &CacheError{Err: err}
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
-		return fmt.Errorf("speech cache: %w", err)
+		return &CacheError{Err: err}
 	}
 	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
@@ -65,7 +65,7 @@ func (c Cache) put(path string, data []byte) error {
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return fmt.Errorf("speech cache: write %s: %w", path, err)
+		return &CacheError{Err: fmt.Errorf("write %s: %w", path, err)}
 	}
 	return nil
 }
@@ -74,11 +74,18 @@ func (c Cache) put(path string, data []byte) error {
 // cache so that the normalized result is renamed within one file system.
 func (c Cache) tempDir() (string, error) {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
-		return "", fmt.Errorf("speech cache: %w", err)
+		return "", &CacheError{Err: err}
 	}
 	dir, err := os.MkdirTemp(c.Dir, ".synth-*")
 	if err != nil {
-		return "", fmt.Errorf("speech cache: %w", err)
+		return "", &CacheError{Err: err}
 	}
 	return dir, nil
 }
+
+// CacheError is a cache directory that cannot be written (a read-only or
+// full file system): the caller can say where else to put it.
+type CacheError struct{ Err error }
+
+func (e *CacheError) Error() string { return "speech cache: " + e.Err.Error() }
+func (e *CacheError) Unwrap() error { return e.Err }

@@ -45,7 +45,7 @@ type cacheLock struct {
 // what the first synthesized.
 func lockCache(ctx context.Context, dir string, wait func(holder string)) (*cacheLock, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("speech cache: %w", err)
+		return nil, &CacheError{Err: err}
 	}
 	host, _ := os.Hostname()
 	me, _ := json.Marshal(lockOwner{Host: host, PID: os.Getpid()})
@@ -60,7 +60,7 @@ func lockCache(ctx context.Context, dir string, wait func(holder string)) (*cach
 			}
 			if err != nil {
 				os.Remove(path)
-				return nil, fmt.Errorf("speech cache: lock %s: %w", path, err)
+				return nil, &CacheError{Err: fmt.Errorf("lock %s: %w", path, err)}
 			}
 			l := &cacheLock{path: path, stop: make(chan struct{})}
 			l.wg.Add(1)
@@ -68,7 +68,7 @@ func lockCache(ctx context.Context, dir string, wait func(holder string)) (*cach
 			return l, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("speech cache: lock %s: %w", path, err)
+			return nil, &CacheError{Err: fmt.Errorf("lock %s: %w", path, err)}
 		}
 		holder, abandoned := lockHolder(path, host)
 		if abandoned {

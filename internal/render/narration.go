@@ -41,7 +41,15 @@ func narrateRequest(ctx context.Context, req Request, cacheDir string) (Request,
 	if err != nil {
 		var se *narrate.SlideError
 		var me *narrate.MissingError
-		if ctx.Err() == nil && (errors.As(err, &se) || errors.As(err, &me)) {
+		var ce *narrate.CacheError
+		switch {
+		case ctx.Err() != nil:
+		case errors.As(err, &ce):
+			// A full disk may clear up: exit 1, as for the video itself.
+			if cacheDir == "" {
+				err = fmt.Errorf("%w (--tts-cache DIR keeps the speech elsewhere)", err)
+			}
+		case errors.As(err, &se) || errors.As(err, &me):
 			return req, &InputError{Err: err}
 		}
 		return req, err

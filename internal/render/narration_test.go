@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,5 +76,37 @@ func TestNarrationMedia(t *testing.T) {
 				t.Errorf("captions:\n%s\nwant:\n%s", got, tc.srt)
 			}
 		})
+	}
+}
+
+// TestNarrationErrors: an engine that cannot speak is bad input (exit 2);
+// a cache that cannot be written is not, and says how to put it elsewhere.
+func TestNarrationErrors(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "talk.md"), []byte("# One\n\nNote: Hello.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := deck.Load(filepath.Join(dir, "talk.md"), deck.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	readOnly := filepath.Join(dir, "ro")
+	if err := os.WriteFile(readOnly, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ie *InputError
+	_, err = narrateRequest(context.Background(), Request{Deck: d, Narrate: &narrate.Settings{Command: "/no/such/tts", CacheDir: dir}}, "")
+	if !errors.As(err, &ie) {
+		t.Errorf("missing engine: %v, want an *InputError", err)
+	}
+	// A file where the cache's directory should be: it cannot be made.
+	_, err = narrateRequest(context.Background(), Request{Deck: d, Narrate: &narrate.Settings{Command: "true", CacheDir: filepath.Join(readOnly, "tts")}}, "")
+	if err == nil || errors.As(err, &ie) || !strings.Contains(err.Error(), "--tts-cache") {
+		t.Errorf("unwritable cache: %v, want a plain error naming --tts-cache", err)
+	}
+	_, err = narrateRequest(context.Background(), Request{Input: "page.html", Narrate: &narrate.Settings{}}, "")
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "not a deck") {
+		t.Errorf("a page: %v, want an *InputError", err)
 	}
 }
