@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/deckreel/deckreel/internal/proc"
 )
 
 // Cache is a directory of synthesized speech: one WAV per utterance, named
@@ -47,12 +49,27 @@ func (c Cache) has(path string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
+// The temporary files and directories of a cache carry the tag of the
+// process writing them, at the cache's root (one file system with every
+// file, so a rename is atomic), so that sweep removes what a killed render
+// left.
+var (
+	tempFiles = proc.Leftovers{Prefix: ".tmp-"}
+	tempDirs  = proc.Leftovers{Prefix: ".synth-", Dir: true}
+)
+
+// sweep removes the temporary files of renders that were killed.
+func (c Cache) sweep() {
+	tempFiles.Sweep(c.Dir)
+	tempDirs.Sweep(c.Dir)
+}
+
 // put writes data to path atomically.
 func (c Cache) put(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return &CacheError{Err: err}
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	f, err := os.CreateTemp(c.Dir, tempFiles.Pattern())
 	if err != nil {
 		return &CacheError{Err: err}
 	}
@@ -76,7 +93,7 @@ func (c Cache) tempDir() (string, error) {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return "", &CacheError{Err: err}
 	}
-	dir, err := os.MkdirTemp(c.Dir, ".synth-*")
+	dir, err := os.MkdirTemp(c.Dir, tempDirs.Pattern())
 	if err != nil {
 		return "", &CacheError{Err: err}
 	}

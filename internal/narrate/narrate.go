@@ -360,6 +360,7 @@ func (sy *synth) synthesizeAll(ctx context.Context, us []*utterance, d *deck.Dec
 	if len(todo) == 0 {
 		return nil
 	}
+	sy.cache.sweep()
 	if sy.s.Shared {
 		lock, err := lockCache(ctx, sy.cache.Dir, sy.s.Wait)
 		if err != nil {
