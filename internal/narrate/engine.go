@@ -149,10 +149,12 @@ func NewEspeak(ctx context.Context) (*Espeak, error) {
 	return &Espeak{Path: path, Version: v}, nil
 }
 
+// ID is espeak-ng with its version.
 func (e *Espeak) ID() string { return "espeak-ng\x00" + e.Version }
 
 var espeakVoiceRE = regexp.MustCompile(`^[A-Za-z0-9_+-]+$`)
 
+// Synthesize runs espeak-ng -v VOICE -w OUT -f TEXTFILE.
 func (e *Espeak) Synthesize(ctx context.Context, u Utterance, out string) error {
 	voice := u.Voice
 	if voice == "" {
@@ -222,8 +224,10 @@ func festivalHasVoice(name string) bool {
 
 var festivalVoiceRE = regexp.MustCompile(`^[a-z0-9_]+$`)
 
+// ID is festival with its version and default voice.
 func (f *Festival) ID() string { return "festival\x00" + f.Version + "\x00" + f.Default }
 
+// Synthesize runs text2wave -o OUT -eval (voice_VOICE) TEXTFILE.
 func (f *Festival) Synthesize(ctx context.Context, u Utterance, out string) error {
 	voice := u.Voice
 	if voice == "" {
@@ -272,8 +276,10 @@ func NewCommand(template string) (*Command, error) {
 	return &Command{Template: template, args: args}, nil
 }
 
+// ID is the template: a changed command speaks again.
 func (c *Command) ID() string { return "command\x00" + c.Template }
 
+// Synthesize runs the template with its placeholders filled in.
 func (c *Command) Synthesize(ctx context.Context, u Utterance, out string) error {
 	textFile := out + ".txt"
 	var usesText, usesOut bool

@@ -61,8 +61,10 @@ func NewHTTP(rawURL, model, key string, client *http.Client) (*HTTP, error) {
 	return &HTTP{Endpoint: u.String(), Model: model, Key: key, Client: client, name: u.Redacted()}, nil
 }
 
+// ID is the endpoint and model (never the key).
 func (h *HTTP) ID() string { return "http\x00" + h.Endpoint + "\x00" + h.Model }
 
+// Synthesize posts the sentence and writes the audio the server answers.
 func (h *HTTP) Synthesize(ctx context.Context, u Utterance, out string) error {
 	voice := u.Voice
 	if voice == "" {
