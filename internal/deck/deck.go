@@ -109,7 +109,7 @@ type Slide struct {
 	Notes      string        // speaker notes; never drawn
 	Background string        // a colour or an image path, from the background directive
 	Audio      string        // from the audio directive: the slide's narration clip
-	Voice      string        // a manifest entry's voice for narrated renders; "" for the deck's
+	Voice      string        // the slide's voice for narrated renders (voice directive, a manifest entry's voice); "" for the deck's
 	File       string        // the file the slide comes from, and its line
 	Line       int
 	Source     Source // the page that shows the slide

@@ -184,3 +184,32 @@ func TestSetStepDurations(t *testing.T) {
 		t.Errorf("a refused SetStepDurations changed the deck")
 	}
 }
+
+// TestVoiceDirective: <!-- voice: --> gives a slide its own voice, which a
+// manifest entry's voice does not override, and which is in no key.
+func TestVoiceDirective(t *testing.T) {
+	with := "# One\n\n<!-- voice: en-us+f3 -->\n\n---\n\n# Two\n"
+	fsys := fstest.MapFS{
+		"with.md":    {Data: []byte(with)},
+		"without.md": {Data: []byte("# One\n\n---\n\n# Two\n")},
+		"deck.yaml":  {Data: []byte("slides:\n  - file: with.md\n    voice: de\n")},
+	}
+	load := func(name string) *Deck {
+		d, err := LoadFS(fsys, name, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	d, plain, m := load("with.md"), load("without.md"), load("deck.yaml")
+	if d.Slides[0].Voice != "en-us+f3" || d.Slides[1].Voice != "" {
+		t.Errorf("voices %q, %q; want en-us+f3 and none", d.Slides[0].Voice, d.Slides[1].Voice)
+	}
+	if d.Slides[0].Key != plain.Slides[0].Key {
+		t.Errorf("the voice directive changed the slide's key")
+	}
+	if m.Slides[0].Voice != "en-us+f3" || m.Slides[1].Voice != "de" {
+		t.Errorf("in a manifest: voices %q, %q; want the slide's own, then the entry's", m.Slides[0].Voice, m.Slides[1].Voice)
+	}
+}

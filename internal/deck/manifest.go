@@ -409,8 +409,9 @@ func (e manifestEntry) markdownResult(mp *mdPart, base *overlay) *entryResult {
 	if e.audio != "" && len(mp.slides) > 0 && mp.slides[0].Audio == "" {
 		mp.slides[0].Audio = e.audio
 	}
+	// The entry's voice speaks the slides that name none of their own.
 	for i := range mp.slides {
-		if e.voice != "" {
+		if mp.slides[i].Voice == "" {
 			mp.slides[i].Voice = e.voice
 		}
 	}

@@ -150,7 +150,7 @@ func TestManifestErrors(t *testing.T) {
 		{"not a mapping", "deck.yaml", "- file: a.md\n", `deck.yaml:1:1: a deck manifest is a mapping with a "slides" list, not a list`},
 		{"invalid YAML", "deck.yaml", "title: x\nslides:\n  - file: a.md\n   duration: 2s\n", `deck.yaml:4:4: invalid YAML: `},
 		{"invalid JSON", "deck.json", "{\n  \"slides\": [\n    {\"file\": \"a.md\",}\n  ]\n}\n", `deck.json:3:21: invalid JSON: invalid character '}' looking for beginning of object key string`},
-		{"error inside an entry's Markdown", "deck.yaml", "slides:\n  - file: a.md\n  - file: bad.md\n", `bad.md:2: slide 1: unknown directive "durration", did you mean "duration"? (known: duration, transition, background, audio, fragment, build, class, title)`},
+		{"error inside an entry's Markdown", "deck.yaml", "slides:\n  - file: a.md\n  - file: bad.md\n", `bad.md:2: slide 1: unknown directive "durration", did you mean "duration"? (known: duration, transition, background, audio, voice, fragment, build, class, title)`},
 		{"error inside inline Markdown", "deck.yaml", "slides:\n  - markdown: |\n      # A\n      <!-- duration: soon -->\n", `deck.yaml:4: slide 1: bad duration "soon" (use 8s, 1.5s, 500ms or 1m30s)`},
 	}
 	for _, tt := range tests {

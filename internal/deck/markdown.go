@@ -40,7 +40,7 @@ import (
 
 // directives lists the known per-slide directives, in the order error
 // messages list them.
-var directives = []string{"duration", "transition", "background", "audio", "fragment", "build", "class", "title"}
+var directives = []string{"duration", "transition", "background", "audio", "voice", "fragment", "build", "class", "title"}
 
 // frontKeys are the front-matter keys a Markdown deck understands. Others
 // draw a warning, not an error: front matter is often shared with other
@@ -384,6 +384,7 @@ type slideSettings struct {
 	transition *Transition   // nil: the deck default
 	background string
 	audio      string
+	voice      string
 	build      bool
 	class      string
 	title      string
@@ -424,6 +425,11 @@ func applyDirectives(ds []directive, p pos) (slideSettings, error) {
 				return s, at.errorf("directive \"audio\" needs a file")
 			}
 			s.audio = v
+		case "voice":
+			if v == "" {
+				return s, at.errorf("directive \"voice\" needs a voice name (such as en-us+f3)")
+			}
+			s.voice = v
 		case "fragment":
 			if v != "" {
 				return s, at.errorf("directive \"fragment\" takes no value")

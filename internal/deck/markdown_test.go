@@ -244,7 +244,7 @@ func TestMarkdownRendering(t *testing.T) {
 }
 
 func TestMarkdownErrors(t *testing.T) {
-	known := "(known: duration, transition, background, audio, fragment, build, class, title)"
+	known := "(known: duration, transition, background, audio, voice, fragment, build, class, title)"
 	tests := []struct {
 		name, src, want string
 	}{

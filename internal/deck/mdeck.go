@@ -404,7 +404,7 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 			l.checkRef(rel, img.src, "image", pos{file: o.file, line: img.line, slide: n})
 		}
 		s := Slide{
-			Title: set.title, Notes: sc.notes, Background: set.background, Audio: set.audio,
+			Title: set.title, Notes: sc.notes, Background: set.background, Audio: set.audio, Voice: set.voice,
 			File: o.file, Line: rs.line, Duration: defDur, Transition: defTrans, text: r.text,
 		}
 		if s.Title == "" {
