@@ -2,7 +2,9 @@
 # Installs what deckreel needs to build, test and run on Debian 12 (bookworm),
 # from Debian's archive only: Chromium (the headless shell for the fast
 # beginFrame path, full Chromium for the screenshot fallback), ffmpeg, the
-# fonts pages expect, CA certificates and tini. Then, unless --runtime-only,
+# fonts pages expect, CA certificates, tini, and the voices of --narrate
+# (festival with its HTS voice for English, espeak-ng for other languages;
+# a render without --narrate runs without them). Then, unless --runtime-only,
 # it checks that Go is new enough to build the module.
 #
 # Idempotent and quick when nothing is missing: it asks dpkg what is
@@ -23,9 +25,12 @@ packages=(
 	fonts-noto-color-emoji
 	ca-certificates
 	tini
+	festival
+	festvox-us-slt-hts
+	espeak-ng
 )
 # The programs deckreel runs, checked after installing.
-binaries=(chromium-headless-shell chromium ffmpeg ffprobe tini)
+binaries=(chromium-headless-shell chromium ffmpeg ffprobe tini text2wave espeak-ng)
 
 say() { printf 'install-deps: %s\n' "$*"; }
 die() {

@@ -54,6 +54,9 @@ Flags:
 	}
 	defer d.Close()
 	set := flagsSet(fs)
+	if req.Narrate, err = opts.narrate.settings(set); err != nil {
+		return err
+	}
 	// The sample asks for 1920x1080 itself; -o keeps its default, not the
 	// deck's.
 	set["o"] = true

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/deckreel/deckreel/internal/deck"
+	"github.com/deckreel/deckreel/internal/narrate"
 	"github.com/deckreel/deckreel/internal/render"
 )
 
@@ -28,6 +29,7 @@ type inspectOptions struct {
 	static  bool
 	browser string
 	marp    string
+	narrate narrateFlags
 }
 
 func (o *inspectOptions) register(fs *flag.FlagSet) {
@@ -39,6 +41,7 @@ func (o *inspectOptions) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.static, "static", false, "count a deck framework's slides and fragments from its markup instead of stepping it in a browser (fast; misses steps that scripts and plugins add)")
 	fs.StringVar(&o.marp, "marp", "", "the Marp converter (marp-cli) for a Markdown deck with marp: true (default: marp on PATH)")
 	fs.StringVar(&o.browser, "browser", "auto", "Chrome that steps a deck framework's page: auto, headless-shell, chromium or a path")
+	o.narrate.register(fs)
 }
 
 func runInspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -56,6 +59,10 @@ deck framework (reveal.js) is stepped through in a browser, as the render
 does, so the timeline holds the steps its plugins and scripts add;
 --static counts them from the markup instead.
 
+With --narrate the timeline is the one the voice makes: the notes are
+synthesized (or taken from the cache, where a render finds them again) and
+each slide lasts at least its speech; SPEECH is each slide's.
+
 Flags:
 `)
 		fs.PrintDefaults()
@@ -68,10 +75,14 @@ Flags:
 		return usagef("inspect takes one deck, got %d (see 'deckreel inspect --help')", len(pos))
 	}
 	fs.Visit(func(f *flag.Flag) { opts.fpsSet = opts.fpsSet || f.Name == "fps" })
+	ns, err := opts.narrate.settings(flagsSet(fs))
+	if err != nil {
+		return err
+	}
 	if opts.fps < 1 || opts.fps > render.MaxFPS {
 		return usagef("--fps must be between 1 and %d, got %d", render.MaxFPS, opts.fps)
 	}
-	return runInspect(ctx, opts, pos[0], stdout, stderr)
+	return runInspect(ctx, opts, ns, pos[0], stdout, stderr)
 }
 
 // inspectReport is the JSON form of inspect's output.
@@ -87,6 +98,24 @@ type inspectReport struct {
 	Segments []inspectSegment `json:"segments"`
 	Totals   inspectTotals    `json:"totals"`
 	Warnings []string         `json:"warnings"`
+	// Narration is set with --narrate.
+	Narration *inspectNarration `json:"narration,omitempty"`
+}
+
+type inspectNarration struct {
+	LeadIn      float64        `json:"lead_in"` // seconds
+	Synthesized int            `json:"synthesized"`
+	Cached      int            `json:"cached"`
+	Slides      []inspectVoice `json:"slides"`
+}
+
+type inspectVoice struct {
+	Slide     int     `json:"slide"`
+	Engine    string  `json:"engine,omitempty"`
+	Voice     string  `json:"voice,omitempty"`
+	Speech    float64 `json:"speech"` // seconds
+	Sentences int     `json:"sentences"`
+	Cues      int     `json:"cues"`
 }
 
 type inspectStep struct {
@@ -124,7 +153,7 @@ type inspectTotals struct {
 	Frames   int     `json:"frames"`
 }
 
-func runInspect(ctx context.Context, opts inspectOptions, input string, stdout, stderr io.Writer) error {
+func runInspect(ctx context.Context, opts inspectOptions, ns *narrate.Settings, input string, stdout, stderr io.Writer) error {
 	d, err := deck.LoadContext(ctx, input, deck.Options{
 		Theme: opts.theme, SlideDuration: opts.slideDuration, InputType: deck.Kind(opts.inputType), Marp: opts.marp,
 	})
@@ -139,6 +168,16 @@ func runInspect(ctx context.Context, opts inspectOptions, input string, stdout, 
 		return err
 	}
 	defer d.Close()
+	var nar *narrate.Narration
+	if ns != nil {
+		if nar, err = narrate.Narrate(ctx, d, *ns); err != nil {
+			var se *narrate.SlideError
+			if ctx.Err() == nil && errors.As(err, &se) {
+				return &render.InputError{Err: err}
+			}
+			return err
+		}
+	}
 	fps := opts.fps
 	if !opts.fpsSet && d.FPS > 0 {
 		fps = d.FPS
@@ -158,6 +197,14 @@ func runInspect(ctx context.Context, opts inspectOptions, input string, stdout, 
 		return &render.InputError{Err: err}
 	}
 	rep := buildInspectReport(d, segs, fps)
+	if nar != nil {
+		rep.Narration = &inspectNarration{LeadIn: nar.LeadIn.Seconds(), Synthesized: nar.Synthesized, Cached: nar.Cached, Slides: []inspectVoice{}}
+		for i, sp := range nar.Slides {
+			rep.Narration.Slides = append(rep.Narration.Slides, inspectVoice{Slide: i + 1, Engine: sp.Engine, Voice: sp.Voice,
+				Speech: sp.Length.Seconds(), Sentences: len(sp.Sentences), Cues: len(sp.Cues)})
+		}
+		rep.Warnings = append(rep.Warnings, nar.Warnings...)
+	}
 	if opts.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -238,6 +285,23 @@ func printInspect(w io.Writer, rep inspectReport) {
 		fmt.Fprintln(tw, "#\tKIND\tPAGE\tFRAMES\tTRANSITION IN")
 		for i, g := range rep.Segments {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%d-%d\t%s\n", i+1, g.Kind, clip(g.Page, 48), g.StartFrame, g.StartFrame+g.Frames-1, describeTransition(g.Transition))
+		}
+		_ = tw.Flush()
+	}
+	if n := rep.Narration; n != nil {
+		fmt.Fprintf(w, "\nNARRATION (speech from %s after each slide's first frame; %d sentence(s) synthesized, %d from the cache)\n", seconds(n.LeadIn), n.Synthesized, n.Cached)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "SLIDE\tSPEECH\tSENTENCES\t[next]\tENGINE\tVOICE")
+		for _, v := range n.Slides {
+			if v.Speech == 0 {
+				fmt.Fprintf(tw, "%d\t-\t\t\t\t\n", v.Slide)
+				continue
+			}
+			voice := v.Voice
+			if voice == "" {
+				voice = "(default)"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\t%s\n", v.Slide, seconds(v.Speech), v.Sentences, v.Cues, v.Engine, voice)
 		}
 		_ = tw.Flush()
 	}

@@ -38,6 +38,7 @@ type renderOptions struct {
 	clock        string
 	pageErrors   string
 	jobFlags     jobFlags // --job, --frames, --shard, --shards, --chunk
+	narrate      narrateFlags
 	crf          int
 	preset       string
 
@@ -100,6 +101,7 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.BoolVar(&o.keepControls, "keep-controls", false, "decks: keep the deck framework's own controls (reveal.js's arrows, progress bar and slide number, Marp's and impress.js's toolbars)")
 	fs.StringVar(&o.marp, "marp", "", "decks: the Marp converter (marp-cli) for a Markdown deck with marp: true (default: marp on PATH)")
 	o.jobFlags.register(fs)
+	o.narrate.register(fs)
 }
 
 // deckOptions are the options of deck.Load from the flags.
@@ -265,6 +267,12 @@ for its own duration (--slide-duration when the deck does not say), with
 its transitions. Its size, fps and encoding settings apply unless the flag
 is given.
 
+--narrate speaks every slide's speaker notes with an offline voice
+(festival's HTS voice for English, espeak-ng for other languages; or
+--tts-command, or --tts-url): a slide lasts at least lead-in + speech +
+tail, a [next] in the notes starts the slide's next build step or fragment
+where it is spoken, and --captions are timed by the spoken sentences.
+
 Rendering untrusted decks: a page reaches only its own render's servers.
 Loopback and link-local addresses (127.0.0.0/8, ::1, 0.0.0.0,
 169.254.0.0/16, fe80::/10), however spelled, and other ports are refused
@@ -289,6 +297,9 @@ Flags:
 	set := flagsSet(fs)
 	req, err := opts.request(pos[0], stderr)
 	if err != nil {
+		return err
+	}
+	if req.Narrate, err = opts.narrate.settings(set); err != nil {
 		return err
 	}
 	d, err := opts.loadDeck(ctx, pos[0])

@@ -90,6 +90,11 @@ type Deck struct {
 	CRF    int
 	Preset string
 
+	// Narration is what the deck says about a narrated render (Markdown
+	// front matter lang, voice, lead-in, tail; a manifest's lang and voice):
+	// zero values leave the narrator's defaults.
+	Narration Narration
+
 	Slides []Slide
 	// Steps are what the video shows, in order: one per slide, plus one per
 	// fragment or build step. Each starts where the one before ends.
@@ -117,7 +122,8 @@ type Slide struct {
 	Transition Transition    // how the slide enters
 	Notes      string        // speaker notes; never drawn
 	Background string        // a colour or an image path, from the background directive
-	Audio      string        // from the audio directive (not rendered yet)
+	Audio      string        // from the audio directive: the slide's narration clip
+	Voice      string        // the slide's voice for narrated renders (voice directive, a manifest entry's voice); "" for the deck's
 	File       string        // the file the slide comes from, and its line
 	Line       int
 	Source     Source // the page that shows the slide
@@ -142,6 +148,19 @@ type Slide struct {
 	// ChapterTitle; "" when the slide has none or it is not known (pages,
 	// images and URLs are not read for text).
 	text string
+}
+
+// Narration is a deck's own settings for a narrated render. None of them
+// changes a pixel, so none is in a slide's key.
+type Narration struct {
+	// Lang is the language of the notes (front matter "lang": en, de,
+	// fr-fr, ...), which picks the voice when none is named.
+	Lang string
+	// Voice names the voice to speak with, in the engine's own terms.
+	Voice string
+	// LeadIn is the silence before a slide's speech, Tail the silence
+	// after it before the next slide (front matter "lead-in", "tail").
+	LeadIn, Tail time.Duration
 }
 
 // Step is one state the video shows: a slide, or a slide with one more
@@ -545,6 +564,32 @@ func (l *loader) pageDeck(name string, src []byte, base *overlay) *Deck {
 		Steps:  []Step{{Slide: 1, Index: "1", Title: title, Duration: dur, Transition: Transition{Kind: Cut}}},
 		parts:  []part{{kind: HTML, src: s, transition: Transition{Kind: Cut}}},
 	}
+}
+
+// SetStepDurations gives the steps new durations, one per step in order
+// (a narrated render times slides by their speech): every step's start,
+// every slide's duration and every slide's key (which holds its duration)
+// follow. It fails, changing nothing, when the count is wrong or a
+// duration is not positive.
+func (d *Deck) SetStepDurations(durs []time.Duration) error {
+	if len(durs) != len(d.Steps) {
+		return fmt.Errorf("set step durations: %d durations for %d steps", len(durs), len(d.Steps))
+	}
+	for i, t := range durs {
+		if t <= 0 || t > MaxDuration {
+			return fmt.Errorf("set step durations: step %s: duration %s is out of range", d.Steps[i].Index, t)
+		}
+	}
+	for i := range d.Slides {
+		d.Slides[i].Duration = 0
+	}
+	for i, t := range durs {
+		d.Steps[i].Duration = t
+		d.Slides[d.Steps[i].Slide-1].Duration += t
+	}
+	retime(d.Steps)
+	finishKeys(d.Slides)
+	return nil
 }
 
 // retime sets every step's start from the durations, in order.

@@ -2,6 +2,7 @@ package deck
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -126,5 +127,89 @@ func TestSegmentErrors(t *testing.T) {
 	}
 	if _, err := d.Segments(120); err != nil {
 		t.Errorf("at 120 fps 10 ms is a frame: %v", err)
+	}
+}
+
+// TestSetStepDurations: new step durations move every later step, sum
+// into their slides' durations and change exactly the keys of the slides
+// whose duration changed; the narration's front matter changes no key.
+func TestSetStepDurations(t *testing.T) {
+	md := "---\nduration: 2s\nlang: en\nvoice: en-us+f3\nlead-in: 0.5s\ntail: 1s\n---\n# One\n\n---\n\n# Two\n\n<!-- build -->\n- a\n- b\n\n---\n\n# Three\n"
+	d, err := LoadFS(fstest.MapFS{"talk.md": {Data: []byte(md)}}, "talk.md", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if want := (Narration{Lang: "en", Voice: "en-us+f3", LeadIn: 500 * time.Millisecond, Tail: time.Second}); d.Narration != want {
+		t.Errorf("narration %+v, want %+v", d.Narration, want)
+	}
+	plain, err := LoadFS(fstest.MapFS{"talk.md": {Data: []byte("---\nduration: 2s\n---\n# One\n\n---\n\n# Two\n\n<!-- build -->\n- a\n- b\n\n---\n\n# Three\n")}}, "talk.md", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	var keys []string
+	for i, s := range d.Slides {
+		keys = append(keys, s.Key)
+		if plain.Slides[i].Key != s.Key {
+			t.Errorf("slide %d: the narration's front matter changed its key", i+1)
+		}
+	}
+	if len(d.Steps) != 5 {
+		t.Fatalf("%d steps, want 5", len(d.Steps))
+	}
+	sec := func(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
+	if err := d.SetStepDurations([]time.Duration{sec(2), sec(1), sec(3), sec(4), sec(2)}); err != nil {
+		t.Fatal(err)
+	}
+	var starts []time.Duration
+	for _, st := range d.Steps {
+		starts = append(starts, st.Start)
+	}
+	if want := []time.Duration{0, sec(2), sec(3), sec(6), sec(10)}; !slices.Equal(starts, want) {
+		t.Errorf("starts %v, want %v", starts, want)
+	}
+	if d.Slides[1].Duration != sec(8) || d.Duration() != sec(12) {
+		t.Errorf("slide 2 lasts %s, the deck %s; want 8s and 12s", d.Slides[1].Duration, d.Duration())
+	}
+	if d.Slides[0].Key != keys[0] || d.Slides[2].Key != keys[2] || d.Slides[1].Key == keys[1] {
+		t.Errorf("keys: only slide 2's duration changed, so only its key may")
+	}
+	for _, bad := range [][]time.Duration{{sec(1)}, {sec(1), sec(1), 0, sec(1), sec(1)}} {
+		if err := d.SetStepDurations(bad); err == nil {
+			t.Errorf("SetStepDurations(%v) took it", bad)
+		}
+	}
+	if d.Duration() != sec(12) {
+		t.Errorf("a refused SetStepDurations changed the deck")
+	}
+}
+
+// TestVoiceDirective: <!-- voice: --> gives a slide its own voice, which a
+// manifest entry's voice does not override, and which is in no key.
+func TestVoiceDirective(t *testing.T) {
+	with := "# One\n\n<!-- voice: en-us+f3 -->\n\n---\n\n# Two\n"
+	fsys := fstest.MapFS{
+		"with.md":    {Data: []byte(with)},
+		"without.md": {Data: []byte("# One\n\n---\n\n# Two\n")},
+		"deck.yaml":  {Data: []byte("slides:\n  - file: with.md\n    voice: de\n")},
+	}
+	load := func(name string) *Deck {
+		d, err := LoadFS(fsys, name, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	d, plain, m := load("with.md"), load("without.md"), load("deck.yaml")
+	if d.Slides[0].Voice != "en-us+f3" || d.Slides[1].Voice != "" {
+		t.Errorf("voices %q, %q; want en-us+f3 and none", d.Slides[0].Voice, d.Slides[1].Voice)
+	}
+	if d.Slides[0].Key != plain.Slides[0].Key {
+		t.Errorf("the voice directive changed the slide's key")
+	}
+	if m.Slides[0].Voice != "en-us+f3" || m.Slides[1].Voice != "de" {
+		t.Errorf("in a manifest: voices %q, %q; want the slide's own, then the entry's", m.Slides[0].Voice, m.Slides[1].Voice)
 	}
 }

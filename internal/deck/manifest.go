@@ -48,9 +48,9 @@ import (
 // manifest's directory.
 
 var (
-	manifestKeys = []string{"title", "size", "fps", "output", "crf", "preset", "theme", "duration", "transition", "slides"}
+	manifestKeys = []string{"title", "size", "fps", "output", "crf", "preset", "theme", "duration", "transition", "lang", "voice", "slides"}
 	entryTypes   = []string{"markdown", "reveal", "html", "image", "marp", "impress", "shower", "webslides", "keyboard"}
-	entryKeys    = []string{"file", "markdown", "url", "type", "duration", "transition", "title", "notes", "background", "audio", "fit"}
+	entryKeys    = []string{"file", "markdown", "url", "type", "duration", "transition", "title", "notes", "background", "audio", "voice", "fit"}
 	presets      = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
 )
 
@@ -87,7 +87,8 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 		if k.text != "slides" && v.kind != scalarNode {
 			return nil, at(v).errorf("%q must be a single value, not %s", k.text, v.kindName())
 		}
-		if k.text != "slides" {
+		if k.text != "slides" && k.text != "lang" && k.text != "voice" {
+			// The narration's settings draw nothing.
 			l.settings.add(k.text, v.text)
 		}
 		var err error
@@ -124,6 +125,10 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 			def, err = parseDuration(v.text)
 		case "transition":
 			defTrans, err = parseTransition(v.text)
+		case "lang":
+			d.Narration.Lang = v.text
+		case "voice":
+			d.Narration.Voice = v.text
 		case "slides":
 			slidesNode = v
 		default:
@@ -178,7 +183,7 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 			transN           *node
 			title, notes     string
 			background, fit  string
-			audio            string
+			audio, voice     string
 		)
 		for i, k := range en.keys {
 			v := en.vals[i]
@@ -220,6 +225,8 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 				}
 			case "audio":
 				audio = v.text
+			case "voice":
+				voice = v.text
 			default:
 				return nil, at(k).errorf("slide entry %d: unknown key %q%s (known: %s)", num, k.text, didYouMean(k.text, entryKeys), strings.Join(entryKeys, ", "))
 			}
@@ -234,7 +241,7 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 		for i, k := range en.keys {
 			v := en.vals[i].text
 			switch k.text {
-			case "notes":
+			case "notes", "voice":
 				continue
 			case "markdown":
 				v = ""
@@ -260,7 +267,7 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 			}
 			t = Transition{Kind: Cut}
 		}
-		entry := manifestEntry{num: num, typ: typ, dur: dur, fallback: fallback, theme: theme, title: title, notes: notes, background: background, fit: fit, audio: audio, file: file, manifest: name}
+		entry := manifestEntry{num: num, typ: typ, dur: dur, fallback: fallback, theme: theme, title: title, notes: notes, background: background, fit: fit, audio: audio, voice: voice, file: file, manifest: name}
 		var p *entryResult
 		var err error
 		switch {
@@ -347,7 +354,7 @@ type manifestEntry struct {
 	typ                                  Kind
 	dur, fallback                        time.Duration
 	theme, title, notes, background, fit string
-	audio                                string
+	audio, voice                         string
 	file, manifest                       string
 }
 
@@ -373,7 +380,7 @@ func (e manifestEntry) single(p part, title, file string, line int, content stri
 	if e.title != "" {
 		title = e.title
 	}
-	s := Slide{Title: title, Duration: e.hold(), Notes: e.notes, Background: e.background, Audio: e.audio, File: file, Line: line, content: content}
+	s := Slide{Title: title, Duration: e.hold(), Notes: e.notes, Background: e.background, Audio: e.audio, Voice: e.voice, File: file, Line: line, content: content}
 	return &entryResult{
 		part: p, title: title, slides: []Slide{s},
 		steps: []Step{{Index: "1", Title: title, Duration: s.Duration, Notes: e.notes}},
@@ -421,6 +428,15 @@ func (e manifestEntry) markdownResult(mp *mdPart, base *overlay) *entryResult {
 	if e.notes != "" && len(mp.slides) > 0 && mp.slides[0].Notes == "" {
 		mp.slides[0].Notes = e.notes
 		mp.steps[0].Notes = e.notes
+	}
+	if e.audio != "" && len(mp.slides) > 0 && mp.slides[0].Audio == "" {
+		mp.slides[0].Audio = e.audio
+	}
+	// The entry's voice speaks the slides that name none of their own.
+	for i := range mp.slides {
+		if mp.slides[i].Voice == "" {
+			mp.slides[i].Voice = e.voice
+		}
 	}
 	p := part{kind: Markdown, src: Source{FS: base, Entry: mp.entry}, schedule: mp.schedule}
 	return &entryResult{part: p, title: mp.title, slides: mp.slides, steps: mp.steps}

@@ -136,8 +136,8 @@ func TestManifestErrors(t *testing.T) {
 		{"missing", "deck.yaml", "slides:\n  - file: a.md\n  - file: nope.png\n", `deck.yaml:3:11: slide entry 2: file nope.png not found`},
 		{"no slides", "deck.yaml", "title: x\n", `deck.yaml:1: empty deck: the manifest lists no slides (add a "slides" list)`},
 		{"empty slides", "deck.yaml", "title: x\nslides: []\n", `deck.yaml:2:9: empty deck: the manifest lists no slides (add a "slides" list)`},
-		{"unknown key", "deck.yaml", "titel: x\nslides:\n  - file: a.md\n", `deck.yaml:1:1: unknown key "titel" (did you mean "title"?) (known: title, size, fps, output, crf, preset, theme, duration, transition, slides)`},
-		{"unknown entry key", "deck.yaml", "slides:\n  - file: a.md\n    duraton: 2s\n", `deck.yaml:3:5: slide entry 1: unknown key "duraton" (did you mean "duration"?) (known: file, markdown, url, type, duration, transition, title, notes, background, audio, fit)`},
+		{"unknown key", "deck.yaml", "titel: x\nslides:\n  - file: a.md\n", `deck.yaml:1:1: unknown key "titel" (did you mean "title"?) (known: title, size, fps, output, crf, preset, theme, duration, transition, lang, voice, slides)`},
+		{"unknown entry key", "deck.yaml", "slides:\n  - file: a.md\n    duraton: 2s\n", `deck.yaml:3:5: slide entry 1: unknown key "duraton" (did you mean "duration"?) (known: file, markdown, url, type, duration, transition, title, notes, background, audio, voice, fit)`},
 		{"bad duration", "deck.yaml", "slides:\n  - file: a.md\n    duration: 8 seconds\n", `deck.yaml:3:15: slide entry 1: bad duration "8 seconds" (use 8s, 1.5s, 500ms or 1m30s)`},
 		{"bad transition", "deck.yaml", "slides:\n  - file: a.md\n  - file: a.md\n    transition: dissolve 1s\n", `deck.yaml:4:17: slide entry 2: unknown transition "dissolve" (known: cut, fade, wipe-left, slide-left)`},
 		{"transition too long", "deck.yaml", "slides:\n  - file: a.md\n  - markdown: '# B'\n    duration: 1s\n    transition: fade 2s\n", `deck.yaml:5:17: slide entry 2: transition fade 2s is longer than the entry (1s)`},
@@ -150,7 +150,7 @@ func TestManifestErrors(t *testing.T) {
 		{"not a mapping", "deck.yaml", "- file: a.md\n", `deck.yaml:1:1: a deck manifest is a mapping with a "slides" list, not a list`},
 		{"invalid YAML", "deck.yaml", "title: x\nslides:\n  - file: a.md\n   duration: 2s\n", `deck.yaml:4:4: invalid YAML: `},
 		{"invalid JSON", "deck.json", "{\n  \"slides\": [\n    {\"file\": \"a.md\",}\n  ]\n}\n", `deck.json:3:21: invalid JSON: invalid character '}' looking for beginning of object key string`},
-		{"error inside an entry's Markdown", "deck.yaml", "slides:\n  - file: a.md\n  - file: bad.md\n", `bad.md:2: slide 1: unknown directive "durration", did you mean "duration"? (known: duration, transition, background, audio, fragment, build, class, title)`},
+		{"error inside an entry's Markdown", "deck.yaml", "slides:\n  - file: a.md\n  - file: bad.md\n", `bad.md:2: slide 1: unknown directive "durration", did you mean "duration"? (known: duration, transition, background, audio, voice, fragment, build, class, title)`},
 		{"error inside inline Markdown", "deck.yaml", "slides:\n  - markdown: |\n      # A\n      <!-- duration: soon -->\n", `deck.yaml:4: slide 1: bad duration "soon" (use 8s, 1.5s, 500ms or 1m30s)`},
 	}
 	for _, tt := range tests {

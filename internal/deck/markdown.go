@@ -40,13 +40,13 @@ import (
 
 // directives lists the known per-slide directives, in the order error
 // messages list them.
-var directives = []string{"duration", "transition", "background", "audio", "fragment", "build", "class", "title"}
+var directives = []string{"duration", "transition", "background", "audio", "voice", "fragment", "build", "class", "title"}
 
 // frontKeys are the front-matter keys a Markdown deck understands. Others
 // draw a warning, not an error: front matter is often shared with other
 // tools (static site generators). A deck whose front matter says marp: true
 // is Marp's, not ours: see marp.go.
-var frontKeys = []string{"title", "theme", "size", "fps", "duration", "transition", "footer", "paginate", "highlight"}
+var frontKeys = []string{"title", "theme", "size", "fps", "duration", "transition", "footer", "paginate", "highlight", "lang", "voice", "lead-in", "tail"}
 
 // rawSlide is the source of one slide: its lines and the 1-based line number
 // of the first.
@@ -385,6 +385,7 @@ type slideSettings struct {
 	transition *Transition   // nil: the deck default
 	background string
 	audio      string
+	voice      string
 	build      bool
 	class      string
 	title      string
@@ -425,6 +426,11 @@ func applyDirectives(ds []directive, p pos) (slideSettings, error) {
 				return s, at.errorf("directive \"audio\" needs a file")
 			}
 			s.audio = v
+		case "voice":
+			if v == "" {
+				return s, at.errorf("directive \"voice\" needs a voice name (such as en-us+f3)")
+			}
+			s.voice = v
 		case "fragment":
 			if v != "" {
 				return s, at.errorf("directive \"fragment\" takes no value")

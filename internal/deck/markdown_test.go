@@ -244,7 +244,7 @@ func TestMarkdownRendering(t *testing.T) {
 }
 
 func TestMarkdownErrors(t *testing.T) {
-	known := "(known: duration, transition, background, audio, fragment, build, class, title)"
+	known := "(known: duration, transition, background, audio, voice, fragment, build, class, title)"
 	tests := []struct {
 		name, src, want string
 	}{
@@ -319,7 +319,7 @@ layout: talk
 	}
 	sep := string(filepath.Separator)
 	want := []string{
-		`talk.md:3:1: front matter key "layout" is not used by deckreel (known: title, theme, size, fps, duration, transition, footer, paginate, highlight)`,
+		`talk.md:3:1: front matter key "layout" is not used by deckreel (known: title, theme, size, fps, duration, transition, footer, paginate, highlight, lang, voice, lead-in, tail)`,
 		`talk.md:7: slide 1: image img/missing.png not found (looked for img` + sep + `missing.png)`,
 		`talk.md:11: slide 2: image raw.png not found (looked for raw.png)`,
 		`talk.md:9: slide 2: background image img/bg.jpg not found (looked for img` + sep + `bg.jpg)`,

@@ -41,6 +41,7 @@ type mdOptions struct {
 type mdPart struct {
 	title, theme       string
 	width, height, fps int
+	narration          Narration
 	slides             []Slide
 	steps              []Step // Index, local, frag, Duration, Transition set
 	entry, schedule    string
@@ -57,6 +58,7 @@ type frontMatter struct {
 	transition                      *Transition
 	paginate                        bool
 	themeLine                       int
+	narration                       Narration
 }
 
 var sizeRE = regexp.MustCompile(`^\s*(\d+)\s*[xX×]\s*(\d+)\s*$`)
@@ -138,6 +140,14 @@ func (l *loader) frontMatter(front *rawSlide, file string) (frontMatter, error) 
 			fm.footer = v.text
 		case "paginate":
 			fm.paginate, err = parseBool(v.text)
+		case "lang":
+			fm.narration.Lang = v.text
+		case "voice":
+			fm.narration.Voice = v.text
+		case "lead-in":
+			fm.narration.LeadIn, err = parseDuration(v.text)
+		case "tail":
+			fm.narration.Tail, err = parseDuration(v.text)
 		case "highlight":
 			if _, ok := styles.Registry[strings.ToLower(v.text)]; !ok {
 				err = fmt.Errorf("unknown highlight style %q (any chroma style: github, github-dark, monokai, dracula, nord, ...)", v.text)
@@ -151,6 +161,24 @@ func (l *loader) frontMatter(front *rawSlide, file string) (frontMatter, error) 
 		}
 	}
 	return fm, nil
+}
+
+// narrationKeys are the front-matter keys of a narrated render, which no
+// page draws.
+var narrationKeys = []string{"lang", "voice", "lead-in", "tail"}
+
+// drawnFront is the front matter without the lines of narrationKeys: a
+// new voice re-renders no slide.
+func drawnFront(lines []string) []string {
+	var out []string
+	for _, ln := range lines {
+		k, _, ok := strings.Cut(ln, ":")
+		if ok && contains(narrationKeys, strings.TrimSpace(k)) && !strings.HasPrefix(ln, " ") && !strings.HasPrefix(ln, "\t") {
+			continue
+		}
+		out = append(out, ln)
+	}
+	return out
 }
 
 // keyed names the setting in an error about its value, unless the message
@@ -292,7 +320,7 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := &mdPart{title: fm.title, width: fm.width, height: fm.height, fps: fm.fps}
+	out := &mdPart{title: fm.title, width: fm.width, height: fm.height, fps: fm.fps, narration: fm.narration}
 
 	// Theme: the command line, the file, where the file is used, light.
 	var th theme
@@ -335,7 +363,7 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 	code := l.codeCSS(th.highlight)
 	shared := newDigest("markdown page").add(baseHref(rel), th.css, code)
 	if front != nil {
-		shared.add(strings.Join(front.lines, "\n"))
+		shared.add(strings.Join(drawnFront(front.lines), "\n"))
 	}
 	out.settings = shared.sum()
 	if !o.inline {
@@ -376,7 +404,7 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 			l.checkRef(rel, img.src, "image", pos{file: o.file, line: img.line, slide: n})
 		}
 		s := Slide{
-			Title: set.title, Notes: sc.notes, Background: set.background, Audio: set.audio,
+			Title: set.title, Notes: sc.notes, Background: set.background, Audio: set.audio, Voice: set.voice,
 			File: o.file, Line: rs.line, Duration: defDur, Transition: defTrans, text: r.text,
 		}
 		if s.Title == "" {
@@ -518,7 +546,7 @@ func (l *loader) markdownDeck(name string, src []byte, base *overlay) (*Deck, er
 		return nil, err
 	}
 	l.settings.add(mp.settings)
-	d := &Deck{Kind: Markdown, Title: mp.title, Theme: mp.theme, Width: mp.width, Height: mp.height, FPS: mp.fps}
+	d := &Deck{Kind: Markdown, Title: mp.title, Theme: mp.theme, Width: mp.width, Height: mp.height, FPS: mp.fps, Narration: mp.narration}
 	src2 := Source{FS: base, Entry: mp.entry}
 	d.parts = []part{{kind: Markdown, src: src2, transition: Transition{Kind: Cut}, schedule: mp.schedule}}
 	for i := range mp.slides {

@@ -24,6 +24,7 @@ import (
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
 	"github.com/deckreel/deckreel/internal/merge"
+	"github.com/deckreel/deckreel/internal/narrate"
 	"github.com/deckreel/deckreel/internal/pool"
 	"github.com/deckreel/deckreel/internal/progress"
 )
@@ -93,7 +94,19 @@ const (
 	extraPageErrors    = "page-errors"
 	extraAllowHosts    = "allow-net-hosts"
 	extraCapture       = "capture" // --capture-format and --capture-quality, as given
+	extraNarrate       = "narrate"
+	extraVoice         = "voice"
+	extraTTSEngine     = "tts-engine"
+	extraTTSCommand    = "tts-command"
+	extraTTSURL        = "tts-url"
+	extraTTSModel      = "tts-model"
+	extraTTSKeyEnv     = "tts-key-env"
 )
+
+// narrationDir is where a job keeps its speech: the cache of its
+// narration, so that resume, every shard and merge synthesize nothing the
+// job has already spoken.
+const narrationDir = "narration"
 
 // Snapshot names of the loose files a request reads.
 const (
@@ -170,6 +183,17 @@ func jobSettings(req Request) job.Settings {
 	if req.Capture != (Capture{}) {
 		set(extraCapture, req.Capture.Format+":"+strconv.Itoa(req.Capture.Quality))
 	}
+	// The voice changes the timing, and so the chunks (never the key,
+	// which is not recorded: only the variable's name).
+	if n := req.Narrate; n != nil {
+		set(extraNarrate, "true")
+		set(extraVoice, n.Voice)
+		set(extraTTSEngine, n.Engine)
+		set(extraTTSCommand, n.Command)
+		set(extraTTSURL, n.URL)
+		set(extraTTSModel, n.Model)
+		set(extraTTSKeyEnv, n.KeyEnv)
+	}
 	return job.Settings{
 		Input: input, Width: req.Width, Height: req.Height, FPS: req.FPS, Frames: req.Frames(),
 		Codec: encode.DefaultCodec, PixFmt: "yuv420p", CRF: crf, Preset: preset,
@@ -223,6 +247,10 @@ func RequestFromJob(jb *job.Job) (Request, error) {
 		}
 	}
 	req.Media = m
+	if x[extraNarrate] == "true" {
+		req.Narrate = &narrate.Settings{Voice: x[extraVoice], Engine: x[extraTTSEngine], Command: x[extraTTSCommand],
+			URL: x[extraTTSURL], Model: x[extraTTSModel], KeyEnv: x[extraTTSKeyEnv]}
+	}
 	return req, nil
 }
 
@@ -280,11 +308,6 @@ func RunJob(ctx context.Context, req Request, o JobOptions) (Result, error) {
 		return Result{}, err
 	}
 	if err := checkOutsideJob(check.Output, o.Dir); err != nil {
-		return Result{}, err
-	}
-	// The job's settings hold the deck's length: as its framework steps it
-	// (its snapshot is stepped again for the chunks, to the same steps).
-	if err := Present(ctx, req); err != nil {
 		return Result{}, err
 	}
 	r, err := openRun(ctx, req, o)
@@ -457,6 +480,9 @@ func (r *jobRun) openForRequest(ctx context.Context, req Request, o JobOptions) 
 		if existing != nil {
 			return r.adopt(ctx, existing, rev)
 		}
+		// The snapshot's length: a deck run by a framework is timed by its
+		// steps as the framework shows them, a narrated one by its speech.
+		s.Frames = rev.Frames
 		r.job, err = job.Create(o.Dir, s, rev)
 		if errors.Is(err, fs.ErrExist) && attempt == 0 {
 			// Another shard created it first: join it, with its epoch.
@@ -509,7 +535,7 @@ func (r *jobRun) revision(ctx context.Context, req Request, dir string, s job.Se
 		return job.Revision{}, jobError(fmt.Errorf("job %s: %w", dir, err))
 	}
 	r.closeDeck()
-	if r.req, err = snapshotRequestAt(ctx, req, s, filepath.Join(dir, source)); err != nil {
+	if r.req, err = snapshotRequestAt(ctx, req, s, dir, filepath.Join(dir, source)); err != nil {
 		return job.Revision{}, err
 	}
 	rev := job.Revision{InputHash: hash, Source: source, Frames: r.req.Frames()}
@@ -644,14 +670,15 @@ func jobSources(req Request, dir string) (_ job.Sources, done func(), _ error) {
 
 // snapshotRequest returns the request that renders jb's current snapshot.
 func snapshotRequest(ctx context.Context, req Request, jb *job.Job) (Request, error) {
-	return snapshotRequestAt(ctx, req, jb.Settings(), jb.Source())
+	return snapshotRequestAt(ctx, req, jb.Settings(), jb.Dir(), jb.Source())
 }
 
 // snapshotRequestAt returns req rewritten to render the snapshot at source
-// (a job's Source, a directory), recorded with settings s: the input, the
-// deck (loaded again from the copy), the theme and the music all come from
-// the snapshot. The caller must close the request's deck.
-func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, source string) (Request, error) {
+// (a job's Source, a directory) of the job in dir, recorded with settings
+// s: the input, the deck (loaded again from the copy), the theme and the
+// music all come from the snapshot; a narrated deck is spoken with the
+// job's own cache of speech. The caller must close the request's deck.
+func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, dir, source string) (Request, error) {
 	x := s.Extra
 	out := req
 	out.FS, out.Deck = nil, nil
@@ -689,6 +716,10 @@ func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, source 
 	}
 	out.Deck, out.Duration = d, 0
 	if err := Present(ctx, out); err != nil {
+		_ = d.Close()
+		return Request{}, err
+	}
+	if out, err = narrateRequest(ctx, out, filepath.Join(dir, narrationDir)); err != nil {
 		_ = d.Close()
 		return Request{}, err
 	}
@@ -764,7 +795,7 @@ func chunkPlan(req Request, s job.Settings, inputHash string) ([]job.Chunk, erro
 	}
 	captionsKey := ""
 	if req.Media.Captions == encode.CaptionsBurn {
-		captionsKey = notesKey(d)
+		captionsKey = notesKey(d) + narrationKey(req.narration)
 	}
 	return job.CutPlan(total, s.ChunkFrames, cuts, func(a, b int) string {
 		parts := []string{baseKey, shared, timeline, captionsKey, strconv.Itoa(a), strconv.Itoa(b)}
@@ -828,7 +859,7 @@ func finishJob(ctx context.Context, jb *job.Job, req Request) error {
 		return &InputError{Err: err}
 	}
 	s := jb.Settings()
-	md, err := prepareMedia(ctx, req.Deck, req.Media, s.FPS, s.Frames, req.Output, format)
+	md, err := prepareMedia(ctx, req.Deck, req.narration, req.Media, s.FPS, s.Frames, req.Output, format)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
+	"github.com/deckreel/deckreel/internal/narrate"
 )
 
 // TestJobSettingsRoundTrip: what a job records of a request gives the
@@ -33,6 +34,11 @@ func TestJobSettingsRoundTrip(t *testing.T) {
 				FailOnPageError: true, AllowNet: true, AllowHosts: []string{"localhost:3000", "[::1]:8080"},
 				Capture: Capture{Format: "jpeg", Quality: 80},
 			}
+			if fps%2 == 0 {
+				// The key itself is not recorded, only where to find it;
+				// nor the cache, which a job keeps in its directory.
+				req.Narrate = &narrate.Settings{Voice: "nova", URL: "http://localhost:8000", Model: "tts-1-hd", KeyEnv: "MY_KEY"}
+			}
 			s := jobSettings(req)
 			s.ChunkFrames = 10 * fps
 			jb, err := job.Create(filepath.Join(dir, "j", time.Now().Format("150405.000000000")), s, job.Revision{InputHash: "h"})
@@ -47,7 +53,8 @@ func TestJobSettingsRoundTrip(t *testing.T) {
 				t.Fatalf("%d frames at %d fps: the job gives %s, which is %d frames", frames, fps, back.Duration, got)
 			}
 			if back.Media != req.Media || !reflect.DeepEqual(back.DeckOptions, req.DeckOptions) || back.FailOnPageError != req.FailOnPageError ||
-				back.AllowNet != req.AllowNet || !reflect.DeepEqual(back.AllowHosts, req.AllowHosts) || back.Capture != req.Capture {
+				back.AllowNet != req.AllowNet || !reflect.DeepEqual(back.AllowHosts, req.AllowHosts) || !reflect.DeepEqual(back.Narrate, req.Narrate) ||
+				back.Capture != req.Capture {
 				t.Fatalf("round trip changed the request:\n%+v %+v\nwant\n%+v %+v", back.Media, back.DeckOptions, req.Media, req.DeckOptions)
 			}
 			again := jobSettings(back)

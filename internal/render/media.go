@@ -14,6 +14,7 @@ import (
 	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/internal/captions"
 	"github.com/deckreel/deckreel/internal/deck"
+	"github.com/deckreel/deckreel/internal/narrate"
 	"github.com/deckreel/deckreel/internal/proc"
 	"github.com/deckreel/deckreel/internal/soundtrack"
 )
@@ -94,8 +95,10 @@ func frameTime(n, fps int) time.Duration {
 
 // prepareMedia builds the soundtrack, captions and chapters of a render. d
 // is nil for a plain page, which has no notes, titles or narration; music
-// still applies.
-func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, output string, format encode.Format) (_ *media, err error) {
+// still applies. nar is d's synthesized speech (--narrate), or nil: each
+// slide's speech then replaces its audio file and its sentences its
+// captions.
+func prepareMedia(ctx context.Context, d *deck.Deck, nar *narrate.Narration, m Media, fps, total int, output string, format encode.Format) (_ *media, err error) {
 	out := &media{sound: soundtrack.Plan{Duration: frameTime(total, fps)}}
 	defer func() {
 		if err != nil {
@@ -122,10 +125,15 @@ func prepareMedia(ctx context.Context, d *deck.Deck, m Media, fps, total int, ou
 			if i+1 < len(starts) {
 				to = frameTime(starts[i+1], fps)
 			}
-			if s.Notes != "" {
-				cues = append(cues, captions.Cue{Start: from, End: to, Text: s.Notes})
-			}
 			chapters = append(chapters, captions.Chapter{Start: from, End: to, Title: s.ChapterTitle(i + 1)})
+			if nar != nil {
+				cues = narrationMedia(nar, i, s, from, to, plan, cues)
+				continue
+			}
+			// [next] cues are for the voice: never captioned.
+			if notes := narrate.Plain(s.Notes); notes != "" {
+				cues = append(cues, captions.Cue{Start: from, End: to, Text: notes})
+			}
 			if s.Audio == "" {
 				continue
 			}

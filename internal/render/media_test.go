@@ -34,7 +34,7 @@ func TestUntitledSlidesGetChapters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := prepareMedia(context.Background(), d, Media{Chapters: "txt"}, 30, d.Frames(30), out, f)
+	m, err := prepareMedia(context.Background(), d, nil, Media{Chapters: "txt"}, 30, d.Frames(30), out, f)
 	if err != nil {
 		t.Fatalf("prepareMedia: %v", err)
 	}

@@ -62,7 +62,17 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	start := time.Now()
+	// The framework's steps and then the speech time the deck, so they
+	// come before anything that counts frames; the capture's Chrome has
+	// not started yet (see narrate's package doc).
 	if err := Present(ctx, req); err != nil {
+		return Result{}, err
+	}
+	req, err := narrateRequest(ctx, req, "")
+	if err != nil {
+		return Result{}, err
+	}
+	if err := req.Validate(); err != nil {
 		return Result{}, err
 	}
 	p, err := prepare(ctx, req, nil)
@@ -183,12 +193,17 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 			p.warns.add("%s", w)
 		}
 	}
+	if req.narration != nil {
+		for _, w := range req.narration.Warnings {
+			p.warns.add("%s", w)
+		}
+	}
 	if p.format, err = encode.FormatFor(req.Output, req.Media.Format); err != nil {
 		return nil, &InputError{Err: err}
 	}
 	// Sound, captions and chapters are prepared before Chrome starts, so
 	// an unreadable audio file is bad input reported at once.
-	if p.media, err = prepareMedia(ctx, req.Deck, req.Media, req.FPS, p.frames, req.Output, p.format); err != nil {
+	if p.media, err = prepareMedia(ctx, req.Deck, req.narration, req.Media, req.FPS, p.frames, req.Output, p.format); err != nil {
 		return nil, err
 	}
 	// A transparent page keeps its alpha through to the encoder.

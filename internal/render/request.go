@@ -14,6 +14,7 @@ import (
 	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/internal/deck"
+	"github.com/deckreel/deckreel/internal/narrate"
 	"github.com/deckreel/deckreel/internal/progress"
 )
 
@@ -58,6 +59,15 @@ type Request struct {
 	// DeckOptions are the options Deck was loaded with; a job records them
 	// to load its snapshot of the deck the same way.
 	DeckOptions deck.Options
+	// Narrate, when set, speaks the deck's speaker notes (--narrate): the
+	// render synthesizes them first, times the deck by the speech (in
+	// place: the caller's Deck is retimed) and plays each slide's speech
+	// from its first frame plus the lead-in, its captions timed by the
+	// sentences. A job keeps the speech in its directory.
+	Narrate *narrate.Settings
+	// narration is the deck's speech once Narrate was resolved (see
+	// narrateRequest).
+	narration *narrate.Narration
 	// FS, when set, is served instead of Input's directory and Input is a
 	// path inside it (the embedded sample).
 	FS       fs.FS
