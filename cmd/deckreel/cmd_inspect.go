@@ -168,20 +168,11 @@ func runInspect(ctx context.Context, opts inspectOptions, ns *narrate.Settings, 
 		return err
 	}
 	defer d.Close()
-	var nar *narrate.Narration
-	if ns != nil {
-		if nar, err = narrate.Narrate(ctx, d, *ns); err != nil {
-			var se *narrate.SlideError
-			if ctx.Err() == nil && errors.As(err, &se) {
-				return &render.InputError{Err: err}
-			}
-			return err
-		}
-	}
 	fps := opts.fps
 	if !opts.fpsSet && d.FPS > 0 {
 		fps = d.FPS
 	}
+	// The framework's steps first: the voice times them.
 	if !opts.static {
 		w, h := 1920, 1080
 		if d.Width > 0 {
@@ -189,6 +180,16 @@ func runInspect(ctx context.Context, opts inspectOptions, ns *narrate.Settings, 
 		}
 		req := render.Request{Deck: d, FPS: fps, Width: w, Height: h, Browser: opts.browser, NoSandbox: noSandbox(), Stderr: io.Discard}
 		if err := render.Present(ctx, req); err != nil {
+			return err
+		}
+	}
+	var nar *narrate.Narration
+	if ns != nil {
+		if nar, err = narrate.Narrate(ctx, d, *ns); err != nil {
+			var se *narrate.SlideError
+			if ctx.Err() == nil && errors.As(err, &se) {
+				return &render.InputError{Err: err}
+			}
 			return err
 		}
 	}
