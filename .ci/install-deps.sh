@@ -2,7 +2,9 @@
 # Installs what deckreel needs to build, test and run on Debian 12 (bookworm),
 # from Debian's archive only: Chromium (the headless shell for the fast
 # beginFrame path, full Chromium for the screenshot fallback), ffmpeg, the
-# fonts pages expect, CA certificates and tini. Then, unless --runtime-only,
+# fonts pages expect, CA certificates and tini, poppler (PDF decks: pages to
+# SVG, outline and text) and LibreOffice Impress (PowerPoint and ODP decks,
+# converted to PDF; optional at run time, deckreel says when it is missing). Then, unless --runtime-only,
 # it checks that Go is new enough to build the module.
 #
 # Idempotent and quick when nothing is missing: it asks dpkg what is
@@ -23,9 +25,11 @@ packages=(
 	fonts-noto-color-emoji
 	ca-certificates
 	tini
+	poppler-utils
+	libreoffice-impress
 )
 # The programs deckreel runs, checked after installing.
-binaries=(chromium-headless-shell chromium ffmpeg ffprobe tini)
+binaries=(chromium-headless-shell chromium ffmpeg ffprobe tini pdftocairo pdfinfo pdftotext soffice)
 
 say() { printf 'install-deps: %s\n' "$*"; }
 die() {
