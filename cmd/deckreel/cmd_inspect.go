@@ -28,7 +28,7 @@ type inspectOptions struct {
 func (o *inspectOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.fps, "fps", 30, "frames per second of the timeline (default: the deck's, else 30)")
 	fs.Var(&durationValue{d: &o.slideDuration, name: "slide-duration", max: deck.MaxDuration}, "slide-duration", "how long a slide or step is held when the deck does not say (default 5s)")
-	fs.StringVar(&o.inputType, "input-type", "", "read the input as markdown, reveal, manifest or html instead of detecting it")
+	fs.StringVar(&o.inputType, "input-type", "", "read the input as markdown, reveal, manifest, html, pdf or office instead of detecting it")
 	fs.StringVar(&o.theme, "theme", "", "theme of Markdown slides: light, dark or a .css file")
 	fs.BoolVar(&o.json, "json", false, "print the timeline as JSON")
 }

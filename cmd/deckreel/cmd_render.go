@@ -77,7 +77,7 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.StringVar(&o.preset, "preset", "veryfast", "x264 preset: ultrafast ... veryslow (slower is smaller, not better looking)")
 	fs.Var(&durationValue{d: &o.slideDuration, name: "slide-duration", max: deck.MaxDuration}, "slide-duration", "decks: how long a slide or step is held when the deck does not say (default 5s)")
 	fs.StringVar(&o.theme, "theme", "", "decks: theme of Markdown slides: light, dark or a .css file")
-	fs.StringVar(&o.inputType, "input-type", "auto", "auto (from the path), html, markdown, reveal or manifest")
+	fs.StringVar(&o.inputType, "input-type", "auto", "auto (from the path), html, markdown, reveal, manifest, pdf or office (.pptx, .odp, .ppt, .key through LibreOffice)")
 	fs.StringVar(&o.format, "format", "", "output format: mp4, webm, mov, gif or png (a directory of frames); default from the output's extension")
 	fs.StringVar(&o.codec, "codec", "", "video codec: h264 (default for mp4) or h265 in mp4, vp9 in webm, prores in mov")
 	fs.BoolVar(&o.transparent, "transparent", false, "keep a transparent page background: mov (ProRes 4444), webm (VP9), gif or png")
@@ -119,7 +119,8 @@ func (o *renderOptions) loadDeck(ctx context.Context, input string) (*deck.Deck,
 			return nil, nil // the page path reports it
 		}
 		switch strings.ToLower(filepath.Ext(input)) {
-		case ".md", ".markdown", ".yaml", ".yml", ".json", ".html", ".htm", ".xhtml":
+		case ".md", ".markdown", ".yaml", ".yml", ".json", ".html", ".htm", ".xhtml",
+			".pdf", ".pptx", ".pptm", ".ppsx", ".ppt", ".pps", ".odp", ".key":
 		default:
 			if !st.IsDir() {
 				return nil, nil

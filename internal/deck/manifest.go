@@ -48,7 +48,8 @@ import (
 
 var (
 	manifestKeys = []string{"title", "size", "fps", "output", "crf", "preset", "theme", "duration", "transition", "slides"}
-	entryKeys    = []string{"file", "markdown", "url", "type", "duration", "transition", "title", "notes", "background", "audio", "fit"}
+	entryKeys    = []string{"file", "markdown", "url", "type", "duration", "transition", "title", "notes", "background", "audio", "fit", "pages"}
+	entryTypes   = []string{"markdown", "reveal", "html", "image", "pdf", "office"}
 	presets      = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
 )
 
@@ -165,153 +166,54 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 		num := e + 1
 		ep := at(en)
 		ep.slide = 0
-		if en.kind != mapNode {
-			return nil, ep.errorf("slide entry %d must be a mapping (file: ..., duration: ...), not %s", num, en.kindName())
+		entry, nodes, err := parseEntry(en, num, at)
+		if err != nil {
+			return nil, err
 		}
-		var (
-			fileN, mdN, urlN *node
-			typ              Kind
-			dur              time.Duration
-			trans            *Transition
-			transN           *node
-			title, notes     string
-			background, fit  string
-			audio            string
-		)
-		for i, k := range en.keys {
-			v := en.vals[i]
-			if v.kind != scalarNode {
-				return nil, at(v).errorf("slide entry %d: %q must be a single value, not %s", num, k.text, v.kindName())
-			}
-			var err error
-			switch k.text {
-			case "file":
-				fileN = v
-			case "markdown":
-				mdN = v
-			case "url":
-				urlN = v
-			case "type":
-				typ = Kind(v.text)
-				if !contains([]string{"markdown", "reveal", "html", "image"}, v.text) {
-					err = fmt.Errorf("unknown type %q (known: markdown, reveal, html, image)", v.text)
-				}
-			case "duration":
-				dur, err = parseDuration(v.text)
-			case "transition":
-				var t Transition
-				t, err = parseTransition(v.text)
-				trans, transN = &t, v
-			case "title":
-				title = v.text
-			case "notes":
-				notes = v.text
-			case "background":
-				background = v.text
-				if strings.ContainsAny(v.text, ";{}<>\"\\") {
-					err = fmt.Errorf("bad background %q (a CSS colour)", v.text)
-				}
-			case "fit":
-				fit = v.text
-				if !contains([]string{"contain", "cover"}, v.text) {
-					err = fmt.Errorf("bad fit %q (contain or cover)", v.text)
-				}
-			case "audio":
-				audio = v.text
-			default:
-				return nil, at(k).errorf("slide entry %d: unknown key %q%s (known: %s)", num, k.text, didYouMean(k.text, entryKeys), strings.Join(entryKeys, ", "))
-			}
-			if err != nil {
-				return nil, at(v).errorf("slide entry %d: %s", num, keyed(k.text, err))
-			}
-		}
-		// The entry's settings as written; inline Markdown counts slide by
-		// slide, as the slides of a Markdown file do, and notes, never on
-		// a page, not at all.
-		id := newDigest("manifest entry")
-		for i, k := range en.keys {
-			v := en.vals[i].text
-			switch k.text {
-			case "notes":
-				continue
-			case "markdown":
-				v = ""
-			}
-			id.add(k.text, v)
-		}
-		given := 0
-		for _, n := range []*node{fileN, mdN, urlN} {
-			if n != nil {
-				given++
-			}
-		}
-		if given != 1 {
-			return nil, ep.errorf("slide entry %d needs exactly one of file, markdown or url", num)
-		}
+		entry.fallback, entry.theme, entry.file, entry.manifest = fallback, theme, file, name
 		t := defTrans
-		if trans != nil {
-			t = *trans
+		if nodes.trans != nil {
+			t = *nodes.trans
 		}
+		first := t
 		if e == 0 {
-			if trans != nil && trans.Kind != Cut {
-				l.warn(at(transN).warning("slide entry 1: a transition into the first slide is ignored"))
+			if nodes.trans != nil && nodes.trans.Kind != Cut {
+				l.warn(at(nodes.transN).warning("slide entry 1: a transition into the first slide is ignored"))
 			}
-			t = Transition{Kind: Cut}
+			first = Transition{Kind: Cut}
 		}
-		entry := manifestEntry{num: num, typ: typ, dur: dur, fallback: fallback, theme: theme, title: title, notes: notes, background: background, fit: fit, audio: audio, file: file, manifest: name}
-		var p *entryResult
-		var err error
+		var rs []*entryResult
 		switch {
-		case urlN != nil:
-			p, err = l.urlEntry(entry, urlN)
-		case mdN != nil:
-			p, err = l.inlineEntry(entry, mdN, base)
+		case nodes.url != nil:
+			var r *entryResult
+			r, err = l.urlEntry(entry, nodes.url)
+			rs = []*entryResult{r}
+		case nodes.md != nil:
+			var r *entryResult
+			r, err = l.inlineEntry(entry, nodes.md, base)
+			rs = []*entryResult{r}
 		default:
-			p, err = l.fileEntry(entry, fileN, base)
+			rs, err = l.fileEntry(entry, nodes.file, base)
 		}
 		if err != nil {
 			return nil, err
 		}
-		if t.Kind != Cut {
-			var total time.Duration
-			for _, st := range p.steps {
-				total += st.Duration
-			}
-			if t.Duration > total {
-				return nil, at(transN).errorf("slide entry %d: transition %s is longer than the entry (%s)", num, t, total)
-			}
+		tp := ep
+		if nodes.transN != nil {
+			tp = at(nodes.transN)
 		}
-		if err := checkCount(len(d.Slides)+len(p.slides), len(d.Steps)+len(p.steps), ep); err != nil {
-			return nil, err
-		}
-		pi := len(d.parts)
-		p.part.transition = t
-		d.parts = append(d.parts, p.part)
-		first := len(d.Slides)
-		entryKey := id.sum()
-		for i := range p.slides {
-			p.slides[i].content = newDigest("entry slide").add(entryKey, p.slides[i].content).sum()
-			p.slides[i].Source = p.part.src
-			if i == 0 {
-				p.slides[i].Transition = t
+		entryKey := entryDigest(en)
+		for j, r := range rs {
+			in, index := t, strconv.Itoa(num)
+			if j == 0 {
+				in = first
 			}
-		}
-		d.Slides = append(d.Slides, p.slides...)
-		for i, st := range p.steps {
-			st.part = pi
-			st.Slide = first + st.local + 1
-			if len(p.steps) > 1 {
-				st.Index = strconv.Itoa(num) + ":" + st.Index
-			} else {
-				st.Index = strconv.Itoa(num)
+			if len(rs) > 1 {
+				index += ":" + r.index
 			}
-			if i == 0 {
-				st.Transition = t
+			if err := d.addEntry(r, in, entryKey, index, ep, tp); err != nil {
+				return nil, err
 			}
-			d.Steps = append(d.Steps, st)
-		}
-		if d.Title == "" && p.title != "" {
-			d.Title = p.title
 		}
 	}
 	retime(d.Steps)
@@ -326,14 +228,193 @@ type manifestEntry struct {
 	theme, title, notes, background, fit string
 	audio                                string
 	file, manifest                       string
+	// For a document (PDF, office file): the pages shown, and notes
+	// page by page when the entry lists them.
+	pages     pageRange
+	pagesN    *node
+	pageNotes []string
 }
 
-// entryResult is one compiled entry.
+// entryNodes are the nodes of an entry that its compilation points at.
+type entryNodes struct {
+	file, md, url *node
+	trans         *Transition
+	transN        *node
+}
+
+// entryResult is one compiled entry, or one page of a document entry
+// (whose index is then the page's number).
 type entryResult struct {
 	part   part
 	title  string
 	slides []Slide
 	steps  []Step
+	index  string
+}
+
+// parseEntry reads the settings of the slide entry en, number num.
+func parseEntry(en *node, num int, at func(*node) pos) (manifestEntry, entryNodes, error) {
+	e := manifestEntry{num: num}
+	var n entryNodes
+	ep := at(en)
+	ep.slide = 0
+	if en.kind != mapNode {
+		return e, n, ep.errorf("slide entry %d must be a mapping (file: ..., duration: ...), not %s", num, en.kindName())
+	}
+	for i, k := range en.keys {
+		v := en.vals[i]
+		if k.text == "notes" && v.kind == seqNode {
+			notes, err := noteList(v, num, at)
+			if err != nil {
+				return e, n, err
+			}
+			e.pageNotes = notes
+			continue
+		}
+		if v.kind != scalarNode {
+			return e, n, at(v).errorf("slide entry %d: %q must be a single value, not %s", num, k.text, v.kindName())
+		}
+		var err error
+		switch k.text {
+		case "file":
+			n.file = v
+		case "markdown":
+			n.md = v
+		case "url":
+			n.url = v
+		case "type":
+			e.typ = Kind(v.text)
+			if !contains(entryTypes, v.text) {
+				err = fmt.Errorf("unknown type %q (known: %s)", v.text, strings.Join(entryTypes, ", "))
+			}
+		case "duration":
+			e.dur, err = parseDuration(v.text)
+		case "transition":
+			var t Transition
+			t, err = parseTransition(v.text)
+			n.trans, n.transN = &t, v
+		case "title":
+			e.title = v.text
+		case "notes":
+			e.notes = v.text
+		case "background":
+			e.background = v.text
+			if strings.ContainsAny(v.text, ";{}<>\"\\") {
+				err = fmt.Errorf("bad background %q (a CSS colour)", v.text)
+			}
+		case "fit":
+			e.fit = v.text
+			if !contains([]string{"contain", "cover"}, v.text) {
+				err = fmt.Errorf("bad fit %q (contain or cover)", v.text)
+			}
+		case "audio":
+			e.audio = v.text
+		case "pages":
+			e.pages, err = parsePageRange(v.text)
+			e.pagesN = v
+		default:
+			return e, n, at(k).errorf("slide entry %d: unknown key %q%s (known: %s)", num, k.text, didYouMean(k.text, entryKeys), strings.Join(entryKeys, ", "))
+		}
+		if err != nil {
+			return e, n, at(v).errorf("slide entry %d: %s", num, keyed(k.text, err))
+		}
+	}
+	given := 0
+	for _, g := range []*node{n.file, n.md, n.url} {
+		if g != nil {
+			given++
+		}
+	}
+	if given != 1 {
+		return e, n, ep.errorf("slide entry %d needs exactly one of file, markdown or url", num)
+	}
+	if (e.pagesN != nil || e.pageNotes != nil) && n.file == nil {
+		return e, n, ep.errorf("slide entry %d: pages and a list of notes are for a PDF or office file", num)
+	}
+	return e, n, nil
+}
+
+// noteList reads a list of notes, one per page.
+func noteList(v *node, num int, at func(*node) pos) ([]string, error) {
+	notes := make([]string, 0, len(v.items))
+	for _, it := range v.items {
+		switch it.kind {
+		case scalarNode:
+			notes = append(notes, it.text)
+		case nullNode:
+			notes = append(notes, "")
+		default:
+			return nil, at(it).errorf("slide entry %d: notes: each item is one page's notes, not %s", num, it.kindName())
+		}
+	}
+	return notes, nil
+}
+
+// entryDigest is the entry's settings as written: inline Markdown counts
+// slide by slide, as the slides of a Markdown file do; notes, never on a
+// page, not at all; nor do pages, so that showing one more page of a PDF
+// keeps the keys of the others.
+func entryDigest(en *node) string {
+	id := newDigest("manifest entry")
+	for i, k := range en.keys {
+		v := en.vals[i].text
+		switch k.text {
+		case "notes", "pages":
+			continue
+		case "markdown":
+			v = ""
+		}
+		id.add(k.text, v)
+	}
+	return id.sum()
+}
+
+// addEntry appends one compiled entry r to d: its part, its slides (whose
+// keys add the entry's settings, entryKey), and its steps, named index
+// (and the step's own index after a colon when r has several). Its first
+// slide enters with t, which fails at tp when longer than the entry.
+func (d *Deck) addEntry(r *entryResult, t Transition, entryKey, index string, ep, tp pos) error {
+	if t.Kind != Cut {
+		var total time.Duration
+		for _, st := range r.steps {
+			total += st.Duration
+		}
+		if t.Duration > total {
+			return tp.errorf("slide entry %s: transition %s is longer than the entry (%s)", index, t, total)
+		}
+	}
+	if err := checkCount(len(d.Slides)+len(r.slides), len(d.Steps)+len(r.steps), ep); err != nil {
+		return err
+	}
+	pi := len(d.parts)
+	r.part.transition = t
+	d.parts = append(d.parts, r.part)
+	first := len(d.Slides)
+	for i := range r.slides {
+		r.slides[i].content = newDigest("entry slide").add(entryKey, r.slides[i].content).sum()
+		r.slides[i].Source = r.part.src
+		if i == 0 {
+			r.slides[i].Transition = t
+		}
+	}
+	d.Slides = append(d.Slides, r.slides...)
+	for i, st := range r.steps {
+		st.part = pi
+		st.Slide = first + st.local + 1
+		if len(r.steps) > 1 {
+			st.Index = index + ":" + st.Index
+		} else {
+			st.Index = index
+		}
+		if i == 0 {
+			st.Transition = t
+		}
+		d.Steps = append(d.Steps, st)
+	}
+	if d.Title == "" && r.title != "" {
+		d.Title = r.title
+	}
+	return nil
 }
 
 // hold is how long a single-step entry (a page or an image) is shown.
@@ -403,7 +484,7 @@ func (e manifestEntry) markdownResult(mp *mdPart, base *overlay) *entryResult {
 	return &entryResult{part: p, title: mp.title, slides: mp.slides, steps: mp.steps}
 }
 
-func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResult, error) {
+func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) ([]*entryResult, error) {
 	at := pos{file: e.file, line: n.line, col: n.col}
 	raw := n.text
 	if raw == "" {
@@ -465,7 +546,7 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 		if err != nil {
 			return nil, err
 		}
-		return e.markdownResult(mp, base), nil
+		return one(e.markdownResult(mp, base)), nil
 	case HTML, Reveal:
 		src, err := read()
 		if err != nil {
@@ -485,9 +566,9 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 				rp.slides[0].Title = e.title
 			}
 			p := part{kind: Reveal, src: Source{FS: base, Entry: rel}, schedule: rp.schedule, keep: l.opts.KeepControls}
-			return &entryResult{part: p, title: rp.title, slides: rp.slides, steps: rp.steps}, nil
+			return one(&entryResult{part: p, title: rp.title, slides: rp.slides, steps: rp.steps}), nil
 		}
-		return e.single(part{kind: HTML, src: Source{FS: base, Entry: rel}}, htmlTitle(src), display, 1, pageContent(HTML, rel, src)), nil
+		return one(e.single(part{kind: HTML, src: Source{FS: base, Entry: rel}}, htmlTitle(src), display, 1, pageContent(HTML, rel, src))), nil
 	case Image:
 		entry := l.newPage(".html")
 		bg := e.background
@@ -513,10 +594,14 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 		}
 		r := e.single(part{kind: Image, src: Source{FS: base, Entry: entry}}, path.Base(rel), display, 0, content)
 		r.slides[0].Background = e.background
-		return r, nil
+		return one(r), nil
+	case PDF, Office:
+		return l.documentEntry(e, kind, rel, display, base)
 	}
-	return nil, at.errorf("slide entry %d: cannot tell what %s is (add type: markdown, reveal, html or image)", e.num, raw)
+	return nil, at.errorf("slide entry %d: cannot tell what %s is (add type: %s)", e.num, raw, strings.Join(entryTypes, ", "))
 }
+
+func one(r *entryResult) []*entryResult { return []*entryResult{r} }
 
 // imageContent is the content digest of the image at rel in the deck tree,
 // read without holding it in memory.

@@ -1,0 +1,169 @@
+package deck
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// Office files (.pptx, .odp, .ppt, .key) are converted to PDF by
+// LibreOffice in headless mode and shown as a PDF deck. The conversion is
+// cached by the file's content hash, as the PDF's pages are, so a second
+// render, a job's shard or a resume does not start LibreOffice again. The
+// speaker notes and slide titles are read from the file itself (see
+// readOffice), since the PDF has neither.
+
+// officeFormat names the layout of a cached LibreOffice conversion.
+const officeFormat = "office-1"
+
+// openOffice converts the office file rel (display in messages) to a PDF
+// deck and reads its slides' titles and notes, in the order of its pages.
+func (l *loader) openOffice(rel, display string) (*pdfDoc, []docSlide, error) {
+	tmp, err := l.scratch()
+	if err != nil {
+		return nil, nil, err
+	}
+	// LibreOffice tells the format by the extension as well as the bytes.
+	in := filepath.Join(tmp, "in"+strings.ToLower(path.Ext(rel)))
+	sum, err := copyHashed(l.root, rel, display, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	slides, err := readOffice(in, display)
+	if err != nil {
+		return nil, nil, err
+	}
+	if slides == nil {
+		l.warn(Warning{File: display, Msg: "speaker notes and titles are read from .pptx and .odp files only: save the deck in one of those to have them as captions and chapters"})
+	}
+	dir, err := l.cached(officeFormat, sum, func(out string) error { return l.convertOffice(in, display, out) })
+	if err != nil {
+		return nil, nil, err
+	}
+	pdfDir, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open the conversion of %s: %w", display, err)
+	}
+	defer pdfDir.Close()
+	doc, err := l.openPDF(pdfDir.FS(), "deck.pdf", display)
+	if err != nil {
+		return nil, nil, err
+	}
+	if slides != nil && len(slides) != len(doc.Pages) {
+		l.warn(Warning{File: display, Msg: fmt.Sprintf("LibreOffice made %d pages of the %d shown slides: notes and titles may be on the wrong pages", len(doc.Pages), len(slides))})
+	}
+	return doc, slides, nil
+}
+
+// convertOffice runs LibreOffice to convert in into out/deck.pdf. It runs
+// with a profile of its own in the load's scratch directory (so renders in
+// parallel do not share, or wait for, one LibreOffice), macros disabled,
+// no network (a proxy that is not there), and a deadline.
+func (l *loader) convertOffice(in, display, out string) error {
+	tmp, err := l.scratch()
+	if err != nil {
+		return err
+	}
+	profile, err := os.MkdirTemp(tmp, "libreoffice-")
+	if err != nil {
+		return err
+	}
+	if err := writeOfficeProfile(profile); err != nil {
+		return fmt.Errorf("convert %s: write LibreOffice's profile: %w", display, err)
+	}
+	pdfDir := filepath.Join(profile, "out")
+	// A dead port on loopback: linked images and fonts are not fetched.
+	const noProxy = "http://127.0.0.1:9"
+	t := tool{
+		file: display, name: "soffice", timeout: OfficeTimeout,
+		args: []string{"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: filepath.ToSlash(profile)}).String(),
+			"--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--nofirststartwizard",
+			"--convert-to", "pdf", "--outdir", pdfDir, in},
+		env: []string{"HOME=" + profile, "SAL_USE_VCLPLUGIN=svp",
+			"http_proxy=" + noProxy, "https_proxy=" + noProxy, "ftp_proxy=" + noProxy, "all_proxy=" + noProxy,
+			"HTTP_PROXY=" + noProxy, "HTTPS_PROXY=" + noProxy, "ALL_PROXY=" + noProxy, "no_proxy=", "NO_PROXY="},
+	}
+	msgs, err := t.run(l.ctx)
+	if errors.Is(err, errMissingTool) {
+		return &Error{File: display, Msg: "converting a " + path.Ext(display) + " deck needs LibreOffice, which is not installed: apt-get install --no-install-recommends libreoffice-impress (or run .ci/install-deps.sh), or export the deck as PDF and render that"}
+	}
+	if err != nil {
+		return err
+	}
+	made := filepath.Join(pdfDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))+".pdf")
+	if _, err := os.Stat(made); err != nil {
+		// LibreOffice exits 0 when it cannot load the file.
+		return &Error{File: display, Msg: "LibreOffice could not convert it to PDF" + quote(msgs)}
+	}
+	return os.Rename(made, filepath.Join(out, "deck.pdf"))
+}
+
+// writeOfficeProfile seeds a LibreOffice profile that never runs a
+// document's macros, never updates links (external images, OLE objects)
+// and never checks for updates.
+func writeOfficeProfile(dir string) error {
+	user := filepath.Join(dir, "user")
+	if err := os.MkdirAll(user, 0o700); err != nil {
+		return err
+	}
+	item := func(p, prop, v string) string {
+		return `<item oor:path="` + p + `"><prop oor:name="` + prop + `" oor:op="fuse"><value>` + v + `</value></prop></item>` + "\n"
+	}
+	xcu := `<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+` + item("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "true") +
+		item("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3") +
+		item("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true") +
+		item("/org.openoffice.Office.Common/Misc", "UseLocking", "false") +
+		item("/org.openoffice.Office.Impress/Misc", "UpdateLinks", "0") +
+		item("/org.openoffice.Office.Common/Misc", "PerformFileExtCheck", "false") +
+		item("/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments", "AutoCheckEnabled", "false") +
+		`</oor:items>
+`
+	return os.WriteFile(filepath.Join(user, "registrymodifications.xcu"), []byte(xcu), 0o600)
+}
+
+// readOffice reads the shown slides' titles and speaker notes of the
+// office file at p, in presentation order: nil, nil for a format whose
+// notes it does not read (.ppt, .key).
+func readOffice(p, display string) ([]docSlide, error) {
+	ext := strings.ToLower(filepath.Ext(p))
+	if ext != ".pptx" && ext != ".pptm" && ext != ".ppsx" && ext != ".odp" {
+		return nil, nil
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	z, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return nil, &Error{File: display, Msg: fmt.Sprintf("not a %s file (not a zip): %v", ext, err)}
+	}
+	if len(z.File) > MaxZipEntries {
+		return nil, &Error{File: display, Msg: fmt.Sprintf("the file holds %d parts, more than %d, deckreel's limit", len(z.File), MaxZipEntries)}
+	}
+	pk := &zipParts{z: z, file: display}
+	var slides []docSlide
+	if ext == ".odp" {
+		slides, err = odpSlides(pk)
+	} else {
+		slides, err = pptxSlides(pk)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if slides == nil {
+		slides = []docSlide{}
+	}
+	return slides, nil
+}
