@@ -103,7 +103,7 @@ func (l *loader) documentEntry(e manifestEntry, kind Kind, rel, display string, 
 	}
 	from, to, err := e.pages.pages(len(doc.Pages))
 	if err != nil {
-		return nil, at.errorf("slide entry %d: %s: %v", e.num, display, err)
+		return nil, at.errorf("slide entry %d: %v", e.num, err)
 	}
 	if len(e.pageNotes) > to-from+1 {
 		l.warn(at.warning("slide entry %d: %d notes for %d pages: the rest are left out", e.num, len(e.pageNotes), to-from+1))

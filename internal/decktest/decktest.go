@@ -31,6 +31,7 @@ type Page struct {
 	Text   string // a line below the title
 	Notes  string // speaker notes (.pptx)
 	Hidden bool   // a hidden slide (.pptx)
+	HTML   string // more of the page, as HTML (PDF)
 }
 
 // browser runs fn in a tab of a new headless Chrome at path, closed after.
@@ -54,7 +55,7 @@ func PDF(ctx context.Context, chrome string, width, height int, pages []Page) ([
 	fmt.Fprintf(&b, `<!DOCTYPE html><html><head><meta charset="utf-8"><style>
 @page { size: %dpx %dpx; margin: 0 }
 html, body { margin: 0 }
-section { box-sizing: border-box; width: %dpx; height: %dpx; padding: 8px; overflow: hidden;
+section { position: relative; box-sizing: border-box; width: %dpx; height: %dpx; padding: 8px; overflow: hidden;
   break-after: page; font: 16px sans-serif; color: #fff }
 h1 { margin: 0 0 4px; font-size: 22px }
 </style></head><body>`, width, height, width, height)
@@ -66,6 +67,7 @@ h1 { margin: 0 0 4px; font-size: 22px }
 		if p.Text != "" {
 			fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(p.Text))
 		}
+		b.WriteString(p.HTML)
 		b.WriteString("</section>")
 	}
 	b.WriteString("</body></html>")
