@@ -43,7 +43,10 @@ func runInspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 Prints the deck's detected type and its timeline: every slide and step with
 its title, start time, duration, first and last frame and transition, and
 the totals. A deck is a Markdown file, a reveal.js page, a deck.yaml or
-deck.json manifest, or a directory holding one of them.
+deck.json manifest, a PDF, an office file (.pptx, .odp, .ppt, .key; it is
+converted by LibreOffice, once, and cached), or a directory holding a
+Markdown deck, a manifest or a page. With --json, each step carries its
+speaker notes.
 
 Flags:
 `)

@@ -232,7 +232,7 @@ func runRenderCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	opts.register(fs, "")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: deckreel render <page.html|dir|URL> --duration 10s -o out.mp4 [flags]
-       deckreel render <talk.md|deck.yaml|reveal.html|dir> -o out.mp4 [flags]
+       deckreel render <talk.md|deck.yaml|reveal.html|talk.pdf|talk.pptx|dir> -o out.mp4 [flags]
 
 Renders a page for the given duration under virtual time: frame N shows the
 page exactly at N/fps seconds. A local page is served from its directory on
@@ -243,6 +243,15 @@ that runs reveal.js, or a directory holding one) times itself: every slide
 for its own duration (--slide-duration when the deck does not say), with
 its transitions. Its size, fps and encoding settings apply unless the flag
 is given.
+
+A PDF (talk.pdf) is a slide per page, drawn sharp at the output size;
+chapters come from its outline, else each page's first line. A .pptx,
+.odp, .ppt or .key file is converted to PDF by LibreOffice (soffice, which
+must be installed: apt-get install libreoffice-impress), and its speaker
+notes become captions and its slide titles chapters. Conversions are
+cached by content in the user's cache directory. In a manifest, an entry
+"file: talk.pdf" with "pages: 2-4" shows those pages, each for the entry's
+duration, with "notes:" as a list of one item per page.
 
 Rendering untrusted decks: a page reaches only its own render's servers.
 Loopback and link-local addresses (127.0.0.0/8, ::1, 0.0.0.0,

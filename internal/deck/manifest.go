@@ -40,6 +40,9 @@ import (
 //	  - file: anim/index.html  # a page, animated or not
 //	    duration: 6s
 //	  - file: talk/index.html  # a reveal.js deck: all its steps
+//	  - file: slides.pdf     # a PDF (or .pptx, .odp): a slide per page
+//	    pages: 2-4           # default: all of them
+//	    notes: [Page two., Page three., Page four.]
 //	  - url: https://example.com/live
 //
 // An entry's transition is how it enters, replacing the entry before it;
