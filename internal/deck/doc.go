@@ -1,7 +1,8 @@
 // Package deck reads slide decks — Markdown files, reveal.js pages, deck
-// manifests (deck.yaml, deck.json), PDFs and office files — into a timeline of steps and compiles
-// them into segments: web pages that deckreel captures under virtual time,
-// one after the other, to make a video.
+// manifests (deck.yaml, deck.json), PDFs and office files — into a
+// timeline of steps and compiles them into segments: web pages that
+// deckreel captures under virtual time, one after the other, to make a
+// video.
 //
 // Load detects the deck type from the path (or Options.InputType), parses
 // it and returns a *Deck with its slides, its steps in presentation order

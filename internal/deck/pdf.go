@@ -2,7 +2,6 @@ package deck
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"encoding/xml"
@@ -17,6 +16,8 @@ import (
 	"strings"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/deckreel/deckreel/internal/proc"
 )
 
 // A PDF deck is one slide per page. Each page is converted once, by
@@ -327,7 +328,9 @@ func (l *loader) scratch() (string, error) {
 	if l.tmp != "" {
 		return l.tmp, nil
 	}
-	dir, err := os.MkdirTemp("", "deckreel-convert-")
+	// What a killed render left goes first.
+	scratchDirs().Sweep(os.TempDir())
+	dir, err := os.MkdirTemp("", scratchDirs().Pattern())
 	if err != nil {
 		return "", fmt.Errorf("make a directory to convert the deck in: %w", err)
 	}
@@ -335,6 +338,14 @@ func (l *loader) scratch() (string, error) {
 	l.closers = append(l.closers, removeDir(dir))
 	return dir, nil
 }
+
+// scratchDirs are the loads' temporary directories:
+// "deckreel-convert-host-1234~5678" (proc.Tag and MkdirTemp's digits).
+func scratchDirs() proc.Leftovers { return proc.Leftovers{Prefix: "deckreel-convert-", Dir: true} }
+
+// newConversions are conversions under way in the cache, renamed into
+// place when done: ".new-host-1234~5678".
+func newConversions() proc.Leftovers { return proc.Leftovers{Prefix: ".new-", Dir: true} }
 
 type removeDir string
 
@@ -368,8 +379,9 @@ func (l *loader) cached(format, sum string, convert func(out string) error) (str
 	if st, err := os.Stat(dir); err == nil && st.IsDir() {
 		return dir, nil
 	}
-	tmp := filepath.Join(base, ".new-"+rand.Text())
-	if err := os.Mkdir(tmp, 0o755); err != nil {
+	newConversions().Sweep(base)
+	tmp, err := os.MkdirTemp(base, newConversions().Pattern())
+	if err != nil {
 		return "", fmt.Errorf("convert: %w", err)
 	}
 	defer os.RemoveAll(tmp)
