@@ -62,8 +62,8 @@ func (l *loader) openOffice(rel, display string) (*pdfDoc, []docSlide, error) {
 
 // convertOffice runs LibreOffice to convert in into out/deck.pdf. It runs
 // with a profile of its own in the load's scratch directory (so renders in
-// parallel do not share, or wait for, one LibreOffice), macros disabled,
-// no network (a proxy that is not there), and a deadline.
+// parallel do not share, or wait for, one LibreOffice; see
+// writeOfficeProfile for what it may do), and a deadline.
 func (l *loader) convertOffice(in, display, out string) error {
 	tmp, err := l.scratch()
 	if err != nil {
@@ -104,28 +104,38 @@ func (l *loader) convertOffice(in, display, out string) error {
 }
 
 // writeOfficeProfile seeds a LibreOffice profile that never runs a
-// document's macros, never updates links (external images, OLE objects)
-// and never checks for updates.
+// document's macros, blocks links from untrusted documents, and reaches
+// the network only through a proxy that is not there (a dead port on
+// loopback), so a deck's linked images and fonts are not fetched. The
+// settings are those of LibreOffice's registry (share/registry/main.xcd).
 func writeOfficeProfile(dir string) error {
 	user := filepath.Join(dir, "user")
 	if err := os.MkdirAll(user, 0o700); err != nil {
 		return err
 	}
-	item := func(p, prop, v string) string {
-		return `<item oor:path="` + p + `"><prop oor:name="` + prop + `" oor:op="fuse"><value>` + v + `</value></prop></item>` + "\n"
-	}
-	xcu := `<?xml version="1.0" encoding="UTF-8"?>
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-` + item("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "true") +
-		item("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3") +
-		item("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true") +
-		item("/org.openoffice.Office.Common/Misc", "UseLocking", "false") +
-		item("/org.openoffice.Office.Impress/Misc", "UpdateLinks", "0") +
-		item("/org.openoffice.Office.Common/Misc", "PerformFileExtCheck", "false") +
-		item("/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments", "AutoCheckEnabled", "false") +
-		`</oor:items>
-`
-	return os.WriteFile(filepath.Join(user, "registrymodifications.xcu"), []byte(xcu), 0o600)
+`)
+	for _, it := range [][3]string{
+		{"/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "true"},
+		{"/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"},
+		{"/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"},
+		{"/org.openoffice.Office.Common/Misc", "UseLocking", "false"},
+		{"/org.openoffice.Office.Common/Misc", "PerformFileExtCheck", "false"},
+		{"/org.openoffice.Inet/Settings", "ooInetProxyType", "2"},
+		{"/org.openoffice.Inet/Settings", "ooInetHTTPProxyName", "127.0.0.1"},
+		{"/org.openoffice.Inet/Settings", "ooInetHTTPProxyPort", "9"},
+		{"/org.openoffice.Inet/Settings", "ooInetHTTPSProxyName", "127.0.0.1"},
+		{"/org.openoffice.Inet/Settings", "ooInetHTTPSProxyPort", "9"},
+		{"/org.openoffice.Inet/Settings", "ooInetFTPProxyName", "127.0.0.1"},
+		{"/org.openoffice.Inet/Settings", "ooInetFTPProxyPort", "9"},
+		{"/org.openoffice.Inet/Settings", "ooInetNoProxy", ""},
+	} {
+		fmt.Fprintf(&b, "<item oor:path=%q><prop oor:name=%q oor:op=\"fuse\"><value>%s</value></prop></item>\n", it[0], it[1], it[2])
+	}
+	b.WriteString("</oor:items>\n")
+	return os.WriteFile(filepath.Join(user, "registrymodifications.xcu"), []byte(b.String()), 0o600)
 }
 
 // readOffice reads the shown slides' titles and speaker notes of the

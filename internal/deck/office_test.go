@@ -6,11 +6,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -231,4 +235,58 @@ func TestPPTXDeck(t *testing.T) {
 	if len(d.Warnings) > 0 {
 		t.Errorf("warnings: %v", d.Warnings)
 	}
+
+	// A linked image (an external relationship) is not fetched: LibreOffice
+	// has no network.
+	var fetched atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fetched.Add(1) }))
+	defer srv.Close()
+	linked := filepath.Join(t.TempDir(), "linked.pptx")
+	if err := os.WriteFile(linked, linkImage(t, b, srv.URL+"/img.png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ld, err := LoadContext(ctx, linked, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ld.Close()
+	if n := fetched.Load(); n > 0 {
+		t.Errorf("LibreOffice fetched the linked image (%d requests)", n)
+	}
+}
+
+// linkImage adds to slide 1 of the .pptx b a picture linked to url.
+func linkImage(t *testing.T, b []byte, url string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		switch f.Name {
+		case "ppt/slides/slide1.xml":
+			body = bytes.Replace(body, []byte("</p:spTree>"), []byte(`<p:pic><p:nvPicPr><p:cNvPr id="99" name="Linked"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr>`+
+				`<p:blipFill><a:blip r:link="rIdLinked"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>`+
+				`<p:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic></p:spTree>`), 1)
+		case "ppt/slides/_rels/slide1.xml.rels":
+			body = bytes.Replace(body, []byte("</Relationships>"), []byte(`<Relationship Id="rIdLinked" Type="`+relT+`image" Target="`+url+`" TargetMode="External"/></Relationships>`), 1)
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(body)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
