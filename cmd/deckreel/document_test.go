@@ -4,12 +4,15 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -282,5 +285,48 @@ func TestPDFDeckJob(t *testing.T) {
 		if changed, page3 := before[i] != after[i], i >= 10 && i < 15; changed != page3 {
 			t.Errorf("frame %d: changed %v, in page 3 %v", i, changed, page3)
 		}
+	}
+}
+
+// TestOfficeInterrupt sends SIGINT while LibreOffice converts a .pptx:
+// deckreel exits 130 within seconds, and leaves neither a LibreOffice
+// process (its whole group is ended) nor its temporary directory.
+func TestOfficeInterrupt(t *testing.T) {
+	requireTools(t)
+	requireConverters(t, true)
+	dir := t.TempDir()
+	pptx := writeDoc(t, dir, "talk.pptx", docPages)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	marker := fmt.Sprintf("office-interrupt-%d", time.Now().UnixNano())
+	cmd, _, stderr := deckreel(t, ctx, marker, "render", pptx, "-o", filepath.Join(dir, "out.mp4"), "--progress", "none")
+	// An empty cache: LibreOffice runs.
+	cmd.Env = append(cmd.Env, "XDG_CACHE_HOME="+t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !slices.ContainsFunc(processesWith("DECKREEL_TEST_MARKER="+marker), func(p string) bool { return strings.Contains(p, "soffice") }) {
+		if time.Now().After(deadline) {
+			t.Fatalf("LibreOffice never started: %s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Errorf("exit: %v, want code 130; stderr: %s", err, stderr.String())
+	}
+	if took := time.Since(sent); took > 10*time.Second {
+		t.Errorf("took %s to stop after SIGINT", took)
+	}
+	assertNoLeftovers(t, marker)
+	left, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("deckreel-convert-*-%d~*", cmd.Process.Pid)))
+	if len(left) > 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }
