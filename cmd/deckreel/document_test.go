@@ -226,6 +226,26 @@ func TestPPTXDeck(t *testing.T) {
 	if got := strings.Join(chapterTitles(t, out), " "); got != "Opening Middle Closing" {
 		t.Errorf("chapters %q", got)
 	}
+
+	// Rendered again as a job, on a PATH without LibreOffice or poppler:
+	// the conversion comes from the cache, for the render and for the
+	// job's copy of the deck alike.
+	bin := t.TempDir()
+	for _, tool := range []string{"chromium-headless-shell", "chromium", "ffmpeg", "ffprobe"} {
+		if p, err := exec.LookPath(tool); err == nil {
+			os.Symlink(p, filepath.Join(bin, tool))
+		}
+	}
+	env := append(os.Environ(), "PATH="+bin)
+	jobOut := filepath.Join(dir, "job.mp4")
+	res, _ = runDeckreel(t, env, "render", pptx, "--job", filepath.Join(t.TempDir(), "job"), "--slide-duration", "0.5s", "--fps", "10", "--size", "320x180", "--captions", "srt", "-o", jobOut, "--progress", "none")
+	if res.code != 0 {
+		t.Fatalf("render --job from the cache: exit %d: %s", res.code, res.stderr)
+	}
+	probeColours(t, jobOut, map[int]string{4: "#ff0000", 5: "#0000ff", 10: "#ffff00"})
+	if again, _ := os.ReadFile(filepath.Join(dir, "job.srt")); string(again) != string(srt) {
+		t.Errorf("the job's captions differ:\n%s\nwant\n%s", again, srt)
+	}
 }
 
 // TestOfficeWithoutLibreOffice: a .pptx with no soffice on PATH is bad
