@@ -129,7 +129,7 @@ func (l *loader) documentEntry(e manifestEntry, kind Kind, rel, display string, 
 				ds.title = e.title
 			}
 		}
-		r, err := l.pageSlide(e, doc, n, ds, display, base)
+		r, err := l.pageSlide(e, doc, n, ds, display, base, kind == Office)
 		if err != nil {
 			return nil, err
 		}
@@ -138,8 +138,12 @@ func (l *loader) documentEntry(e manifestEntry, kind Kind, rel, display string, 
 	return rs, nil
 }
 
-// pageSlide is page n of doc as an image slide.
-func (l *loader) pageSlide(e manifestEntry, doc *pdfDoc, n int, ds docSlide, display string, base *overlay) (*entryResult, error) {
+// pageSlide is page n of doc as an image slide. Its title is the one the
+// document gives (ds), else the PDF's outline entry, else its first line
+// of text, else "Page n". For an office file the outline is left out:
+// LibreOffice's names its slides' bookmarks "Slide n" when they have no
+// title, and the slides are called slides.
+func (l *loader) pageSlide(e manifestEntry, doc *pdfDoc, n int, ds docSlide, display string, base *overlay, office bool) (*entryResult, error) {
 	svg := doc.svg(n)
 	bg, fit := e.background, e.fit
 	if bg == "" {
@@ -163,15 +167,17 @@ func (l *loader) pageSlide(e manifestEntry, doc *pdfDoc, n int, ds docSlide, dis
 		return nil, fmt.Errorf("read the converted page %d of %s: %w", n, display, err)
 	}
 	p := doc.Pages[n-1]
-	title := ds.title
-	if title == "" {
+	title, unit := ds.title, "Page "
+	if office {
+		unit = "Slide "
+	} else if title == "" {
 		title = p.Title
 	}
 	if title == "" {
 		title = clipText(p.Text, chapterTitleMax)
 	}
 	if title == "" {
-		title = "Page " + strconv.Itoa(n)
+		title = unit + strconv.Itoa(n)
 	}
 	dur := e.hold()
 	s := Slide{Title: title, Duration: dur, Notes: ds.notes, Background: e.background, Audio: ds.audio,

@@ -12,7 +12,8 @@ import (
 )
 
 // Office files (.pptx, .odp, .ppt, .key) are converted to PDF by
-// LibreOffice in headless mode and shown as a PDF deck. The conversion is
+// LibreOffice in headless mode and shown as a PDF deck (a .ppt or .key
+// through a .pptx, whose notes deckreel reads). The conversion is
 // cached by the file's content hash, as the PDF's pages are, so a second
 // render, a job's shard or a resume does not start LibreOffice again. The
 // speaker notes and slide titles are read from the file itself (see
@@ -34,16 +35,33 @@ func (l *loader) openOffice(rel, display string) (*pdfDoc, []docSlide, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	slides, err := readOffice(in, display)
+	// A .pptx or .odp is read first, so a broken one fails before
+	// LibreOffice starts; an older format is converted to .pptx, read, and
+	// converted from there.
+	readable := readsNotes(in)
+	var slides []docSlide
+	if readable {
+		if slides, err = readOffice(in, display); err != nil {
+			return nil, nil, err
+		}
+	}
+	dir, err := l.cached(officeFormat, sum, func(out string) error {
+		src := in
+		if !readable {
+			src = filepath.Join(out, "deck.pptx")
+			if err := l.convertOffice(in, display, src); err != nil {
+				return err
+			}
+		}
+		return l.convertOffice(src, display, filepath.Join(out, "deck.pdf"))
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	if slides == nil {
-		l.warn(Warning{File: display, Msg: "speaker notes and titles are read from .pptx and .odp files only: save the deck in one of those to have them as captions and chapters"})
-	}
-	dir, err := l.cached(officeFormat, sum, func(out string) error { return l.convertOffice(in, display, out) })
-	if err != nil {
-		return nil, nil, err
+	if !readable {
+		if slides, err = readOffice(filepath.Join(dir, "deck.pptx"), display); err != nil {
+			return nil, nil, err
+		}
 	}
 	pdfDir, err := os.OpenRoot(dir)
 	if err != nil {
@@ -60,11 +78,12 @@ func (l *loader) openOffice(rel, display string) (*pdfDoc, []docSlide, error) {
 	return doc, slides, nil
 }
 
-// convertOffice runs LibreOffice to convert in into out/deck.pdf. It runs
+// convertOffice runs LibreOffice to convert in into dst, whose extension
+// names the format (.pdf, .pptx). It runs
 // with a profile of its own in the load's scratch directory (so renders in
 // parallel do not share, or wait for, one LibreOffice; see
 // writeOfficeProfile for what it may do), and a deadline.
-func (l *loader) convertOffice(in, display, out string) error {
+func (l *loader) convertOffice(in, display, dst string) error {
 	tmp, err := l.scratch()
 	if err != nil {
 		return err
@@ -76,14 +95,15 @@ func (l *loader) convertOffice(in, display, out string) error {
 	if err := writeOfficeProfile(profile); err != nil {
 		return fmt.Errorf("convert %s: write LibreOffice's profile: %w", display, err)
 	}
-	pdfDir := filepath.Join(profile, "out")
+	outDir := filepath.Join(profile, "out")
+	format := strings.TrimPrefix(filepath.Ext(dst), ".")
 	// A dead port on loopback: linked images and fonts are not fetched.
 	const noProxy = "http://127.0.0.1:9"
 	t := tool{
 		file: display, name: "soffice", timeout: OfficeTimeout,
 		args: []string{"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: filepath.ToSlash(profile)}).String(),
 			"--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--nofirststartwizard",
-			"--convert-to", "pdf", "--outdir", pdfDir, in},
+			"--convert-to", format, "--outdir", outDir, in},
 		env: []string{"HOME=" + profile, "SAL_USE_VCLPLUGIN=svp",
 			"http_proxy=" + noProxy, "https_proxy=" + noProxy, "ftp_proxy=" + noProxy, "all_proxy=" + noProxy,
 			"HTTP_PROXY=" + noProxy, "HTTPS_PROXY=" + noProxy, "ALL_PROXY=" + noProxy, "no_proxy=", "NO_PROXY="},
@@ -95,12 +115,16 @@ func (l *loader) convertOffice(in, display, out string) error {
 	if err != nil {
 		return err
 	}
-	made := filepath.Join(pdfDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))+".pdf")
+	made := filepath.Join(outDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))+"."+format)
 	if _, err := os.Stat(made); err != nil {
 		// LibreOffice exits 0 when it cannot load the file.
-		return &Error{File: display, Msg: "LibreOffice could not convert it to PDF" + quote(msgs)}
+		hint := ""
+		if strings.EqualFold(path.Ext(display), ".key") {
+			hint = " (LibreOffice reads only Keynote files older than 2014: export the deck from Keynote as PowerPoint or PDF)"
+		}
+		return &Error{File: display, Msg: "LibreOffice could not convert it to " + format + hint + quote(msgs)}
 	}
-	return os.Rename(made, filepath.Join(out, "deck.pdf"))
+	return os.Rename(made, dst)
 }
 
 // writeOfficeProfile seeds a LibreOffice profile that never runs a
@@ -138,14 +162,24 @@ func writeOfficeProfile(dir string) error {
 	return os.WriteFile(filepath.Join(user, "registrymodifications.xcu"), []byte(b.String()), 0o600)
 }
 
+// readsNotes reports whether readOffice reads the file at p, by its
+// extension: .pptx (and .pptm, .ppsx) and .odp.
+func readsNotes(p string) bool {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".pptx", ".pptm", ".ppsx", ".odp":
+		return true
+	}
+	return false
+}
+
 // readOffice reads the shown slides' titles and speaker notes of the
 // office file at p, in presentation order: nil, nil for a format whose
-// notes it does not read (.ppt, .key).
+// notes it does not read (see readsNotes).
 func readOffice(p, display string) ([]docSlide, error) {
-	ext := strings.ToLower(filepath.Ext(p))
-	if ext != ".pptx" && ext != ".pptm" && ext != ".ppsx" && ext != ".odp" {
+	if !readsNotes(p) {
 		return nil, nil
 	}
+	ext := strings.ToLower(filepath.Ext(p))
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err

@@ -236,6 +236,27 @@ func TestPPTXDeck(t *testing.T) {
 		t.Errorf("warnings: %v", d.Warnings)
 	}
 
+	// A .ppt (made from the .pptx by LibreOffice here) goes through a
+	// .pptx of its own, whose notes and titles are read.
+	ppt := filepath.Join(t.TempDir(), "talk.ppt")
+	profile := t.TempDir()
+	conv := exec.CommandContext(ctx, "soffice", "-env:UserInstallation=file://"+profile, "--headless", "--convert-to", "ppt", "--outdir", filepath.Dir(ppt), p)
+	if out, err := conv.CombinedOutput(); err != nil {
+		t.Fatalf("make a .ppt: %v\n%s", err, out)
+	}
+	pd, err := LoadContext(ctx, ppt, Options{SlideDuration: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, s := range pd.Slides {
+		got = append(got, docSlide{title: s.Title, notes: s.Notes})
+	}
+	pd.Close()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf(".ppt deck: %+v, want %+v", got, want)
+	}
+
 	// A linked image (an external relationship) is not fetched: LibreOffice
 	// has no network.
 	var fetched atomic.Int32
