@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -154,7 +155,7 @@ func (l *loader) pageSlide(e manifestEntry, doc *pdfDoc, n int, ds docSlide, dis
 	}
 	var b bytes.Buffer
 	err := imageTemplate().Execute(&b, map[string]any{
-		"Base": baseHref(svg), "Title": fmt.Sprintf("%s page %d", path.Base(display), n), "Src": path.Base(svg),
+		"Base": baseHref(svg), "Title": fmt.Sprintf("%s page %d", filepath.Base(display), n), "Src": path.Base(svg),
 		"Background": template.CSS(bg), "Fit": template.CSS(fit),
 	})
 	if err != nil {

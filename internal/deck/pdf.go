@@ -129,14 +129,15 @@ func convertPage(ctx context.Context, in, file string, n int, dst string) error 
 		return err
 	}
 	defer f.Close()
-	w := &paper{w: &bounded{w: f, limit: MaxPageSize}}
+	limit := &bounded{w: f, limit: MaxPageSize}
+	w := &paper{w: limit}
 	page := strconv.Itoa(n)
 	_, err = tool{file: file, name: "pdftocairo", args: []string{"-svg", "-f", page, "-l", page, in, "-"},
 		stdout: w, timeout: PageTimeout}.run(ctx)
 	switch {
 	case errors.Is(err, errMissingTool):
 		return missingPoppler(file)
-	case err != nil && errors.Is(err, errTooLarge):
+	case limit.over:
 		return &Error{File: file, Slide: n, Msg: fmt.Sprintf("page %d is larger than %s as SVG, deckreel's limit for one page", n, formatBytes(MaxPageSize))}
 	case err != nil:
 		return err
@@ -207,12 +208,13 @@ const maxPDFText = 64 << 20
 // points at it, outer levels first) and first line of text.
 func readPDFText(ctx context.Context, in, file string) ([]pdfPage, error) {
 	var out strings.Builder
+	limit := &bounded{w: &out, limit: maxPDFText}
 	_, err := tool{file: file, name: "pdftohtml", args: []string{"-xml", "-i", "-q", "-nodrm", "-stdout", in},
-		stdout: &bounded{w: &out, limit: maxPDFText}, timeout: PageTimeout}.run(ctx)
+		stdout: limit, timeout: PageTimeout}.run(ctx)
 	switch {
 	case errors.Is(err, errMissingTool):
 		return nil, missingPoppler(file)
-	case errors.Is(err, errTooLarge):
+	case limit.over:
 		return nil, &Error{File: file, Msg: fmt.Sprintf("the PDF has more than %s of text, deckreel's limit for one deck", formatBytes(maxPDFText))}
 	case err != nil:
 		return nil, notPDF(file, err)

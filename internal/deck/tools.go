@@ -97,10 +97,12 @@ func (c *capped) Write(p []byte) (int, error) {
 
 // bounded passes writes to w until limit bytes, then fails: a tool whose
 // output grows past what any slide needs is stopped by its broken pipe.
+// The tool's error is then its death by SIGPIPE, not this one: ask over.
 type bounded struct {
 	w     io.Writer
 	n     int64
 	limit int64
+	over  bool // a write went past the limit
 }
 
 // errTooLarge is bounded's error past its limit.
@@ -108,6 +110,7 @@ var errTooLarge = errors.New("output too large")
 
 func (b *bounded) Write(p []byte) (int, error) {
 	if b.n+int64(len(p)) > b.limit {
+		b.over = true
 		return 0, errTooLarge
 	}
 	n, err := b.w.Write(p)

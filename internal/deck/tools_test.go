@@ -1,0 +1,65 @@
+package deck
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTool runs real programs as conversion tools: output past the bound
+// stops the tool, a hung one is given up on at its deadline with its
+// children, a missing one is errMissingTool, and a failure quotes stderr.
+func TestTool(t *testing.T) {
+	for _, p := range []string{"yes", "sh", "sleep"} {
+		if _, err := exec.LookPath(p); err != nil {
+			t.Skip(err)
+		}
+	}
+	ctx := context.Background()
+
+	out := &bounded{w: io.Discard, limit: 1 << 20}
+	_, err := tool{file: "x.pdf", name: "yes", stdout: out, timeout: 30 * time.Second}.run(ctx)
+	if err == nil || !out.over || out.n > 1<<20 {
+		t.Errorf("endless output: %v, over %v after %d bytes", err, out.over, out.n)
+	}
+
+	// The shell starts a child that would outlive it; the group goes.
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	start := time.Now()
+	_, err = tool{file: "x.pptx", name: "sh", args: []string{"-c", "sleep 60 & echo $! > " + pidFile + "; wait"}, timeout: 500 * time.Millisecond}.run(ctx)
+	if err == nil || !strings.Contains(err.Error(), "convert x.pptx: sh -c") || !strings.Contains(err.Error(), "gave up after 500ms") {
+		t.Errorf("hung tool: %v", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("took %s to give up", took)
+	}
+	if b, err := os.ReadFile(pidFile); err == nil {
+		pid := strings.TrimSpace(string(b))
+		time.Sleep(100 * time.Millisecond)
+		if st, err := os.ReadFile("/proc/" + pid + "/stat"); err == nil && !strings.Contains(string(st), ") Z ") {
+			t.Errorf("the tool's child %s outlived it", pid)
+		}
+	}
+
+	_, err = tool{file: "x.pdf", name: "deckreel-no-such-tool", timeout: time.Second}.run(ctx)
+	if !errors.Is(err, errMissingTool) {
+		t.Errorf("missing tool: %v", err)
+	}
+
+	_, err = tool{file: "x.pdf", name: "sh", args: []string{"-c", "echo broken file >&2; exit 3"}, timeout: 10 * time.Second}.run(ctx)
+	if err == nil || !strings.HasSuffix(err.Error(), "exit status 3: broken file") {
+		t.Errorf("failing tool: %v", err)
+	}
+
+	cctx, cancel := context.WithCancel(ctx)
+	time.AfterFunc(200*time.Millisecond, cancel)
+	if _, err := (tool{file: "x.pdf", name: "sleep", args: []string{"60"}, timeout: time.Minute}).run(cctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled tool: %v", err)
+	}
+}
