@@ -63,3 +63,25 @@ func TestTool(t *testing.T) {
 		t.Errorf("cancelled tool: %v", err)
 	}
 }
+
+// TestPaper: the white page goes right after the <svg> start tag, however
+// the output is cut into writes.
+func TestPaper(t *testing.T) {
+	src := `<?xml version="1.0"?>` + "\n" + `<svg xmlns="http://www.w3.org/2000/svg" width="240pt" height="135pt"><g/></svg>`
+	want := `<?xml version="1.0"?>` + "\n" + `<svg xmlns="http://www.w3.org/2000/svg" width="240pt" height="135pt"><rect width="100%" height="100%" fill="#fff"/><g/></svg>`
+	for _, size := range []int{1, 7, len(src)} {
+		var out strings.Builder
+		p := &paper{w: &out}
+		for i := 0; i < len(src); i += size {
+			if n, err := p.Write([]byte(src[i:min(i+size, len(src))])); err != nil || n != min(size, len(src)-i) {
+				t.Fatalf("write %d: %d, %v", i, n, err)
+			}
+		}
+		if out.String() != want || !p.done {
+			t.Errorf("writes of %d: %s", size, out.String())
+		}
+	}
+	if _, err := (&paper{w: io.Discard}).Write([]byte(strings.Repeat("x", 65<<10))); err == nil {
+		t.Error("no <svg> in 65 KiB: no error")
+	}
+}
