@@ -311,3 +311,27 @@ func linkImage(t *testing.T, b []byte, url string) []byte {
 	}
 	return out.Bytes()
 }
+
+// FuzzOfficeXML feeds any bytes to the readers of slide, notes and
+// content.xml parts: they return an error or slides, never panic, and
+// keep every slide's text within what they read.
+func FuzzOfficeXML(f *testing.F) {
+	f.Add([]byte(pptxSlideXML(` show="0"`, "title", "T", "b")))
+	f.Add([]byte(pptxNotesXML("one", "two\nthree")))
+	f.Add([]byte(`<office:document-content xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"><draw:page><draw:frame class="title"><p>x</p></draw:frame></draw:page></office:document-content>`))
+	f.Add([]byte(`<p:sp><p:sp><a:p><a:t>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if shapes, _, err := ooxmlShapes(b); err == nil {
+			for _, s := range shapes {
+				for _, p := range s.paras {
+					if len(p) > len(b)*2 {
+						t.Fatalf("a paragraph of %d bytes from %d", len(p), len(b))
+					}
+				}
+			}
+		}
+		if slides, err := odpContent(b); err == nil && len(slides) > len(b) {
+			t.Fatalf("%d slides from %d bytes", len(slides), len(b))
+		}
+	})
+}

@@ -269,89 +269,100 @@ func odpSlides(pk *zipParts) ([]docSlide, error) {
 // odpContent walks content.xml: page styles, then pages with their frames.
 func odpContent(b []byte) ([]docSlide, error) {
 	dec := xml.NewDecoder(bytes.NewReader(b))
-	var (
-		slides  []docSlide
-		hidden  = map[string]bool{}
-		style   string // the drawing-page style being read
-		page    *docSlide
-		hide    bool
-		notes   bool
-		class   string
-		paras   []string
-		para    *strings.Builder
-		inFrame bool
-	)
+	w := &odpWalk{hidden: map[string]bool{}}
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
-			return slides, nil
+			return w.slides, nil
 		}
 		if err != nil {
 			return nil, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "style":
-				style = ""
-				if xmlAttr(t, "family") == "drawing-page" {
-					style = xmlAttr(t, "name")
-				}
-			case "drawing-page-properties":
-				if style != "" && xmlAttr(t, "visibility") == "hidden" {
-					hidden[style] = true
-				}
-			case "page":
-				if t.Name.Space == odfDraw {
-					page, hide = &docSlide{}, hidden[xmlAttr(t, "style-name")]
-				}
-			case "notes":
-				notes = true
-			case "frame":
-				inFrame, class, paras = true, xmlAttr(t, "class"), nil
-			case "p", "h":
-				if inFrame {
-					para = &strings.Builder{}
-				}
-			case "line-break":
-				if para != nil {
-					para.WriteString("\n")
-				}
-			case "s", "tab":
-				if para != nil {
-					para.WriteString(" ")
-				}
-			}
+			w.start(t)
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "p", "h":
-				if para != nil {
-					paras = append(paras, para.String())
-					para = nil
-				}
-			case "frame":
-				switch {
-				case page == nil:
-				case class == "title" && !notes && page.title == "":
-					page.title = strings.Join(strings.Fields(strings.Join(paras, " ")), " ")
-				case class == "notes" && notes:
-					page.notes = strings.TrimSpace(strings.Join(paras, "\n"))
-				}
-				inFrame, class = false, ""
-			case "notes":
-				notes = false
-			case "page":
-				if t.Name.Space == odfDraw && page != nil {
-					if !hide {
-						slides = append(slides, *page)
-					}
-					page = nil
-				}
-			}
+			w.end(t)
 		case xml.CharData:
-			if para != nil {
-				para.Write(t)
+			if w.para != nil {
+				w.para.Write(t)
 			}
+		}
+	}
+}
+
+// odpWalk is where odpContent is in content.xml.
+type odpWalk struct {
+	slides []docSlide
+	hidden map[string]bool // drawing-page styles that hide their pages
+	style  string          // the drawing-page style being read
+	page   *docSlide       // the page being read, nil outside one
+	hide   bool            // it is hidden
+	notes  bool            // inside its presentation:notes
+	frame  bool            // inside a draw:frame
+	class  string          // the frame's presentation:class
+	paras  []string        // the frame's paragraphs so far
+	para   *strings.Builder
+}
+
+func (w *odpWalk) start(t xml.StartElement) {
+	switch t.Name.Local {
+	case "style":
+		w.style = ""
+		if xmlAttr(t, "family") == "drawing-page" {
+			w.style = xmlAttr(t, "name")
+		}
+	case "drawing-page-properties":
+		if w.style != "" && xmlAttr(t, "visibility") == "hidden" {
+			w.hidden[w.style] = true
+		}
+	case "page":
+		if t.Name.Space == odfDraw {
+			w.page, w.hide = &docSlide{}, w.hidden[xmlAttr(t, "style-name")]
+		}
+	case "notes":
+		w.notes = true
+	case "frame":
+		w.frame, w.class, w.paras = true, xmlAttr(t, "class"), nil
+	case "p", "h":
+		if w.frame {
+			w.para = &strings.Builder{}
+		}
+	case "line-break":
+		if w.para != nil {
+			w.para.WriteString("\n")
+		}
+	case "s", "tab":
+		if w.para != nil {
+			w.para.WriteString(" ")
+		}
+	}
+}
+
+func (w *odpWalk) end(t xml.EndElement) {
+	switch t.Name.Local {
+	case "p", "h":
+		if w.para != nil {
+			w.paras = append(w.paras, w.para.String())
+			w.para = nil
+		}
+	case "frame":
+		switch {
+		case w.page == nil:
+		case w.class == "title" && !w.notes && w.page.title == "":
+			w.page.title = strings.Join(strings.Fields(strings.Join(w.paras, " ")), " ")
+		case w.class == "notes" && w.notes:
+			w.page.notes = strings.TrimSpace(strings.Join(w.paras, "\n"))
+		}
+		w.frame, w.class = false, ""
+	case "notes":
+		w.notes = false
+	case "page":
+		if t.Name.Space == odfDraw && w.page != nil {
+			if !w.hide {
+				w.slides = append(w.slides, *w.page)
+			}
+			w.page = nil
 		}
 	}
 }
