@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
@@ -219,11 +220,28 @@ func readPDFText(ctx context.Context, in, file string) ([]pdfPage, error) {
 	case err != nil:
 		return nil, notPDF(file, err)
 	}
+	pages, err := parsePDFXML(out.String())
+	if err != nil {
+		return nil, fmt.Errorf("convert %s: read pdftohtml's text: %w", file, err)
+	}
+	return pages, nil
+}
+
+// parsePDFXML reads pdftohtml's XML. A PDF's text can hold what XML may
+// not (control characters, broken UTF-8), which pdftohtml passes through:
+// those are dropped first.
+func parsePDFXML(s string) ([]pdfPage, error) {
+	s = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xfffe || r == 0xffff {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
 	var x pdfXML
-	dec := xml.NewDecoder(strings.NewReader(out.String()))
+	dec := xml.NewDecoder(strings.NewReader(s))
 	dec.Strict = false
 	if err := dec.Decode(&x); err != nil {
-		return nil, fmt.Errorf("convert %s: read pdftohtml's text: %w", file, err)
+		return nil, err
 	}
 	pages := make([]pdfPage, len(x.Pages))
 	for i, p := range x.Pages {

@@ -85,3 +85,29 @@ func TestPaper(t *testing.T) {
 		t.Error("no <svg> in 65 KiB: no error")
 	}
 }
+
+// TestParsePDFXML reads pdftohtml's XML: a page's first line (runs on its
+// top line joined, markup and entities undone), outline titles breadth
+// first, and text XML may not hold dropped rather than failing the deck.
+func TestParsePDFXML(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<pdf2xml producer="poppler" version="22.12.0">
+<page number="1"><text top="10" left="0" font="0"><b>Big</b></text><text top="11" left="90" font="0">title &amp; more</text><text top="60" left="0" font="1">body</text></page>
+<page number="2"><text top="5" left="0" font="1">bad` + "\x01\xff" + `char</text></page>
+<page number="3"></page>
+<outline><item page="2">Second</item><outline><item page="1">Deep one</item><item page="3">Third</item></outline><item page="3">Third, outer</item></outline>
+</pdf2xml>`
+	pages, err := parsePDFXML(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []pdfPage{{Title: "Deep one", Text: "Big title & more"}, {Title: "Second", Text: "badchar"}, {Title: "Third, outer"}}
+	if len(pages) != len(want) {
+		t.Fatalf("%+v", pages)
+	}
+	for i := range want {
+		if pages[i] != want[i] {
+			t.Errorf("page %d: %+v, want %+v", i+1, pages[i], want[i])
+		}
+	}
+}
