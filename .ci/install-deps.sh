@@ -2,9 +2,12 @@
 # Installs what deckreel needs to build, test and run on Debian 12 (bookworm),
 # from Debian's archive only: Chromium (the headless shell for the fast
 # beginFrame path, full Chromium for the screenshot fallback), ffmpeg, the
-# fonts pages expect, CA certificates, tini, and the voices of --narrate
+# fonts pages expect, CA certificates, tini, the voices of --narrate
 # (festival with its HTS voice for English, espeak-ng for other languages;
-# a render without --narrate runs without them). Then, unless --runtime-only,
+# a render without --narrate runs without them), poppler (PDF decks: pages
+# to SVG, outline and text) and LibreOffice Impress (PowerPoint and ODP
+# decks, converted to PDF; optional at run time, deckreel says when it is
+# missing). Then, unless --runtime-only,
 # it checks that Go is new enough to build the module.
 #
 # Idempotent and quick when nothing is missing: it asks dpkg what is
@@ -28,9 +31,11 @@ packages=(
 	festival
 	festvox-us-slt-hts
 	espeak-ng
+	poppler-utils
+	libreoffice-impress
 )
 # The programs deckreel runs, checked after installing.
-binaries=(chromium-headless-shell chromium ffmpeg ffprobe tini text2wave espeak-ng)
+binaries=(chromium-headless-shell chromium ffmpeg ffprobe tini text2wave espeak-ng pdftocairo pdfinfo pdftotext soffice)
 
 say() { printf 'install-deps: %s\n' "$*"; }
 die() {

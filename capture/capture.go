@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"math"
 	"sort"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"

@@ -35,7 +35,7 @@ type inspectOptions struct {
 func (o *inspectOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.fps, "fps", 30, "frames per second of the timeline (default: the deck's, else 30)")
 	fs.Var(&durationValue{d: &o.slideDuration, name: "slide-duration", max: deck.MaxDuration}, "slide-duration", "how long a slide or step is held when the deck does not say (default 5s)")
-	fs.StringVar(&o.inputType, "input-type", "", "read the input as markdown, reveal, manifest, html, marp, impress or keyboard (any HTML deck, stepped with ArrowRight) instead of detecting it")
+	fs.StringVar(&o.inputType, "input-type", "", "read the input as markdown, reveal, manifest, html, pdf, office, marp, impress, shower, webslides or keyboard (any HTML deck, stepped with ArrowRight) instead of detecting it")
 	fs.StringVar(&o.theme, "theme", "", "theme of Markdown slides: light, dark or a .css file")
 	fs.BoolVar(&o.json, "json", false, "print the timeline as JSON")
 	fs.BoolVar(&o.static, "static", false, "count a deck framework's slides and fragments from its markup instead of stepping it in a browser (fast; misses steps that scripts and plugins add)")
@@ -54,10 +54,13 @@ func runInspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 Prints the deck's detected type and its timeline: every slide and step with
 its title, start time, duration, first and last frame and transition, and
 the totals. A deck is a Markdown file, a reveal.js page, a deck.yaml or
-deck.json manifest, or a directory holding one of them. A page run by a
-deck framework (reveal.js) is stepped through in a browser, as the render
-does, so the timeline holds the steps its plugins and scripts add;
---static counts them from the markup instead.
+deck.json manifest, a PDF, an office file (.pptx, .odp, .ppt, .key; it is
+converted by LibreOffice, once, and cached), or a directory holding a
+Markdown deck, a manifest or a page. With --json, each step carries its
+speaker notes. A page run by a deck framework (reveal.js, Marp, impress.js,
+Shower, WebSlides) is stepped through in a browser, as the render does, so
+the timeline holds the steps its plugins and scripts add; --static counts
+them from the markup instead.
 
 With --narrate the timeline is the one the voice makes: the notes are
 synthesized (or taken from the cache, where a render finds them again) and

@@ -85,7 +85,7 @@ func (o *renderOptions) register(fs *flag.FlagSet, defaultOutput string) {
 	fs.StringVar(&o.preset, "preset", "veryfast", "x264 preset: ultrafast ... veryslow (slower is smaller, not better looking)")
 	fs.Var(&durationValue{d: &o.slideDuration, name: "slide-duration", max: deck.MaxDuration}, "slide-duration", "decks: how long a slide or step is held when the deck does not say (default 5s)")
 	fs.StringVar(&o.theme, "theme", "", "decks: theme of Markdown slides: light, dark or a .css file")
-	fs.StringVar(&o.inputType, "input-type", "auto", "auto (from the path and the page), html, markdown, reveal, manifest, marp, impress or keyboard (any HTML deck, stepped with ArrowRight until it stops changing)")
+	fs.StringVar(&o.inputType, "input-type", "auto", "auto (from the path and the page), html, markdown, reveal, manifest, pdf, office (.pptx, .odp, .ppt, .key through LibreOffice), marp, impress, shower, webslides or keyboard (any HTML deck, stepped with ArrowRight until it stops changing)")
 	fs.StringVar(&o.format, "format", "", "output format: mp4, webm, mov, gif or png (a directory of frames); default from the output's extension")
 	fs.StringVar(&o.codec, "codec", "", "video codec: h264 (default for mp4) or h265 in mp4, vp9 in webm, prores in mov")
 	fs.BoolVar(&o.transparent, "transparent", false, "keep a transparent page background: mov (ProRes 4444), webm (VP9), gif or png")
@@ -129,7 +129,8 @@ func (o *renderOptions) loadDeck(ctx context.Context, input string) (*deck.Deck,
 			return nil, nil // the page path reports it
 		}
 		switch strings.ToLower(filepath.Ext(input)) {
-		case ".md", ".markdown", ".yaml", ".yml", ".json", ".html", ".htm", ".xhtml":
+		case ".md", ".markdown", ".yaml", ".yml", ".json", ".html", ".htm", ".xhtml",
+			".pdf", ".pptx", ".pptm", ".ppsx", ".ppt", ".pps", ".odp", ".key":
 		default:
 			if !st.IsDir() {
 				return nil, nil
@@ -255,7 +256,7 @@ func runRenderCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	opts.register(fs, "")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: deckreel render <page.html|dir|URL> --duration 10s -o out.mp4 [flags]
-       deckreel render <talk.md|deck.yaml|reveal.html|dir> -o out.mp4 [flags]
+       deckreel render <talk.md|deck.yaml|reveal.html|talk.pdf|talk.pptx|dir> -o out.mp4 [flags]
 
 Renders a page for the given duration under virtual time: frame N shows the
 page exactly at N/fps seconds. A local page is served from its directory on
@@ -272,6 +273,15 @@ is given.
 --tts-command, or --tts-url): a slide lasts at least lead-in + speech +
 tail, a [next] in the notes starts the slide's next build step or fragment
 where it is spoken, and --captions are timed by the spoken sentences.
+
+A PDF (talk.pdf) is a slide per page, drawn sharp at the output size;
+chapters come from its outline, else each page's first line. A .pptx,
+.odp, .ppt or .key file is converted to PDF by LibreOffice (soffice, which
+must be installed: apt-get install libreoffice-impress), and its speaker
+notes become captions and its slide titles chapters. Conversions are
+cached by content in the user's cache directory. In a manifest, an entry
+"file: talk.pdf" with "pages: 2-4" shows those pages, each for the entry's
+duration, with "notes:" as a list of one item per page.
 
 Rendering untrusted decks: a page reaches only its own render's servers.
 Loopback and link-local addresses (127.0.0.0/8, ::1, 0.0.0.0,

@@ -136,8 +136,8 @@ func colourAt(img *image.RGBA, x, y int) [3]uint8 {
 	return [3]uint8{c.R, c.G, c.B}
 }
 
-// near reports whether two colours are within tol per channel.
-func near(a, b [3]uint8, tol int) bool {
+// nearRGB reports whether two colours are within tol per channel.
+func nearRGB(a, b [3]uint8, tol int) bool {
 	for i := range a {
 		d := int(a[i]) - int(b[i])
 		if d < -tol || d > tol {
@@ -181,7 +181,7 @@ func TestMarpExport(t *testing.T) {
 	}{{0, red}, {9, red}, {10, green}, {39, green}, {40, blue}, {49, blue}} {
 		img := frameAt(t, out, c.frame)
 		for _, p := range [][2]int{{8, 8}, {160, 172}} {
-			if got := colourAt(img, p[0], p[1]); !near(got, c.want, 24) {
+			if got := colourAt(img, p[0], p[1]); !nearRGB(got, c.want, 24) {
 				t.Errorf("frame %d at %v: colour %v, want %v", c.frame, p, got, c.want)
 			}
 		}

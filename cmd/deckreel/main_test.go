@@ -35,6 +35,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "deckreel")
+	// The renders of this run convert PDF and office decks into a cache
+	// of their own (inherited by every deckreel started), once per deck.
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build deckreel: %v\n%s", err, out)
 		os.Exit(1)

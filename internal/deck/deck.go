@@ -27,6 +27,8 @@ const (
 	Manifest Kind = "manifest" // deck.yaml or deck.json: an ordered list of sources
 	HTML     Kind = "html"     // any other page, shown for a fixed time
 	Image    Kind = "image"    // an image file (manifest entries only)
+	PDF      Kind = "pdf"      // a PDF: a slide per page
+	Office   Kind = "office"   // a .pptx, .odp, .ppt or .key file, converted to PDF by LibreOffice
 	// HTML decks run by other frameworks, stepped by deck-driver.js.
 	Marp      Kind = "marp"      // Marp's HTML export (marp-cli's bespoke template)
 	Impress   Kind = "impress"   // an impress.js page
@@ -36,7 +38,7 @@ const (
 )
 
 // Kinds lists the values Options.InputType accepts.
-var Kinds = []Kind{Markdown, Reveal, Manifest, HTML, Marp, Impress, Shower, WebSlides, Keyboard}
+var Kinds = []Kind{Markdown, Reveal, Manifest, HTML, PDF, Office, Marp, Impress, Shower, WebSlides, Keyboard}
 
 // htmlDeck reports whether k is a deck in an HTML page run by a framework.
 func (k Kind) htmlDeck() bool {
@@ -379,6 +381,10 @@ func kindFromName(name string) Kind {
 		return HTML
 	case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp":
 		return Image
+	case ".pdf":
+		return PDF
+	case ".pptx", ".pptm", ".ppsx", ".ppt", ".pps", ".odp", ".key":
+		return Office
 	}
 	return ""
 }
@@ -401,6 +407,12 @@ type loader struct {
 	// the source files that slide keys cover instead (slash paths).
 	settings *digest
 	keyed    []string
+	// For documents (PDF, office files): the trees of converted pages by
+	// where they are mounted, what the deck must close, and the load's
+	// temporary directory ("" until needed).
+	mounts  map[string]fs.FS
+	closers []io.Closer
+	tmp     string
 }
 
 // display is the name of a file of the deck in messages.
@@ -433,55 +445,17 @@ func load(ctx context.Context, root fs.FS, name, dir string, opts Options, ignor
 		kind = kindFromName(name)
 	}
 	file := l.display(name)
-	limit := int64(MaxFileSize)
-	if kind == Manifest {
-		limit = MaxManifestSize
-	}
-	src, err := readDeckFile(root, name, file, limit)
-	if err != nil {
-		return nil, readError(file, err)
-	}
-	if err := l.charge(len(src), pos{file: file}); err != nil {
-		return nil, err
-	}
 	base := &overlay{base: root}
-	var d *Deck
-	switch kind {
-	case Markdown:
-		if isMarpSource(src) {
-			d, err = l.marpDeck(name, src, base)
-		} else {
-			d, err = l.markdownDeck(name, src, base)
-		}
-	case Manifest:
-		d, err = l.manifestDeck(name, src, base)
-	case Marp:
-		if kindFromName(name) == Markdown {
-			d, err = l.marpDeck(name, src, base)
-		} else {
-			d, err = l.frameworkDeck(name, src, kind, base)
-		}
-	case HTML, Reveal, Impress, Shower, WebSlides, Keyboard:
-		if kind == HTML {
-			kind = detectFramework(src)
-		}
-		switch kind {
-		case Reveal:
-			d, err = l.revealDeck(name, src, base)
-		case HTML:
-			d = l.pageDeck(name, src, base)
-		default:
-			d, err = l.frameworkDeck(name, src, kind, base)
-		}
-	default:
-		return nil, &Error{File: file, Msg: "unknown deck type (want a .md, .html, deck.yaml or deck.json file, a directory, or --input-type)"}
-	}
+	d, err := l.compile(kind, name, file, base)
 	if err != nil {
+		l.closeAll()
 		return nil, err
 	}
 	if len(d.Steps) == 0 {
+		l.closeAll()
 		return nil, &Error{File: file, Msg: "empty deck: it has no slides"}
 	}
+	d.closers = append(d.closers, l.closers...)
 	d.Path = file
 	d.Warnings = append(d.Warnings, l.warnings...)
 	d.settings = l.settings.add(string(d.Kind)).sum()
@@ -499,7 +473,7 @@ func load(ctx context.Context, root fs.FS, name, dir string, opts Options, ignor
 	}
 	finishKeys(d.Slides)
 	// Every part's pages see all the generated files: they share one tree.
-	final := base.with(l.files)
+	final := base.with(l.files).mount(l.mounts)
 	for i := range d.parts {
 		if d.parts[i].src.FS == fs.FS(base) {
 			d.parts[i].src.FS = final
@@ -511,6 +485,59 @@ func load(ctx context.Context, root fs.FS, name, dir string, opts Options, ignor
 		}
 	}
 	return d, nil
+}
+
+// compile reads the deck file name (file in messages) as kind.
+func (l *loader) compile(kind Kind, name, file string, base *overlay) (*Deck, error) {
+	if kind == PDF || kind == Office {
+		// Binary and large: converted from the file, never read whole.
+		return l.documentDeck(kind, name, file, base)
+	}
+	limit := int64(MaxFileSize)
+	if kind == Manifest {
+		limit = MaxManifestSize
+	}
+	src, err := readDeckFile(l.root, name, file, limit)
+	if err != nil {
+		return nil, readError(file, err)
+	}
+	if err := l.charge(len(src), pos{file: file}); err != nil {
+		return nil, err
+	}
+	switch kind {
+	case Markdown:
+		if isMarpSource(src) {
+			return l.marpDeck(name, src, base)
+		}
+		return l.markdownDeck(name, src, base)
+	case Manifest:
+		return l.manifestDeck(name, src, base)
+	case Marp:
+		if kindFromName(name) == Markdown {
+			return l.marpDeck(name, src, base)
+		}
+		return l.frameworkDeck(name, src, kind, base)
+	case HTML, Reveal, Impress, Shower, WebSlides, Keyboard:
+		if kind == HTML {
+			kind = detectFramework(src)
+		}
+		switch kind {
+		case Reveal:
+			return l.revealDeck(name, src, base)
+		case HTML:
+			return l.pageDeck(name, src, base), nil
+		}
+		return l.frameworkDeck(name, src, kind, base)
+	}
+	return nil, &Error{File: file, Msg: "unknown deck type (want a .md, .html, .pdf, .pptx, .odp, deck.yaml or deck.json file, a directory, or --input-type)"}
+}
+
+// closeAll closes what a failed load opened.
+func (l *loader) closeAll() {
+	for _, c := range l.closers {
+		_ = c.Close()
+	}
+	l.closers = nil
 }
 
 func unwrapPath(err error) error {

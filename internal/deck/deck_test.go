@@ -51,10 +51,10 @@ func TestDetect(t *testing.T) {
 		{path: "files/talk.txt", opts: Options{InputType: Markdown}, kind: Markdown, file: "files/talk.txt"},
 		{path: "files/reveal-ish.x", opts: Options{InputType: HTML}, kind: Reveal, file: "files/reveal-ish.x"},
 		{path: "https://example.com/deck", kind: HTML, file: "https://example.com/deck"},
-		{path: "files/talk.txt", err: "files/talk.txt: unknown deck type (want a .md, .html, deck.yaml or deck.json file, a directory, or --input-type)"},
+		{path: "files/talk.txt", err: "files/talk.txt: unknown deck type (want a .md, .html, .pdf, .pptx, .odp, deck.yaml or deck.json file, a directory, or --input-type)"},
 		{path: "empty", err: "empty: no deck here: a deck directory needs one of deck.yaml, deck.yml, deck.json, deck.md, index.html"},
 		{path: "missing.md", err: "missing.md: no such file or directory"},
-		{path: "md", opts: Options{InputType: "keynote"}, err: `unknown input type "keynote" (known: markdown, reveal, manifest, html, marp, impress, shower, webslides, keyboard)`},
+		{path: "md", opts: Options{InputType: "keynote"}, err: `unknown input type "keynote" (known: markdown, reveal, manifest, html, pdf, office, marp, impress, shower, webslides, keyboard)`},
 		{path: "https://example.com/deck", opts: Options{InputType: Reveal}, err: "https://example.com/deck: a remote deck can only be read as a plain page (html), not reveal"},
 		{path: "page/index.html", opts: Options{InputType: Reveal}, err: `page/index.html: not a reveal.js deck: no <div class="reveal"><div class="slides"> element`},
 	}

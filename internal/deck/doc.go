@@ -1,7 +1,8 @@
-// Package deck reads slide decks — Markdown files, reveal.js pages and deck
-// manifests (deck.yaml, deck.json) — into a timeline of steps and compiles
-// them into segments: web pages that deckreel captures under virtual time,
-// one after the other, to make a video.
+// Package deck reads slide decks — Markdown files, reveal.js pages, deck
+// manifests (deck.yaml, deck.json), PDFs and office files — into a
+// timeline of steps and compiles them into segments: web pages that
+// deckreel captures under virtual time, one after the other, to make a
+// video.
 //
 // Load detects the deck type from the path (or Options.InputType), parses
 // it and returns a *Deck with its slides, its steps in presentation order
@@ -11,7 +12,10 @@
 // step that starts at time t shows from frame FrameAt(t, fps), the one
 // rounding rule used everywhere, so cumulative durations never drift.
 //
-// A Markdown deck becomes one generated page (an embedded theme, the slides
+// A PDF is a slide per page, each page converted once (and cached) to SVG by
+// poppler and shown as an image; an office file (.pptx, .odp) is converted
+// to PDF by LibreOffice first, and its speaker notes and titles read from
+// the file. A Markdown deck becomes one generated page (an embedded theme, the slides
 // rendered by goldmark, and a player script); a reveal.js deck is its own
 // page with a driver script added that calls next() at each step's first
 // frame. Transitions inside such a page are the page's own CSS and Web

@@ -44,6 +44,10 @@ import (
 //     the inline Markdown, whose slides count as Markdown slides), and a
 //     page or image entry the file's content. The manifest is left out of
 //     the shared files; its deck-wide settings are in the shared key.
+//   - A PDF page's key is its converted SVG (what it draws, not its page
+//     number), and the PDF or office file is left out of the shared files:
+//     editing one page of a deck changes that page's key alone, if the
+//     converter draws the other pages as before (poppler and LibreOffice do).
 //   - Every other file in the deck's directory (images, CSS, scripts, pages
 //     and reveal.js decks, which another page may load) is in the shared
 //     key: editing one changes all of the deck's video. Hidden files and

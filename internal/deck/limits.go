@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"time"
 	"unicode/utf8"
 )
 
@@ -48,6 +49,23 @@ const (
 	// file nested 50,000 deep took 13.6 s and 3.9 GB to be refused by the
 	// parser. (HTML is bounded by its parser: 512 open elements.)
 	MaxNesting = 100
+	// MaxDocumentSize bounds a PDF or an office file (.pptx, .odp) read
+	// as a deck: 512 MiB holds hundreds of slides of full-screen photos.
+	// It is copied to a temporary file, not held in memory.
+	MaxDocumentSize = 512 << 20
+	// MaxPageSize bounds the SVG of one PDF page (its images are in it,
+	// base64): a page past it is a bomb, not a slide.
+	MaxPageSize = 128 << 20
+	// MaxZipEntries and MaxZipPart bound an office file's zip: the
+	// entries of its directory, and the uncompressed bytes read from one
+	// part (a slide's or notes' XML), since a zip's stated sizes can lie.
+	MaxZipEntries = 20_000
+	MaxZipPart    = 16 << 20
+	// OfficeTimeout bounds one LibreOffice conversion to PDF; PageTimeout
+	// one page's conversion to SVG, and the read of a PDF's outline and
+	// text. A file that takes longer is refused as too complex.
+	OfficeTimeout = 3 * time.Minute
+	PageTimeout   = time.Minute
 )
 
 // readDeckFile reads the deck file name in fsys, refusing one larger than

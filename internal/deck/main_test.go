@@ -69,10 +69,20 @@ func browserTab(t *testing.T) context.Context {
 	return tctx
 }
 
-// TestMain closes the shared browser and checks that no test left a Chrome
-// process behind.
+// TestMain gives the run its own conversion cache, closes the shared
+// browser and checks that no test left a Chrome process behind.
 func TestMain(m *testing.M) {
+	// A cache of conversions (PDF pages, LibreOffice's PDFs) of this run
+	// only: each deck converts once per run, and a test of a missing tool
+	// finds nothing cached.
+	cache, err := os.MkdirTemp("", "deckreel-deck-test-cache-")
+	if err != nil {
+		os.Stderr.WriteString(err.Error() + "\n")
+		os.Exit(1)
+	}
+	os.Setenv("XDG_CACHE_HOME", cache)
 	code := m.Run()
+	os.RemoveAll(cache)
 	if shared.cancel != nil {
 		shared.cancel()
 	}

@@ -41,6 +41,9 @@ import (
 //	  - file: anim/index.html  # a page, animated or not
 //	    duration: 6s
 //	  - file: talk/index.html  # a reveal.js deck: all its steps
+//	  - file: slides.pdf     # a PDF (or .pptx, .odp): a slide per page
+//	    pages: 2-4           # default: all of them
+//	    notes: [Page two., Page three., Page four.]
 //	  - url: https://example.com/live
 //
 // An entry's transition is how it enters, replacing the entry before it;
@@ -49,8 +52,8 @@ import (
 
 var (
 	manifestKeys = []string{"title", "size", "fps", "output", "crf", "preset", "theme", "duration", "transition", "lang", "voice", "slides"}
-	entryTypes   = []string{"markdown", "reveal", "html", "image", "marp", "impress", "shower", "webslides", "keyboard"}
-	entryKeys    = []string{"file", "markdown", "url", "type", "duration", "transition", "title", "notes", "background", "audio", "voice", "fit"}
+	entryKeys    = []string{"file", "markdown", "url", "type", "duration", "transition", "title", "notes", "background", "audio", "voice", "fit", "pages"}
+	entryTypes   = []string{"markdown", "reveal", "html", "image", "pdf", "office", "marp", "impress", "shower", "webslides", "keyboard"}
 	presets      = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"}
 )
 
@@ -172,160 +175,260 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 		num := e + 1
 		ep := at(en)
 		ep.slide = 0
-		if en.kind != mapNode {
-			return nil, ep.errorf("slide entry %d must be a mapping (file: ..., duration: ...), not %s", num, en.kindName())
+		entry, nodes, err := parseEntry(en, num, at)
+		if err != nil {
+			return nil, err
 		}
-		var (
-			fileN, mdN, urlN *node
-			typ              Kind
-			dur              time.Duration
-			trans            *Transition
-			transN           *node
-			title, notes     string
-			background, fit  string
-			audio, voice     string
-		)
-		for i, k := range en.keys {
-			v := en.vals[i]
-			if v.kind != scalarNode {
-				return nil, at(v).errorf("slide entry %d: %q must be a single value, not %s", num, k.text, v.kindName())
-			}
-			var err error
-			switch k.text {
-			case "file":
-				fileN = v
-			case "markdown":
-				mdN = v
-			case "url":
-				urlN = v
-			case "type":
-				typ = Kind(v.text)
-				if !contains(entryTypes, v.text) {
-					err = fmt.Errorf("unknown type %q (known: %s)", v.text, strings.Join(entryTypes, ", "))
-				}
-			case "duration":
-				dur, err = parseDuration(v.text)
-			case "transition":
-				var t Transition
-				t, err = parseTransition(v.text)
-				trans, transN = &t, v
-			case "title":
-				title = v.text
-			case "notes":
-				notes = v.text
-			case "background":
-				background = v.text
-				if strings.ContainsAny(v.text, ";{}<>\"\\") {
-					err = fmt.Errorf("bad background %q (a CSS colour)", v.text)
-				}
-			case "fit":
-				fit = v.text
-				if !contains([]string{"contain", "cover"}, v.text) {
-					err = fmt.Errorf("bad fit %q (contain or cover)", v.text)
-				}
-			case "audio":
-				audio = v.text
-			case "voice":
-				voice = v.text
-			default:
-				return nil, at(k).errorf("slide entry %d: unknown key %q%s (known: %s)", num, k.text, didYouMean(k.text, entryKeys), strings.Join(entryKeys, ", "))
-			}
-			if err != nil {
-				return nil, at(v).errorf("slide entry %d: %s", num, keyed(k.text, err))
-			}
-		}
-		// The entry's settings as written; inline Markdown counts slide by
-		// slide, as the slides of a Markdown file do, and notes, never on
-		// a page, not at all.
-		id := newDigest("manifest entry")
-		for i, k := range en.keys {
-			v := en.vals[i].text
-			switch k.text {
-			case "notes", "voice":
-				continue
-			case "markdown":
-				v = ""
-			}
-			id.add(k.text, v)
-		}
-		given := 0
-		for _, n := range []*node{fileN, mdN, urlN} {
-			if n != nil {
-				given++
-			}
-		}
-		if given != 1 {
-			return nil, ep.errorf("slide entry %d needs exactly one of file, markdown or url", num)
-		}
+		entry.fallback, entry.theme, entry.file, entry.manifest = fallback, theme, file, name
 		t := defTrans
-		if trans != nil {
-			t = *trans
+		if nodes.trans != nil {
+			t = *nodes.trans
 		}
+		first := t
 		if e == 0 {
-			if trans != nil && trans.Kind != Cut {
-				l.warn(at(transN).warning("slide entry 1: a transition into the first slide is ignored"))
+			if nodes.trans != nil && nodes.trans.Kind != Cut {
+				l.warn(at(nodes.transN).warning("slide entry 1: a transition into the first slide is ignored"))
 			}
-			t = Transition{Kind: Cut}
+			first = Transition{Kind: Cut}
 		}
-		entry := manifestEntry{num: num, typ: typ, dur: dur, fallback: fallback, theme: theme, title: title, notes: notes, background: background, fit: fit, audio: audio, voice: voice, file: file, manifest: name}
-		var p *entryResult
-		var err error
+		var rs []*entryResult
 		switch {
-		case urlN != nil:
-			p, err = l.urlEntry(entry, urlN)
-		case mdN != nil:
-			p, err = l.inlineEntry(entry, mdN, base)
+		case nodes.url != nil:
+			var r *entryResult
+			r, err = l.urlEntry(entry, nodes.url)
+			rs = []*entryResult{r}
+		case nodes.md != nil:
+			var r *entryResult
+			r, err = l.inlineEntry(entry, nodes.md, base)
+			rs = []*entryResult{r}
 		default:
-			p, err = l.fileEntry(entry, fileN, base)
+			rs, err = l.fileEntry(entry, nodes.file, base)
 		}
 		if err != nil {
 			return nil, err
 		}
-		if t.Kind != Cut {
-			var total time.Duration
-			for _, st := range p.steps {
-				total += st.Duration
+		tp := ep
+		if nodes.transN != nil {
+			tp = at(nodes.transN)
+		}
+		entryKey := entryDigest(en)
+		for j, r := range rs {
+			in, index := t, strconv.Itoa(num)
+			if j == 0 {
+				in = first
 			}
-			if t.Duration > total {
-				return nil, at(transN).errorf("slide entry %d: transition %s is longer than the entry (%s)", num, t, total)
+			if len(rs) > 1 {
+				index += ":" + r.index
 			}
-		}
-		if err := checkCount(len(d.Slides)+len(p.slides), len(d.Steps)+len(p.steps), ep); err != nil {
-			return nil, err
-		}
-		pi := len(d.parts)
-		p.part.transition = t
-		fix := &entryFix{num: num, key: id.sum(), trans: t}
-		if p.part.present != nil {
-			p.part.present.entry = fix
-		}
-		d.parts = append(d.parts, p.part)
-		first := len(d.Slides)
-		fix.apply(p.slides, p.steps)
-		for i := range p.slides {
-			p.slides[i].Source = p.part.src
-		}
-		d.Slides = append(d.Slides, p.slides...)
-		for _, st := range p.steps {
-			st.part = pi
-			st.Slide = first + st.local + 1
-			d.Steps = append(d.Steps, st)
-		}
-		if d.Title == "" && p.title != "" {
-			d.Title = p.title
+			if err := d.addEntry(r, in, entryKey, index, ep, tp); err != nil {
+				return nil, err
+			}
 		}
 	}
 	retime(d.Steps)
 	return d, nil
 }
 
+// manifestEntry is one entry's settings.
+type manifestEntry struct {
+	num                                  int
+	typ                                  Kind
+	dur, fallback                        time.Duration
+	theme, title, notes, background, fit string
+	audio, voice                         string
+	file, manifest                       string
+	// For a document (PDF, office file): the pages shown, and notes
+	// page by page when the entry lists them.
+	pages     pageRange
+	pagesN    *node
+	pageNotes []string
+}
+
+// entryNodes are the nodes of an entry that its compilation points at.
+type entryNodes struct {
+	file, md, url *node
+	trans         *Transition
+	transN        *node
+}
+
+// entryResult is one compiled entry, or one page of a document entry
+// (whose index is then the page's number).
+type entryResult struct {
+	part   part
+	title  string
+	slides []Slide
+	steps  []Step
+	index  string
+}
+
+// parseEntry reads the settings of the slide entry en, number num.
+func parseEntry(en *node, num int, at func(*node) pos) (manifestEntry, entryNodes, error) {
+	e := manifestEntry{num: num}
+	var n entryNodes
+	ep := at(en)
+	ep.slide = 0
+	if en.kind != mapNode {
+		return e, n, ep.errorf("slide entry %d must be a mapping (file: ..., duration: ...), not %s", num, en.kindName())
+	}
+	for i, k := range en.keys {
+		v := en.vals[i]
+		if k.text == "notes" && v.kind == seqNode {
+			notes, err := noteList(v, num, at)
+			if err != nil {
+				return e, n, err
+			}
+			e.pageNotes = notes
+			continue
+		}
+		if v.kind != scalarNode {
+			return e, n, at(v).errorf("slide entry %d: %q must be a single value, not %s", num, k.text, v.kindName())
+		}
+		var err error
+		switch k.text {
+		case "file":
+			n.file = v
+		case "markdown":
+			n.md = v
+		case "url":
+			n.url = v
+		case "type":
+			e.typ = Kind(v.text)
+			if !contains(entryTypes, v.text) {
+				err = fmt.Errorf("unknown type %q (known: %s)", v.text, strings.Join(entryTypes, ", "))
+			}
+		case "duration":
+			e.dur, err = parseDuration(v.text)
+		case "transition":
+			var t Transition
+			t, err = parseTransition(v.text)
+			n.trans, n.transN = &t, v
+		case "title":
+			e.title = v.text
+		case "notes":
+			e.notes = v.text
+		case "background":
+			e.background = v.text
+			if strings.ContainsAny(v.text, ";{}<>\"\\") {
+				err = fmt.Errorf("bad background %q (a CSS colour)", v.text)
+			}
+		case "fit":
+			e.fit = v.text
+			if !contains([]string{"contain", "cover"}, v.text) {
+				err = fmt.Errorf("bad fit %q (contain or cover)", v.text)
+			}
+		case "audio":
+			e.audio = v.text
+		case "voice":
+			e.voice = v.text
+		case "pages":
+			e.pages, err = parsePageRange(v.text)
+			e.pagesN = v
+		default:
+			return e, n, at(k).errorf("slide entry %d: unknown key %q%s (known: %s)", num, k.text, didYouMean(k.text, entryKeys), strings.Join(entryKeys, ", "))
+		}
+		if err != nil {
+			return e, n, at(v).errorf("slide entry %d: %s", num, keyed(k.text, err))
+		}
+	}
+	given := 0
+	for _, g := range []*node{n.file, n.md, n.url} {
+		if g != nil {
+			given++
+		}
+	}
+	if given != 1 {
+		return e, n, ep.errorf("slide entry %d needs exactly one of file, markdown or url", num)
+	}
+	if (e.pagesN != nil || e.pageNotes != nil) && n.file == nil {
+		return e, n, ep.errorf("slide entry %d: pages and a list of notes are for a PDF or office file", num)
+	}
+	return e, n, nil
+}
+
+// noteList reads a list of notes, one per page.
+func noteList(v *node, num int, at func(*node) pos) ([]string, error) {
+	notes := make([]string, 0, len(v.items))
+	for _, it := range v.items {
+		switch it.kind {
+		case scalarNode:
+			notes = append(notes, it.text)
+		case nullNode:
+			notes = append(notes, "")
+		default:
+			return nil, at(it).errorf("slide entry %d: notes: each item is one page's notes, not %s", num, it.kindName())
+		}
+	}
+	return notes, nil
+}
+
+// entryDigest is the entry's settings as written: inline Markdown counts
+// slide by slide, as the slides of a Markdown file do; notes, never on a
+// page, not at all; nor do pages, so that showing one more page of a PDF
+// keeps the keys of the others.
+func entryDigest(en *node) string {
+	id := newDigest("manifest entry")
+	for i, k := range en.keys {
+		v := en.vals[i].text
+		switch k.text {
+		case "notes", "pages", "voice":
+			continue
+		case "markdown":
+			v = ""
+		}
+		id.add(k.text, v)
+	}
+	return id.sum()
+}
+
+// addEntry appends one compiled entry r to d: its part, its slides (whose
+// keys add the entry's settings, entryKey), and its steps, named index
+// (and the step's own index after a colon when r has several). Its first
+// slide enters with t, which fails at tp when longer than the entry.
+func (d *Deck) addEntry(r *entryResult, t Transition, entryKey, index string, ep, tp pos) error {
+	if t.Kind != Cut {
+		var total time.Duration
+		for _, st := range r.steps {
+			total += st.Duration
+		}
+		if t.Duration > total {
+			return tp.errorf("slide entry %s: transition %s is longer than the entry (%s)", index, t, total)
+		}
+	}
+	if err := checkCount(len(d.Slides)+len(r.slides), len(d.Steps)+len(r.steps), ep); err != nil {
+		return err
+	}
+	pi := len(d.parts)
+	r.part.transition = t
+	fix := &entryFix{key: entryKey, trans: t, index: index}
+	if r.part.present != nil {
+		// Stepped in a browser, the entry's steps are made again.
+		r.part.present.entry = fix
+	}
+	d.parts = append(d.parts, r.part)
+	first := len(d.Slides)
+	fix.apply(r.slides, r.steps)
+	for i := range r.slides {
+		r.slides[i].Source = r.part.src
+	}
+	d.Slides = append(d.Slides, r.slides...)
+	for _, st := range r.steps {
+		st.part = pi
+		st.Slide = first + st.local + 1
+		d.Steps = append(d.Steps, st)
+	}
+	if d.Title == "" && r.title != "" {
+		d.Title = r.title
+	}
+	return nil
+}
+
 // entryFix is what a manifest does to the slides and steps of one entry:
 // its settings go into every slide's content, its transition brings in its
-// first slide, and its number prefixes its steps' indices.
+// first slide, and its index prefixes its steps' indices (see addEntry).
 type entryFix struct {
-	num   int
 	key   string // the digest of the entry's settings
 	trans Transition
+	index string
 }
 
 // apply does it to slides and steps as the entry compiled them.
@@ -338,32 +441,14 @@ func (f *entryFix) apply(slides []Slide, steps []Step) {
 	}
 	for i := range steps {
 		if len(steps) > 1 {
-			steps[i].Index = strconv.Itoa(f.num) + ":" + steps[i].Index
+			steps[i].Index = f.index + ":" + steps[i].Index
 		} else {
-			steps[i].Index = strconv.Itoa(f.num)
+			steps[i].Index = f.index
 		}
 		if i == 0 {
 			steps[i].Transition = f.trans
 		}
 	}
-}
-
-// manifestEntry is one entry's settings.
-type manifestEntry struct {
-	num                                  int
-	typ                                  Kind
-	dur, fallback                        time.Duration
-	theme, title, notes, background, fit string
-	audio, voice                         string
-	file, manifest                       string
-}
-
-// entryResult is one compiled entry.
-type entryResult struct {
-	part   part
-	title  string
-	slides []Slide
-	steps  []Step
 }
 
 // hold is how long a single-step entry (a page or an image) is shown.
@@ -442,7 +527,7 @@ func (e manifestEntry) markdownResult(mp *mdPart, base *overlay) *entryResult {
 	return &entryResult{part: p, title: mp.title, slides: mp.slides, steps: mp.steps}
 }
 
-func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResult, error) {
+func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) ([]*entryResult, error) {
 	at := pos{file: e.file, line: n.line, col: n.col}
 	raw := n.text
 	if raw == "" {
@@ -504,7 +589,7 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 		if err != nil {
 			return nil, err
 		}
-		return e.markdownResult(mp, base), nil
+		return one(e.markdownResult(mp, base)), nil
 	case HTML, Reveal, Marp, Impress, Shower, WebSlides, Keyboard:
 		src, err := read()
 		if err != nil {
@@ -513,37 +598,26 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 		if e.typ == "" {
 			kind = detectFramework(src)
 		}
-		if kind != Reveal && kind != HTML {
-			override := cmp.Or(e.dur, l.opts.SlideDuration)
-			fp, err := l.compileFramework(rel, src, kind, revealOptions{override: override, fallback: e.fallback, file: display})
-			if err != nil {
-				return nil, err
-			}
-			if e.title != "" {
-				fp.slides[0].Title = e.title
-				fp.present.title = e.title
-			}
-			p := part{kind: kind, src: Source{FS: base, Entry: rel}, schedule: fp.schedule, keep: l.opts.KeepControls, present: fp.present}
-			return &entryResult{part: p, title: fp.title, slides: fp.slides, steps: fp.steps}, nil
+		override := cmp.Or(e.dur, l.opts.SlideDuration)
+		opts := revealOptions{override: override, fallback: e.fallback, file: display}
+		var rp *revealPart
+		switch kind {
+		case HTML:
+			return one(e.single(part{kind: HTML, src: Source{FS: base, Entry: rel}}, htmlTitle(src), display, 1, pageContent(HTML, rel, src))), nil
+		case Reveal:
+			rp, err = l.compileReveal(rel, src, opts)
+		default:
+			rp, err = l.compileFramework(rel, src, kind, opts)
 		}
-		if kind == Reveal {
-			override := e.dur
-			if override == 0 {
-				override = l.opts.SlideDuration
-			}
-			fallback := e.fallback
-			rp, err := l.compileReveal(rel, src, revealOptions{override: override, fallback: fallback, file: display})
-			if err != nil {
-				return nil, err
-			}
-			if e.title != "" {
-				rp.slides[0].Title = e.title
-				rp.present.title = e.title
-			}
-			p := part{kind: Reveal, src: Source{FS: base, Entry: rel}, schedule: rp.schedule, keep: l.opts.KeepControls, present: rp.present}
-			return &entryResult{part: p, title: rp.title, slides: rp.slides, steps: rp.steps}, nil
+		if err != nil {
+			return nil, err
 		}
-		return e.single(part{kind: HTML, src: Source{FS: base, Entry: rel}}, htmlTitle(src), display, 1, pageContent(HTML, rel, src)), nil
+		if e.title != "" {
+			rp.slides[0].Title = e.title
+			rp.present.title = e.title
+		}
+		p := part{kind: kind, src: Source{FS: base, Entry: rel}, schedule: rp.schedule, keep: l.opts.KeepControls, present: rp.present}
+		return one(&entryResult{part: p, title: rp.title, slides: rp.slides, steps: rp.steps}), nil
 	case Image:
 		entry := l.newPage(".html")
 		bg := e.background
@@ -569,10 +643,14 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) (*entryResul
 		}
 		r := e.single(part{kind: Image, src: Source{FS: base, Entry: entry}}, path.Base(rel), display, 0, content)
 		r.slides[0].Background = e.background
-		return r, nil
+		return one(r), nil
+	case PDF, Office:
+		return l.documentEntry(e, kind, rel, display, base)
 	}
-	return nil, at.errorf("slide entry %d: cannot tell what %s is (add type: markdown, reveal, html or image)", e.num, raw)
+	return nil, at.errorf("slide entry %d: cannot tell what %s is (add type: %s)", e.num, raw, strings.Join(entryTypes, ", "))
 }
+
+func one(r *entryResult) []*entryResult { return []*entryResult{r} }
 
 // imageContent is the content digest of the image at rel in the deck tree,
 // read without holding it in memory.

@@ -137,7 +137,7 @@ func TestManifestErrors(t *testing.T) {
 		{"no slides", "deck.yaml", "title: x\n", `deck.yaml:1: empty deck: the manifest lists no slides (add a "slides" list)`},
 		{"empty slides", "deck.yaml", "title: x\nslides: []\n", `deck.yaml:2:9: empty deck: the manifest lists no slides (add a "slides" list)`},
 		{"unknown key", "deck.yaml", "titel: x\nslides:\n  - file: a.md\n", `deck.yaml:1:1: unknown key "titel" (did you mean "title"?) (known: title, size, fps, output, crf, preset, theme, duration, transition, lang, voice, slides)`},
-		{"unknown entry key", "deck.yaml", "slides:\n  - file: a.md\n    duraton: 2s\n", `deck.yaml:3:5: slide entry 1: unknown key "duraton" (did you mean "duration"?) (known: file, markdown, url, type, duration, transition, title, notes, background, audio, voice, fit)`},
+		{"unknown entry key", "deck.yaml", "slides:\n  - file: a.md\n    duraton: 2s\n", `deck.yaml:3:5: slide entry 1: unknown key "duraton" (did you mean "duration"?) (known: file, markdown, url, type, duration, transition, title, notes, background, audio, voice, fit, pages)`},
 		{"bad duration", "deck.yaml", "slides:\n  - file: a.md\n    duration: 8 seconds\n", `deck.yaml:3:15: slide entry 1: bad duration "8 seconds" (use 8s, 1.5s, 500ms or 1m30s)`},
 		{"bad transition", "deck.yaml", "slides:\n  - file: a.md\n  - file: a.md\n    transition: dissolve 1s\n", `deck.yaml:4:17: slide entry 2: unknown transition "dissolve" (known: cut, fade, wipe-left, slide-left)`},
 		{"transition too long", "deck.yaml", "slides:\n  - file: a.md\n  - markdown: '# B'\n    duration: 1s\n    transition: fade 2s\n", `deck.yaml:5:17: slide entry 2: transition fade 2s is longer than the entry (1s)`},

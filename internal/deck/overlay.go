@@ -22,15 +22,31 @@ const generatedDir = "_deckreel"
 type overlay struct {
 	files map[string][]byte // slash paths, no leading slash
 	base  fs.FS             // nil: nothing but the generated files
+	// mounts are generated trees too large to hold in memory (the pages
+	// of a PDF, in the conversion cache), by the directory they appear
+	// at: a path under a key opens the rest of it in that tree.
+	mounts map[string]fs.FS
 }
 
 // with returns a new overlay with more generated files; o is unchanged.
 func (o *overlay) with(files map[string][]byte) *overlay {
-	n := &overlay{files: maps.Clone(o.files), base: o.base}
+	n := &overlay{files: maps.Clone(o.files), base: o.base, mounts: o.mounts}
 	if n.files == nil {
 		n.files = map[string][]byte{}
 	}
 	maps.Copy(n.files, files)
+	return n
+}
+
+// mount returns o with the trees of mounts shown at their directories
+// (slash paths under generatedDir); o is unchanged.
+func (o *overlay) mount(mounts map[string]fs.FS) *overlay {
+	n := o.with(nil)
+	n.mounts = maps.Clone(o.mounts)
+	if n.mounts == nil {
+		n.mounts = map[string]fs.FS{}
+	}
+	maps.Copy(n.mounts, mounts)
 	return n
 }
 
@@ -43,6 +59,11 @@ func (o *overlay) Open(name string) (fs.File, error) {
 	}
 	if b, ok := o.files[name]; ok {
 		return &memFile{Reader: bytes.NewReader(b), info: memInfo{name: path.Base(name), size: int64(len(b))}}, nil
+	}
+	for dir, t := range o.mounts {
+		if rest, ok := strings.CutPrefix(name, dir+"/"); ok {
+			return t.Open(rest)
+		}
 	}
 	if o.base != nil {
 		f, err := o.base.Open(name)
