@@ -261,7 +261,7 @@ func TestBadInput(t *testing.T) {
 		{"output is a directory", []string{"render", mixedDeck, "-o", dir}, "is a directory"},
 		{"output is a FIFO", []string{"render", page, "--duration", "1s", "-o", fifo}, "is not a regular file (a named pipe)"},
 		{"output is a link", []string{"render", page, "--duration", "1s", "-o", link}, "is not a regular file (a symbolic link)"},
-		{"absurd workers", []string{"render", page, "--duration", "1s", "--workers", "100000", "-o", out}, "--workers must be between 1 and 64"},
+		{"absurd workers", []string{"render", page, "--duration", "1s", "--workers", "100000", "-o", out}, "--workers must be auto or between 1 and 64"},
 		{"negative ready timeout", []string{"render", page, "--duration", "1s", "--ready-timeout", "-5s", "-o", out}, "--ready-timeout must be between"},
 		{"bad input type", []string{"render", page, "--input-type", "keynote", "-o", out}, `unknown input type "keynote"`},
 		{"bad deck", []string{"render", badDeck, "-o", out}, "bad.md:"},
