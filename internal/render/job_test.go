@@ -14,6 +14,7 @@ import (
 	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
+	"github.com/deckreel/deckreel/internal/pool"
 	"github.com/deckreel/deckreel/internal/narrate"
 )
 
@@ -200,6 +201,18 @@ func TestCaptureFormat(t *testing.T) {
 		var ie *InputError
 		if !errors.As(err, &ie) || !strings.Contains(err.Error(), c.err) {
 			t.Errorf("%+v: %v, want an input error saying %q", c.capture, err, c.err)
+		}
+	}
+}
+
+// TestScheduleAtAnyFPS: the batches' plan is valid from 1 fps up (at 1 fps
+// two seconds of frames were fewer than the least batch, and every render
+// failed before its first frame).
+func TestScheduleAtAnyFPS(t *testing.T) {
+	for _, fps := range []int{1, 2, 3, 30, 240} {
+		cfg := schedule(Request{FPS: fps}, []pool.Range{{Start: 0, End: 100}})
+		if _, err := pool.New(cfg); err != nil {
+			t.Errorf("%d fps: %v", fps, err)
 		}
 	}
 }

@@ -657,10 +657,13 @@ func DefaultWorkers() int { return max(1, runtime.NumCPU()) }
 // The window bounds how far capture may run ahead of the encoder, and so
 // the memory held in shots and decoded frames waiting to be reordered.
 func schedule(req Request, rs []pool.Range) pool.Config {
-	maxBatch := 2 * req.FPS
+	// Two seconds a batch at most, and never fewer frames than the least
+	// batch (at 1 fps two seconds are two frames).
+	const minBatch = 4
+	maxBatch := max(2*req.FPS, minBatch)
 	return pool.Config{
 		Ranges:          rs,
-		MinBatch:        4,
+		MinBatch:        minBatch,
 		MaxBatch:        maxBatch,
 		Window:          max(3*maxBatch, 2*req.maxWorkers()*maxBatch),
 		TargetBatchTime: 1500 * time.Millisecond,
