@@ -30,7 +30,7 @@ type Autoscale struct {
 	// one more of the largest stays under it. 0: no bound but the
 	// system's (see Available).
 	MaxMemory int64
-	// Interval is how long one measurement lasts; 0 means 3 s.
+	// Interval is how long one measurement lasts; 0 means 2 s.
 	Interval time.Duration
 	// Available reports the memory the system can still give, in bytes
 	// (0: unknown); a tab is added only while one more browser leaves a
@@ -61,7 +61,11 @@ const (
 // scaler is the decision of Autoscale, apart from time and tabs so that it
 // can be tested with made-up figures. After each Interval it is given the
 // frames per second of that interval and whether one more browser fits in
-// memory.
+// memory. An interval in which nothing was done (the first browser still
+// starting, the page still loading) decides nothing; the first one that
+// did is the first tab's rate, its browser's start included, which makes
+// a second tab look a little better than it is: on a machine with the
+// cores for it, the second tab is tried at once.
 type scaler struct {
 	max     int
 	workers int
@@ -72,18 +76,12 @@ type scaler struct {
 	base     float64
 	measured int
 	settled  bool
-	// warm is false until the first tab's browser has started (its first
-	// interval is not a measurement either).
-	warm bool
 }
 
 // step decides after one interval at rate frames/s.
 func (s *scaler) step(rate float64, fits bool) scaleAction {
 	switch {
 	case s.settled:
-		return hold
-	case !s.warm:
-		s.warm = true
 		return hold
 	case s.trial:
 		s.measured++
@@ -113,7 +111,7 @@ func (s *scaler) step(rate float64, fits bool) scaleAction {
 // has, or when ctx ends.
 func autoscale(ctx context.Context, g *errgroup.Group, cfg Config, sched Scheduler, out chan<- frames.Shot) error {
 	a := cfg.Auto
-	interval := cmp.Or(a.Interval, 3*time.Second)
+	interval := cmp.Or(a.Interval, 2*time.Second)
 	available := a.Available
 	if available == nil {
 		available = proc.Available

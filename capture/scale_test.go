@@ -3,8 +3,8 @@ package capture
 import "testing"
 
 // TestScaler feeds the autoscaler's decision made-up rates, one per
-// interval, and checks what it does: its first interval is the first
-// browser's start; a tab it adds is judged on its second interval; it keeps
+// interval, and checks what it does: nothing is decided before frames are
+// done; a tab it adds is judged on its second interval; it keeps
 // a tab that raised the rate by a tenth and retires one that did not,
 // after which it holds.
 func TestScaler(t *testing.T) {
@@ -20,23 +20,23 @@ func TestScaler(t *testing.T) {
 		workers int
 	}{
 		{"a second tab that helps stays", 2,
-			[]in{{5, true}, {9, true}, {12, true}, {17, true}, {17, true}},
-			[]scaleAction{hold, add, hold, hold, hold}, 2},
+			[]in{{9, true}, {12, true}, {17, true}, {17, true}},
+			[]scaleAction{add, hold, hold, hold}, 2},
 		{"a tab that does not help is retired", 4,
-			[]in{{5, true}, {9, true}, {9, true}, {9.5, true}, {9.5, true}, {20, true}},
-			[]scaleAction{hold, add, hold, retire, hold, hold}, 1},
+			[]in{{9, true}, {9, true}, {9.5, true}, {9.5, true}, {20, true}},
+			[]scaleAction{add, hold, retire, hold, hold}, 1},
 		{"up to max", 3,
-			[]in{{1, true}, {10, true}, {0, true}, {20, true}, {5, true}, {30, true}, {30, true}},
-			[]scaleAction{hold, add, hold, add, hold, hold, hold}, 3},
+			[]in{{10, true}, {0, true}, {20, true}, {5, true}, {30, true}, {30, true}},
+			[]scaleAction{add, hold, add, hold, hold, hold}, 3},
 		{"no memory for one more", 4,
-			[]in{{1, true}, {10, false}, {20, true}},
-			[]scaleAction{hold, hold, hold}, 1},
+			[]in{{10, false}, {20, true}},
+			[]scaleAction{hold, hold}, 1},
 		{"nothing done yet: wait", 2,
-			[]in{{0, true}, {0, true}, {0, true}, {4, true}},
-			[]scaleAction{hold, hold, hold, add}, 2},
+			[]in{{0, true}, {0, true}, {4, true}},
+			[]scaleAction{hold, hold, add}, 2},
 		{"one tab at most", 1,
-			[]in{{1, true}, {10, true}, {10, true}},
-			[]scaleAction{hold, hold, hold}, 1},
+			[]in{{10, true}, {10, true}},
+			[]scaleAction{hold, hold}, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := &scaler{max: c.max, workers: 1}
