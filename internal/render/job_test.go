@@ -14,8 +14,8 @@ import (
 	"github.com/deckreel/deckreel/encode"
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
-	"github.com/deckreel/deckreel/internal/pool"
 	"github.com/deckreel/deckreel/internal/narrate"
+	"github.com/deckreel/deckreel/internal/pool"
 )
 
 // TestJobSettingsRoundTrip: what a job records of a request gives the
