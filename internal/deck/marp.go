@@ -2,12 +2,10 @@ package deck
 
 import (
 	"bytes"
-	"context"
+	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -47,32 +45,12 @@ func isMarpSource(src []byte) bool {
 // marpTimeout bounds one run of marp-cli, which starts Node.js.
 const marpTimeout = 2 * time.Minute
 
-// findMarp is the marp-cli to run: Options.Marp, else marp on PATH.
-func findMarp(choice string) (string, error) {
-	if choice != "" {
-		p, err := exec.LookPath(choice)
-		if err != nil {
-			return "", fmt.Errorf("--marp %s: %w", choice, err)
-		}
-		return p, nil
-	}
-	return exec.LookPath("marp")
-}
-
 // marpDeck converts the Marp deck name (its source src) with marp-cli and
 // loads the HTML it writes as a Marp deck. The HTML is served in place of a
 // file beside the Markdown, so the deck's relative image paths resolve.
 func (l *loader) marpDeck(name string, src []byte, base *overlay) (*Deck, error) {
 	file := l.display(name)
-	bin, err := findMarp(l.opts.Marp)
-	if err != nil {
-		return nil, &Error{File: file, Msg: fmt.Sprintf(
-			"a Marp deck (its front matter says marp: true), which deckreel renders with Marp's own converter, and none was found (%v): "+
-				"install it with `npm install -g @marp-team/marp-cli` (or point --marp at it), or export the deck yourself with "+
-				"`npx @marp-team/marp-cli %s -o %s` and render the HTML",
-			unwrapExec(err), filepath.Base(file), strings.TrimSuffix(filepath.Base(file), path.Ext(name))+".html")}
-	}
-	out, err := l.runMarp(bin, src, file)
+	out, err := l.runMarp(src, file)
 	if err != nil {
 		return nil, err
 	}
@@ -102,36 +80,44 @@ func (l *loader) marpDeck(name string, src []byte, base *overlay) (*Deck, error)
 	return d, nil
 }
 
-// runMarp runs marp-cli on src in a directory of its own and returns the
-// HTML it wrote. The Markdown is given on stdin, so marp reads no other
-// file of the deck (its images stay relative links the page loads).
-func (l *loader) runMarp(bin string, src []byte, file string) ([]byte, error) {
-	dir, err := os.MkdirTemp("", "deckreel-marp-")
+// runMarp runs marp-cli (Options.Marp, else marp on PATH) on src, through
+// the conversion tools' runner (deadline, process group, capped messages),
+// and returns the HTML it wrote. The Markdown is given on stdin, so marp
+// reads no other file of the deck (its images stay relative links the page
+// loads).
+func (l *loader) runMarp(src []byte, file string) ([]byte, error) {
+	// In the load's scratch directory, which a killed render's next run
+	// sweeps.
+	scratch, err := l.scratch()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(scratch, "marp-")
 	if err != nil {
 		return nil, fmt.Errorf("convert the Marp deck %s: %w", file, err)
 	}
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "deck.html")
-	ctx, cancel := context.WithTimeout(l.ctx, marpTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--stdin", "--output", out)
-	cmd.Stdin = bytes.NewReader(src)
-	cmd.Dir = dir
-	cmd.WaitDelay = 5 * time.Second
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &limitedBuffer{buf: &stderr, max: 4096}
-	if err := cmd.Run(); err != nil {
-		if l.ctx.Err() != nil {
-			return nil, l.ctx.Err()
-		}
-		if ctx.Err() != nil {
-			err = fmt.Errorf("it ran for more than %s", marpTimeout)
-		}
-		return nil, &Error{File: file, Msg: fmt.Sprintf("convert the Marp deck with %s: %v: %s", bin, err, strings.TrimSpace(stderr.String()))}
+	bin := cmp.Or(l.opts.Marp, "marp")
+	_, err = tool{file: "the Marp deck", name: bin, args: []string{"--stdin", "--output", out},
+		stdin: bytes.NewReader(src), timeout: marpTimeout}.run(l.ctx)
+	switch {
+	case errors.Is(err, errMissingTool):
+		return nil, &Error{File: file, Msg: fmt.Sprintf(
+			"a Marp deck (its front matter says marp: true), which deckreel renders with Marp's own converter, and %s was not found: "+
+				"install it with `npm install -g @marp-team/marp-cli` (or point --marp at it), or export the deck yourself with "+
+				"`npx @marp-team/marp-cli %s -o %s` and render the HTML",
+			bin, filepath.Base(file), strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))+".html")}
+	case err != nil && l.ctx.Err() != nil:
+		return nil, l.ctx.Err()
+	case err != nil:
+		// The converter refused the deck: bad input, as for our own
+		// Markdown.
+		return nil, &Error{File: file, Msg: err.Error()}
 	}
-	html, err := readBounded(out, MaxFileSize)
+	html, err := readDeckFile(os.DirFS(dir), "deck.html", file, MaxFileSize)
 	if err != nil {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("convert the Marp deck with %s: read its output: %v", bin, err)}
+		return nil, &Error{File: file, Msg: fmt.Sprintf("convert the Marp deck with %s: read its output: %v", bin, unwrapPath(err))}
 	}
 	return html, nil
 }
@@ -162,42 +148,4 @@ func marpSlideLines(src []byte) []int {
 		}
 	}
 	return out
-}
-
-// limitedBuffer keeps the first max bytes written to it.
-type limitedBuffer struct {
-	buf *bytes.Buffer
-	max int
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.buf.Len(); room > 0 {
-		b.buf.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
-}
-
-// readBounded reads the file at p, failing past max bytes.
-func readBounded(p string, max int64) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("larger than %d bytes", max)
-	}
-	return b, nil
-}
-
-func unwrapExec(err error) error {
-	var ee *exec.Error
-	if errors.As(err, &ee) {
-		return ee.Err
-	}
-	return err
 }

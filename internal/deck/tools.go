@@ -28,6 +28,7 @@ type tool struct {
 	name    string // looked up on PATH
 	args    []string
 	env     []string  // added to the environment
+	stdin   io.Reader // nil: empty
 	stdout  io.Writer // nil: discarded
 	timeout time.Duration
 }
@@ -47,7 +48,7 @@ func (t tool) run(ctx context.Context) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, bin, t.args...)
 	cmd.Env = append(cmd.Environ(), t.env...)
 	stderr := &capped{limit: toolMessages}
-	cmd.Stdout, cmd.Stderr = t.stdout, stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = t.stdin, t.stdout, stderr
 	ownGroup(cmd)
 	// Cancel asks the whole group to stop; WaitDelay is its grace before
 	// the launcher is killed, and killGroup then ends what is left.
