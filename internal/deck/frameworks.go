@@ -58,19 +58,7 @@ func (l *loader) frameworkDeck(name string, src []byte, kind Kind, base *overlay
 	if err != nil {
 		return nil, err
 	}
-	s := Source{FS: base, Entry: name}
-	d := &Deck{Kind: kind, Title: fp.title}
-	d.parts = []part{{kind: kind, src: s, transition: Transition{Kind: Cut}, schedule: fp.schedule, keep: l.opts.KeepControls, present: fp.present}}
-	for i := range fp.slides {
-		fp.slides[i].Source = s
-	}
-	d.Slides = fp.slides
-	for _, st := range fp.steps {
-		st.Slide = st.local + 1
-		d.Steps = append(d.Steps, st)
-	}
-	retime(d.Steps)
-	return d, nil
+	return fp.deck(kind, Source{FS: base, Entry: name}, l.opts.KeepControls), nil
 }
 
 // compileFramework reads a deck run by kind's framework at rel in the deck

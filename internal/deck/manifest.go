@@ -616,7 +616,7 @@ func (l *loader) fileEntry(e manifestEntry, n *node, base *overlay) ([]*entryRes
 			rp.slides[0].Title = e.title
 			rp.present.title = e.title
 		}
-		p := part{kind: kind, src: Source{FS: base, Entry: rel}, schedule: rp.schedule, keep: l.opts.KeepControls, present: rp.present}
+		p := rp.part(kind, Source{FS: base, Entry: rel}, l.opts.KeepControls)
 		return one(&entryResult{part: p, title: rp.title, slides: rp.slides, steps: rp.steps}), nil
 	case Image:
 		entry := l.newPage(".html")

@@ -119,7 +119,8 @@ func (o revealOptions) hold(autoSlide time.Duration) time.Duration {
 	return DefaultSlideDuration
 }
 
-// revealPart is a compiled reveal.js deck.
+// revealPart is a compiled page run by a deck framework: a reveal.js deck,
+// or one that deck-driver.js steps (compileFramework).
 type revealPart struct {
 	title    string
 	slides   []Slide
@@ -299,16 +300,24 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 
 // revealDeck loads a reveal.js deck file.
 func (l *loader) revealDeck(name string, src []byte, base *overlay) (*Deck, error) {
-	file := l.display(name)
-	rp, err := l.compileReveal(name, src, revealOptions{override: l.opts.SlideDuration, file: file})
+	rp, err := l.compileReveal(name, src, revealOptions{override: l.opts.SlideDuration, file: l.display(name)})
 	if err != nil {
 		return nil, err
 	}
-	s := Source{FS: base, Entry: name}
-	d := &Deck{Kind: Reveal, Title: rp.title}
-	d.parts = []part{{kind: Reveal, src: s, transition: Transition{Kind: Cut}, schedule: rp.schedule, keep: l.opts.KeepControls, present: rp.present}}
+	return rp.deck(Reveal, Source{FS: base, Entry: name}, l.opts.KeepControls), nil
+}
+
+// part is the compiled page (a reveal.js deck, or one of another
+// framework) as a part of a deck of kind, served from src.
+func (rp *revealPart) part(kind Kind, src Source, keep bool) part {
+	return part{kind: kind, src: src, transition: Transition{Kind: Cut}, schedule: rp.schedule, keep: keep, present: rp.present}
+}
+
+// deck is the compiled page as a deck of its own.
+func (rp *revealPart) deck(kind Kind, src Source, keep bool) *Deck {
+	d := &Deck{Kind: kind, Title: rp.title, parts: []part{rp.part(kind, src, keep)}}
 	for i := range rp.slides {
-		rp.slides[i].Source = s
+		rp.slides[i].Source = src
 	}
 	d.Slides = rp.slides
 	for _, st := range rp.steps {
@@ -316,7 +325,7 @@ func (l *loader) revealDeck(name string, src []byte, base *overlay) (*Deck, erro
 		d.Steps = append(d.Steps, st)
 	}
 	retime(d.Steps)
-	return d, nil
+	return d
 }
 
 // fragmentGroups returns a slide's fragments grouped as reveal.js steps
