@@ -315,5 +315,5 @@ func (b *Browser) Memory() int64 {
 	if c == nil || c.Browser == nil || c.Browser.Process() == nil {
 		return 0
 	}
-	return proc.TreeMemory(c.Browser.Process().Pid)
+	return proc.TreeMemory(c.Browser.Process().Pid, "")
 }

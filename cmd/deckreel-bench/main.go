@@ -10,7 +10,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -28,6 +27,7 @@ import (
 	"time"
 
 	"github.com/deckreel/deckreel/capture"
+	"github.com/deckreel/deckreel/internal/proc"
 )
 
 type workload struct {
@@ -170,7 +170,7 @@ func renderOnce(ctx context.Context, o options, page string, d time.Duration, ou
 			case <-done:
 				return
 			case <-t.C:
-				chromePeak = max(chromePeak, treeRSS(cmd.Process.Pid, "chrom"))
+				chromePeak = max(chromePeak, proc.TreeMemory(cmd.Process.Pid, "chrom")>>10)
 			}
 		}
 	})
@@ -195,56 +195,6 @@ func renderOnce(ctx context.Context, o options, page string, d time.Duration, ou
 		self = ru.Maxrss
 	}
 	return renderFigures{wall: wall, frames: res.Frames, shots: res.Shots, deckreelRSS: self, chromeRSS: chromePeak}, nil
-}
-
-// treeRSS sums the resident memory (KiB) of the descendants of pid whose
-// command name contains name.
-func treeRSS(pid int, name string) int64 {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return 0
-	}
-	parent := map[int]int{}
-	comm := map[int]string{}
-	rss := map[int]int64{}
-	for _, e := range entries {
-		p, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		f, err := os.Open(filepath.Join("/proc", e.Name(), "status"))
-		if err != nil {
-			continue
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			k, v, _ := strings.Cut(sc.Text(), ":")
-			v = strings.TrimSpace(v)
-			switch k {
-			case "Name":
-				comm[p] = v
-			case "PPid":
-				parent[p], _ = strconv.Atoi(v)
-			case "VmRSS":
-				n, _ := strconv.ParseInt(strings.TrimSuffix(v, " kB"), 10, 64)
-				rss[p] = n
-			}
-		}
-		f.Close()
-	}
-	var sum int64
-	for p := range comm {
-		if !strings.Contains(comm[p], name) {
-			continue
-		}
-		for a := parent[p]; a > 1; a = parent[a] {
-			if a == pid {
-				sum += rss[p]
-				break
-			}
-		}
-	}
-	return sum
 }
 
 // rawFrames times the page's first n frames in one tab, each stepped and

@@ -9,8 +9,9 @@ import (
 )
 
 // TreeMemory is the resident memory, in bytes, of process pid and all its
-// descendants (a browser and its renderers); 0 when it cannot be read.
-func TreeMemory(pid int) int64 {
+// descendants (a browser and its renderers) whose command name contains
+// name ("" for all of them); 0 when it cannot be read.
+func TreeMemory(pid int, name string) int64 {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0
@@ -26,17 +27,23 @@ func TreeMemory(pid int) int64 {
 		if err != nil {
 			continue
 		}
+		match := name == ""
 		sc := bufio.NewScanner(bytes.NewReader(b))
 		for sc.Scan() {
 			k, v, _ := strings.Cut(sc.Text(), ":")
 			v = strings.TrimSpace(v)
 			switch k {
+			case "Name":
+				match = match || strings.Contains(v, name)
 			case "PPid":
 				parent[p], _ = strconv.Atoi(v)
 			case "VmRSS":
 				n, _ := strconv.ParseInt(strings.TrimSuffix(v, " kB"), 10, 64)
 				rss[p] = n << 10
 			}
+		}
+		if !match {
+			delete(rss, p)
 		}
 	}
 	var sum int64
