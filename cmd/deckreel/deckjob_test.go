@@ -125,24 +125,7 @@ func TestDeckJobPaths(t *testing.T) {
 
 	t.Run("shards and merge", func(t *testing.T) {
 		jobDir, out := filepath.Join(t.TempDir(), "job"), filepath.Join(t.TempDir(), "out.mp4")
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		var waits []func() error
-		var errs []*syncBuffer
-		for k := range 2 {
-			cmd, _, stderr := deckreel(t, ctx, fmt.Sprintf("deck-shard-%d-%d", k, time.Now().UnixNano()),
-				deckJobArgs(deckDir, jobDir, out, "--shards", "2", "--workers", "1")...)
-			cmd.Env = append(cmd.Env, "JOB_COMPLETION_INDEX="+strconv.Itoa(k))
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			waits, errs = append(waits, cmd.Wait), append(errs, stderr)
-		}
-		for k, wait := range waits {
-			if err := wait(); err != nil {
-				t.Fatalf("shard %d: %v: %s", k, err, errs[k])
-			}
-		}
+		runShards(t, "deck-shard", 2, deckJobArgs(deckDir, jobDir, out, "--shards", "2", "--workers", "1"))
 		// merge needs nothing but the job: the output, sound, captions
 		// and chapters are recorded in it.
 		if res := runCLI(t, "merge", jobDir); res.code != 0 {
@@ -214,6 +197,30 @@ func TestDeckJobPaths(t *testing.T) {
 		}
 		sameAs(t, ref, want, wantBytes)
 	})
+}
+
+// runShards runs deckreel with args as the n shards of an indexed job, all
+// at once as its pods would: process k with JOB_COMPLETION_INDEX=k, within
+// three minutes. A shard that fails fails the test with its stderr.
+func runShards(t *testing.T, name string, n int, args []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var waits []func() error
+	var errs []*syncBuffer
+	for k := range n {
+		cmd, _, stderr := deckreel(t, ctx, fmt.Sprintf("%s-%d-%d", name, k, time.Now().UnixNano()), args...)
+		cmd.Env = append(cmd.Env, "JOB_COMPLETION_INDEX="+strconv.Itoa(k))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waits, errs = append(waits, cmd.Wait), append(errs, stderr)
+	}
+	for k, wait := range waits {
+		if err := wait(); err != nil {
+			t.Fatalf("shard %d: %v: %s", k, err, errs[k])
+		}
+	}
 }
 
 // waitForDone waits for the first finished chunk of a job.

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"image"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -305,24 +303,7 @@ func TestFrameworkDeckJob(t *testing.T) {
 	}
 
 	jobDir, out := filepath.Join(tmp, "job"), filepath.Join(tmp, "out.mp4")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	var waits []func() error
-	var errs []*syncBuffer
-	for k := range 2 {
-		args := append([]string{"render", deckFile, "--job", jobDir, "-o", out, "--shards", "2", "--workers", "1"}, common...)
-		cmd, _, stderr := deckreel(t, ctx, fmt.Sprintf("framework-shard-%d-%d", k, time.Now().UnixNano()), args...)
-		cmd.Env = append(cmd.Env, "JOB_COMPLETION_INDEX="+strconv.Itoa(k))
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		waits, errs = append(waits, cmd.Wait), append(errs, stderr)
-	}
-	for k, wait := range waits {
-		if err := wait(); err != nil {
-			t.Fatalf("shard %d: %v: %s", k, err, errs[k])
-		}
-	}
+	runShards(t, "framework-shard", 2, append([]string{"render", deckFile, "--job", jobDir, "-o", out, "--shards", "2", "--workers", "1"}, common...))
 	if res := runCLI(t, "merge", jobDir); res.code != 0 {
 		t.Fatalf("merge: exit %d: %s", res.code, res.stderr)
 	}
