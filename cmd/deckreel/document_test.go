@@ -90,12 +90,18 @@ func probeColours(t *testing.T, path string, want map[int]string) {
 	}
 }
 
-func near(c color.Color, hex string) bool {
+// near reports whether c is the colour hex (#rrggbb) within 16 levels
+// per channel.
+func near(c color.Color, hex string) bool { return nearTo(c, hex, 16) }
+
+// nearTo reports whether c is the colour hex (#rrggbb) within tol levels
+// per channel.
+func nearTo(c color.Color, hex string, tol int) bool {
 	var want color.RGBA
 	fmt.Sscanf(hex, "#%02x%02x%02x", &want.R, &want.G, &want.B)
 	r, g, b, _ := c.RGBA()
 	d := func(a uint32, b uint8) int { return max(int(a>>8)-int(b), int(b)-int(a>>8)) }
-	return d(r, want.R) <= 16 && d(g, want.G) <= 16 && d(b, want.B) <= 16
+	return d(r, want.R) <= tol && d(g, want.G) <= tol && d(b, want.B) <= tol
 }
 
 // pageChanges is the probes around each page change of a deck whose page

@@ -128,23 +128,6 @@ func TestRevealDemoSteppedByReveal(t *testing.T) {
 	}
 }
 
-// colourAt is the colour of pixel (x, y) of img.
-func colourAt(img *image.RGBA, x, y int) [3]uint8 {
-	c := img.RGBAAt(x, y)
-	return [3]uint8{c.R, c.G, c.B}
-}
-
-// nearRGB reports whether two colours are within tol per channel.
-func nearRGB(a, b [3]uint8, tol int) bool {
-	for i := range a {
-		d := int(a[i]) - int(b[i])
-		if d < -tol || d > tol {
-			return false
-		}
-	}
-	return true
-}
-
 // TestMarpExport renders a deck exported to HTML by Marp CLI (4.5.1): its
 // slides and list fragments are stepped with Marp's own keyboard handling,
 // each on its exact frame, its toolbar is hidden and its speaker notes
@@ -170,16 +153,16 @@ func TestMarpExport(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("render: exit %d\n%s", res.code, res.stderr)
 	}
-	red, green, blue := [3]uint8{0xc0, 0, 0}, [3]uint8{0, 0xc0, 0}, [3]uint8{0, 0, 0xc0}
+	red, green, blue := "#c00000", "#00c000", "#0000c0"
 	// A corner of the background, and the bottom middle where Marp's
 	// toolbar would be.
 	for _, c := range []struct {
 		frame int
-		want  [3]uint8
+		want  string
 	}{{0, red}, {9, red}, {10, green}, {39, green}, {40, blue}, {49, blue}} {
 		img := frameAt(t, out, c.frame)
 		for _, p := range [][2]int{{8, 8}, {160, 172}} {
-			if got := colourAt(img, p[0], p[1]); !nearRGB(got, c.want, 24) {
+			if got := img.At(p[0], p[1]); !nearTo(got, c.want, 24) {
 				t.Errorf("frame %d at %v: colour %v, want %v", c.frame, p, got, c.want)
 			}
 		}
