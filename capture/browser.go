@@ -173,7 +173,7 @@ func (b *Browser) checkBeginFrame(ctx context.Context) error {
 	defer stop()
 	context.AfterFunc(cctx, stop)
 	ticks := 1000.0
-	if _, err := drawFrame(cctx, sctx, &ticks, (&Tab{}).shotParams()); err != nil {
+	if _, err := drawFrame(cctx, sctx, &ticks, shotParams(PNG, 0, ModeBeginFrame)); err != nil {
 		return fmt.Errorf("HeadlessExperimental.beginFrame: %w", err)
 	}
 	return nil

@@ -466,6 +466,27 @@ const screenshotWait = 30 * time.Second
 // taken to be broken.
 const shotTries = 16
 
+// shotParams are the screenshot settings of shots in format f at quality q
+// (JPEG) taken in mode.
+//
+// Full Chromium's Page.captureScreenshot (the fallback path) takes PNG
+// whatever was asked: asked for JPEG on a loaded machine it stalled on
+// its first frame of a page of refused requests and popups, in every new
+// browser, where PNG did not (TestHostilePageReachesOnlyItsServer, 2 of 2
+// runs beside two busy cores against 0 of 4).
+func shotParams(f ShotFormat, q int, mode Mode) *headlessexperimental.ScreenshotParams {
+	if f == JPEG && mode == ModeBeginFrame {
+		q := int64(q)
+		return &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatJpeg, Quality: &q, OptimizeForSpeed: true}
+	}
+	return &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng, OptimizeForSpeed: true}
+}
+
+// shotParams are the screenshot settings of t's shots.
+func (t *Tab) shotParams() *headlessexperimental.ScreenshotParams {
+	return shotParams(t.opts.Format, t.opts.Quality, t.b.opts.Mode)
+}
+
 // drawFrame draws a frame with beginFrame (in the target of sctx) and
 // returns its picture. Each beginFrame gets its own, strictly increasing
 // frame time (*ticks, in ms): the compositor drops a frame whose time is
@@ -475,21 +496,6 @@ const shotTries = 16
 // display waits for the video's own surface), can also come back empty:
 // those are tried again, a moment apart (ctx bounds the waits), up to
 // shotTries times in about a second before errNoScreenshot.
-// shotParams are the screenshot settings of t's shots.
-//
-// Full Chromium's Page.captureScreenshot (the fallback path) takes PNG
-// whatever was asked: asked for JPEG on a loaded machine it stalled on
-// its first frame of a page of refused requests and popups, in every new
-// browser, where PNG did not (TestHostilePageReachesOnlyItsServer, 2 of 2
-// runs beside two busy cores against 0 of 4).
-func (t *Tab) shotParams() *headlessexperimental.ScreenshotParams {
-	if t.opts.Format == JPEG && (t.b == nil || t.b.opts.Mode == ModeBeginFrame) {
-		q := int64(t.opts.Quality)
-		return &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatJpeg, Quality: &q, OptimizeForSpeed: true}
-	}
-	return &headlessexperimental.ScreenshotParams{Format: headlessexperimental.ScreenshotParamsFormatPng, OptimizeForSpeed: true}
-}
-
 func drawFrame(ctx, sctx context.Context, ticks *float64, shot *headlessexperimental.ScreenshotParams) ([]byte, error) {
 	for try := range shotTries {
 		*ticks += beginFrameInterval
