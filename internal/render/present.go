@@ -115,8 +115,9 @@ func record(ctx context.Context, browser *capture.Browser, opts capture.TabOptio
 	}
 }
 
-// stepTimeout is how long one step of page time may take before the page
-// counts as hung: the batch timeout, or 2 minutes.
+// stepTimeout is how long one call that steps a page outside the capture
+// (presenting a deck, scanning its sound) may take before the page counts
+// as hung: the batch timeout, or 2 minutes.
 func stepTimeout(req Request) time.Duration {
 	if req.BatchTimeout > 0 {
 		return req.BatchTimeout

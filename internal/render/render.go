@@ -334,13 +334,9 @@ func newSoundScan(req Request, pg pages, browser capture.BrowserOptions, warns *
 	// A call to the page steps 120 frames: however slow, far less than a
 	// hung page's forever, also in a merge, whose request has no batch
 	// timeout of its own.
-	timeout := req.BatchTimeout
-	if timeout <= 0 {
-		timeout = 2 * time.Minute
-	}
 	return &soundScan{
 		pages: pg, browser: browser, fps: req.FPS, frames: req.Frames(), duration: md.sound.Duration,
-		timeout: timeout, dir: dir, warn: warns.add,
+		timeout: stepTimeout(req), dir: dir, warn: warns.add,
 		tab: func(url string) capture.TabOptions { return tabOptions(req, warns, url) },
 	}, nil
 }
