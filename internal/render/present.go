@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/deckreel/deckreel/capture"
@@ -47,13 +48,14 @@ func Present(ctx context.Context, req Request) error {
 		}
 		servers = append(servers, srv)
 		if browser == nil {
-			path, mode, err := capture.FindBrowser(req.Browser)
+			// The render's own browser, its warnings left to the render,
+			// which meets the same pages again.
+			quiet := &warnings{rep: progress.New(io.Discard, progress.ModeNone, 0), seen: map[string]bool{}}
+			opts, err := browserOptions(req, pages{proxy: srv.Addr()}, quiet)
 			if err != nil {
-				return deck.Recording{}, &InputError{Err: err}
+				return deck.Recording{}, err
 			}
-			browser, err = capture.Launch(ctx, capture.BrowserOptions{Path: path, Mode: mode, Width: req.Width, Height: req.Height,
-				NoSandbox: req.NoSandbox, Proxy: srv.Addr(), OnFallback: func(error) {}, OnPopup: func(string) {}})
-			if err != nil {
+			if browser, err = capture.Launch(ctx, opts); err != nil {
 				return deck.Recording{}, err
 			}
 		}
