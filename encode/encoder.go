@@ -216,8 +216,9 @@ func dirOrDot(dir string) string {
 
 // WriteFrame sends one raw frame to ffmpeg count times (count >= 1 repeats
 // an unchanged frame, e.g. while a slide is static). pix must be exactly
-// Options.FrameBytes long, in Options.PixFmt layout; frames are encoded in
-// the order written, each lasting 1/FPS. pix is not retained.
+// Options.FrameBytes long, in Options.PixFmt layout (for JPEG, one JPEG
+// file); frames are encoded in the order written, each lasting 1/FPS. pix
+// is not retained.
 //
 // WriteFrame blocks while ffmpeg is busy: that is the back-pressure that
 // slows capture down to encoding speed. If ffmpeg has died, the error is an
@@ -231,7 +232,7 @@ func (e *Encoder) WriteFrame(pix []byte, count int) error {
 	if e.failed != nil {
 		return e.failed
 	}
-	if len(pix) != e.frameBytes {
+	if e.frameBytes > 0 && len(pix) != e.frameBytes || len(pix) == 0 {
 		return fmt.Errorf("encode %s: write frame %d: got %d bytes, want %d for %dx%d %s",
 			e.opts.Output, e.frames.Load(), len(pix), e.frameBytes, e.opts.Width, e.opts.Height, e.opts.PixFmt)
 	}

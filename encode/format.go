@@ -456,6 +456,12 @@ func (f Format) Video(o FormatOptions) (VideoOutput, error) {
 		out.Args["auto-alt-ref"] = 0
 	}
 
+	if in == JPEGPixFmt {
+		// Decoded JPEG becomes limited-range BT.709 yuv420p first; from
+		// there on it is YUV input like any other.
+		out.Convert = append(out.Convert, jpegToBT709)
+		in = "yuv420p"
+	}
 	switch {
 	case c.YUV && rgbIn:
 		out.Convert = append(out.Convert, "scale=out_color_matrix=bt709:out_range=tv", "format="+pix)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
+	"image/jpeg"
 	"io/fs"
 	"math"
 	"os"
@@ -50,6 +52,15 @@ func solid(pixFmt string, w, h int, c color.RGBA) []byte {
 		frame := bytes.Repeat([]byte{byte(math.Round(y))}, w*h)
 		frame = append(frame, bytes.Repeat([]byte{byte(math.Round(cb))}, w*h/4)...)
 		return append(frame, bytes.Repeat([]byte{byte(math.Round(cr))}, w*h/4)...)
+	case JPEGPixFmt:
+		// A JFIF file as Chrome writes one: full-range BT.601 YCbCr 4:2:0.
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(img, img.Rect, &image.Uniform{C: c}, image.Point{}, draw.Src)
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 100}); err != nil {
+			panic(err)
+		}
+		return b.Bytes()
 	}
 	panic("unknown pixel format " + pixFmt)
 }
@@ -155,7 +166,7 @@ func TestEncodeRealFFmpeg(t *testing.T) {
 // swapped channel or a wrong colour matrix shows.
 func TestPixelFormatsRealFFmpeg(t *testing.T) {
 	colours := []color.RGBA{{255, 0, 0, 255}, {0, 255, 0, 255}, {0, 0, 255, 255}, {200, 120, 40, 255}}
-	for _, pixFmt := range []string{"rgba", "bgra", "rgb24", "yuv420p"} {
+	for _, pixFmt := range []string{"rgba", "bgra", "rgb24", "yuv420p", JPEGPixFmt} {
 		t.Run(pixFmt, func(t *testing.T) {
 			o := realOptions(t, 128, 96)
 			o.PixFmt = pixFmt

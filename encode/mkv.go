@@ -17,8 +17,8 @@ import (
 // Only what ffmpeg's demuxer needs is written: the EBML header, a Segment of
 // unknown size (it is a stream), Info with a microsecond timestamp scale, one
 // V_UNCOMPRESSED video track whose ColourSpace FourCC names the pixel
-// format, and one Cluster per frame holding one BlockGroup with the frame and
-// its duration.
+// format (or a V_MJPEG track of JPEG files), and one Cluster per frame
+// holding one BlockGroup with the frame and its duration.
 
 // Matroska element IDs used here.
 const (
@@ -95,11 +95,17 @@ func uintElement(dst []byte, id uint32, v uint64) []byte {
 }
 
 // mkvHeader returns the stream header for frames of the given size and
-// pixel format.
+// pixel format: an uncompressed track, or for JPEGPixFmt a V_MJPEG one
+// (each frame a JPEG file).
 func mkvHeader(width, height int, pixFmt string) ([]byte, error) {
-	cc, ok := fourCC[pixFmt]
-	if !ok {
-		return nil, fmt.Errorf("no Matroska FourCC for pixel format %q", pixFmt)
+	codec, cc := "V_UNCOMPRESSED", ""
+	if pixFmt == JPEGPixFmt {
+		codec = "V_MJPEG"
+	} else {
+		var ok bool
+		if cc, ok = fourCC[pixFmt]; !ok {
+			return nil, fmt.Errorf("no Matroska FourCC for pixel format %q", pixFmt)
+		}
 	}
 	var ebml []byte
 	ebml = uintElement(ebml, idEBMLVersion, 1)
@@ -124,13 +130,15 @@ func mkvHeader(width, height int, pixFmt string) ([]byte, error) {
 	var video []byte
 	video = uintElement(video, idPixelWidth, uint64(width))
 	video = uintElement(video, idPixelHeight, uint64(height))
-	video = element(video, idColourSpace, []byte(cc))
+	if cc != "" {
+		video = element(video, idColourSpace, []byte(cc))
+	}
 	var track []byte
 	track = uintElement(track, idTrackNumber, 1)
 	track = uintElement(track, idTrackUID, 1)
 	track = uintElement(track, idTrackType, 1) // video
 	track = uintElement(track, idFlagLacing, 0)
-	track = element(track, idCodecID, []byte("V_UNCOMPRESSED"))
+	track = element(track, idCodecID, []byte(codec))
 	track = element(track, idVideo, video)
 	out = element(out, idTracks, element(nil, idTrackEntry, track))
 	return out, nil

@@ -13,6 +13,8 @@ import (
 const (
 	DefaultFFmpeg      = "ffmpeg"
 	DefaultPixFmt      = "rgba"
+	// JPEGPixFmt is PixFmt for frames that are JPEG files.
+	JPEGPixFmt = "jpeg"
 	DefaultCodec       = "libx264"
 	DefaultPreset      = "veryfast"
 	DefaultGracePeriod = 5 * time.Second
@@ -49,6 +51,11 @@ type Options struct {
 	// "yuv420p". RGB input is converted with the BT.709 matrix and the
 	// output is tagged BT.709, which is what browsers and players assume
 	// for HD video; yuv420p input is passed through untouched.
+	//
+	// "jpeg" (JPEGPixFmt) is not raw: each frame is a JPEG file of
+	// Width x Height, as Chrome's screenshots are (JFIF, full-range
+	// BT.601 YCbCr), which ffmpeg decodes and converts to limited-range
+	// BT.709 itself (see jpegToBT709).
 	PixFmt string
 
 	// FormatName is --format (mp4, webm, mov, gif, png); empty means the
@@ -159,7 +166,7 @@ func (o Options) Validate() error {
 		errs = append(errs, fmt.Errorf("fps must be between %d and %d; got %d", MinFPS, MaxFPS, o.FPS))
 	}
 	if _, ok := pixFmtBits(o.PixFmt); !ok {
-		errs = append(errs, fmt.Errorf("unsupported input pixel format %q (want rgba, bgra, rgb24 or yuv420p)", o.PixFmt))
+		errs = append(errs, fmt.Errorf("unsupported input pixel format %q (want rgba, bgra, rgb24, yuv420p or jpeg)", o.PixFmt))
 	}
 	if o.CRF < 1 || o.CRF > MaxCRF {
 		errs = append(errs, fmt.Errorf("crf must be between 1 and %d; got %d", MaxCRF, o.CRF))
@@ -180,8 +187,8 @@ func (o Options) Validate() error {
 }
 
 // FrameBytes is the exact length WriteFrame expects for one frame, or 0 if
-// the size or pixel format is invalid. Callers use it to size (and pool)
-// their frame buffers.
+// the size or pixel format is invalid or frames have no fixed length
+// (JPEG). Callers use it to size (and pool) their frame buffers.
 func (o Options) FrameBytes() int {
 	o = o.withDefaults()
 	bits, ok := pixFmtBits(o.PixFmt)
@@ -193,9 +200,12 @@ func (o Options) FrameBytes() int {
 
 // pixFmtBits returns the bits per pixel of a supported input pixel format.
 // yuv420p is 12: a full-size luma plane plus two quarter-size chroma
-// planes, which is why it needs even dimensions to come out whole.
+// planes, which is why it needs even dimensions to come out whole. JPEG
+// frames have no fixed size: 0.
 func pixFmtBits(pixFmt string) (int, bool) {
 	switch pixFmt {
+	case JPEGPixFmt:
+		return 0, true
 	case "rgba", "bgra":
 		return 32, true
 	case "rgb24":
@@ -206,10 +216,21 @@ func pixFmtBits(pixFmt string) (int, bool) {
 	return 0, false
 }
 
-// isRGB reports whether the input pixel format needs a colour-matrix
-// conversion to reach yuv420p.
+// isRGB reports whether the input pixel format is RGB.
 func isRGB(pixFmt string) bool {
-	return pixFmt != "yuv420p"
+	return pixFmt != "yuv420p" && pixFmt != JPEGPixFmt
+}
+
+// inputFilter is the filter that brings frames in pixFmt to limited-range
+// BT.709 (yuv420p for JPEG), or "" if they are already.
+func inputFilter(pixFmt string) string {
+	switch {
+	case pixFmt == JPEGPixFmt:
+		return jpegToBT709
+	case isRGB(pixFmt):
+		return rgbToBT709
+	}
+	return ""
 }
 
 func x264Presets() []string {

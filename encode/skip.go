@@ -71,8 +71,8 @@ func encodeArgs(o Options) []string {
 		"color_range":     "tv",
 		"f":               "h264",
 	}
-	if isRGB(o.PixFmt) {
-		out["vf"] = rgbToBT709
+	if f := inputFilter(o.PixFmt); f != "" {
+		out["vf"] = f
 	}
 	return ffmpeg.Input("pipe:0", ffmpeg.KwArgs{"f": "matroska"}).
 		Output("pipe:1", out).

@@ -32,9 +32,10 @@ func (p *bufferPool) get() []byte {
 
 // put hands b back for reuse. Buffers that did not come from get are welcome
 // too (the decoder's own pixels, on the RGBA fast path) if they are large
-// enough; the caller must not use b afterwards.
+// enough; the caller must not use b afterwards. A pool of frames of no
+// fixed size (JPEG) keeps nothing.
 func (p *bufferPool) put(b []byte) {
-	if cap(b) < p.size {
+	if p.size == 0 || cap(b) < p.size {
 		return
 	}
 	select {

@@ -468,6 +468,7 @@ func TestConfigValidation(t *testing.T) {
 	}{
 		{"minimal", Config{Width: 2, Height: 2}, ""},
 		{"yuv420p", Config{Width: 3, Height: 3, Format: YUV420P}, ""},
+		{"jpeg", Config{Width: 4, Height: 2, Format: JPEG}, ""},
 		{"start and end", Config{Width: 2, Height: 2, Start: 5, End: 6}, ""},
 		{"no size", Config{}, "output size 0x0"},
 		{"negative height", Config{Width: 2, Height: -1}, "output size 2x-1"},

@@ -194,6 +194,20 @@ func (t *Timeline) needsRGBA(n, count int) bool {
 	return false
 }
 
+// Blends reports whether any output frame of t is a blend of two pages
+// (a transition). A nil *Timeline has none.
+func (t *Timeline) Blends() bool {
+	if t == nil {
+		return false
+	}
+	for _, s := range t.segs {
+		if s.TransitionFrames > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func overlaps(a0, a1, b0, b1 int) bool { return a0 < b1 && b0 < a1 && b0 < b1 }
 
 // CaptureRanges returns the capture frames needed to make the output

@@ -104,19 +104,25 @@ func (t *transformer) transform(seed maphash.Seed, s Shot) (frame, error) {
 		}
 		return f, nil
 	}
-	img, err := decode(s.Image)
-	if err != nil {
-		return f, fmt.Errorf("decode shot of %s: %w", span(s.Index, s.Count), err)
-	}
 	// A 64-bit hash of the encoded bytes stands for the bytes: two
 	// different shots collide with probability 2^-64, and with a random
 	// seed per Run, colliding inputs cannot be prepared in advance.
 	f.hash = maphash.Bytes(seed, s.Image)
+	if t.format == JPEG && t.sized(s.Image) {
+		f.pix = s.Image
+		return f, nil
+	}
+	img, err := decode(s.Image)
+	if err != nil {
+		return f, fmt.Errorf("decode shot of %s: %w", span(s.Index, s.Count), err)
+	}
 	if t.timeline.needsRGBA(s.Index, s.Count) {
 		f.pix, f.rgba = t.rgbaPixels(img), true
 		return f, nil
 	}
-	f.pix = t.pixels(img)
+	if f.pix, err = t.pixels(img); err != nil {
+		return f, fmt.Errorf("encode shot of %s as JPEG: %w", span(s.Index, s.Count), err)
+	}
 	return f, nil
 }
 
@@ -147,28 +153,46 @@ func (t *transformer) rgbaPixels(img image.Image) []byte {
 	return dst.Pix
 }
 
+// sized reports whether b is a JPEG file of exactly the output size, which
+// the sink takes as it is. Only its header is read.
+func (t *transformer) sized(b []byte) bool {
+	if !bytes.HasPrefix(b, []byte(jpegMagic)) {
+		return false
+	}
+	c, err := jpeg.DecodeConfig(bytes.NewReader(b))
+	return err == nil && c.Width == t.width && c.Height == t.height
+}
+
 // pixels fits img to the output size and returns it in the output format,
 // in a buffer that the reorder step hands back to the pool.
-func (t *transformer) pixels(img image.Image) []byte {
+func (t *transformer) pixels(img image.Image) ([]byte, error) {
 	rgba, borrowed := t.fit(img)
 	switch t.format {
+	case JPEG:
+		// A shot the sink cannot take as it is (a PNG from a browser
+		// that fell back to screenshots, another size): made into one.
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, rgba, &jpeg.Options{Quality: fallbackJPEGQuality}); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
 	case YUV420P:
 		out := t.pool.get()
 		toYUV420P(out, rgba.Pix[rgba.PixOffset(rgba.Rect.Min.X, rgba.Rect.Min.Y):], rgba.Stride, t.width, t.height)
-		return out
+		return out, nil
 	default:
 		if !borrowed {
-			return rgba.Pix
+			return rgba.Pix, nil
 		}
 		// The decoder's pixels are the frame itself unless they are a
 		// sub-image or padded, which image/png never produces.
 		size := t.width * t.height * 4
 		if off := rgba.PixOffset(rgba.Rect.Min.X, rgba.Rect.Min.Y); off == 0 && rgba.Stride == t.width*4 && len(rgba.Pix) >= size {
-			return rgba.Pix[:size]
+			return rgba.Pix[:size], nil
 		}
 		out := t.pool.get()
 		draw.Draw(&image.RGBA{Pix: out, Stride: t.width * 4, Rect: image.Rect(0, 0, t.width, t.height)}, image.Rect(0, 0, t.width, t.height), rgba, rgba.Rect.Min, draw.Src)
-		return out
+		return out, nil
 	}
 }
 
@@ -263,6 +287,12 @@ func isOpaque(img image.Image) bool {
 	o, ok := img.(interface{ Opaque() bool })
 	return ok && o.Opaque()
 }
+
+// fallbackJPEGQuality is the quality of the JPEG files made from shots
+// that the sink of JPEG frames cannot take as they are: above Chrome's
+// default capture quality, so the second encoding loses less than the
+// first.
+const fallbackJPEGQuality = 95
 
 const (
 	pngMagic  = "\x89PNG\r\n\x1a\n"

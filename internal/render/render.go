@@ -234,6 +234,10 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 	if p.browser, err = browserOptions(req, pg, p.warns); err != nil {
 		return nil, err
 	}
+	if p.passJPEG() {
+		p.pixFmt, p.encoder.PixFmt = frames.JPEG, encode.JPEGPixFmt
+		p.rep.Logf("frames: JPEG shots go to ffmpeg undecoded")
+	}
 	if req.Workers == 0 {
 		p.rep.Logf("capture: %s via %s, tabs: auto (up to %d)", p.browser.Path, p.browser.Mode, req.maxWorkers())
 	} else {
@@ -241,6 +245,14 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 		p.rep.SetWorkers(req.Workers)
 	}
 	return p, nil
+}
+
+// passJPEG reports whether the shots can go to the encoder as they are,
+// undecoded: JPEG shots (which beginFrame takes; the screenshot fallback
+// takes PNG), opaque, with no transitions to blend.
+func (p *plan) passJPEG() bool {
+	return p.shot == capture.JPEG && p.browser.Mode == capture.ModeBeginFrame &&
+		!p.req.Media.Transparent && !p.pages.timeline.Blends()
 }
 
 // wantsPageSound reports whether the video may need the sound of its
