@@ -11,10 +11,10 @@ import (
 
 // Defaults applied by Start (and assumed by Validate) for zero-valued fields.
 const (
-	DefaultFFmpeg      = "ffmpeg"
-	DefaultPixFmt      = "rgba"
+	DefaultFFmpeg = "ffmpeg"
+	DefaultPixFmt = "rgba"
 	// JPEGPixFmt is PixFmt for frames that are JPEG files.
-	JPEGPixFmt = "jpeg"
+	JPEGPixFmt         = "jpeg"
 	DefaultCodec       = "libx264"
 	DefaultPreset      = "veryfast"
 	DefaultGracePeriod = 5 * time.Second
