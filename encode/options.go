@@ -11,10 +11,8 @@ import (
 
 // Defaults applied by Start (and assumed by Validate) for zero-valued fields.
 const (
-	DefaultFFmpeg = "ffmpeg"
-	DefaultPixFmt = "rgba"
-	// JPEGPixFmt is PixFmt for frames that are JPEG files.
-	JPEGPixFmt         = "jpeg"
+	DefaultFFmpeg      = "ffmpeg"
+	DefaultPixFmt      = "rgba"
 	DefaultCodec       = "libx264"
 	DefaultPreset      = "veryfast"
 	DefaultGracePeriod = 5 * time.Second
@@ -23,6 +21,9 @@ const (
 	// visibly ring at higher values.
 	DefaultCRF = 18
 )
+
+// JPEGPixFmt is PixFmt for frames that are JPEG files.
+const JPEGPixFmt = "jpeg"
 
 // Limits checked by Validate.
 const (
