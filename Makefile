@@ -31,6 +31,7 @@ FUZZTIME ?= 60s
 FUZZ_TARGETS := \
 	./internal/deck:FuzzMarkdownDeck ./internal/deck:FuzzManifest ./internal/deck:FuzzTree \
 	./internal/deck:FuzzRevealDeck ./internal/deck:FuzzDeckValues ./internal/deck:FuzzOfficeXML \
+	./frames:FuzzJPEGSize \
 	./internal/job:FuzzParseFrames ./internal/job:FuzzParseShard ./internal/job:FuzzJobFile \
 	./cmd/deckreel:FuzzDurationFlag ./cmd/deckreel:FuzzSizeFlag
 fuzz:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"hash/maphash"
 	"image/png"
+	"runtime"
 	"testing"
 
 	"golang.org/x/sync/errgroup"
@@ -32,6 +33,19 @@ func BenchmarkDecodePNG1080p(b *testing.B) {
 	b.Run("letterbox 4K to "+string(RGBA), func(b *testing.B) {
 		benchTransform(b, encodePNG(b, slide(2*benchW, 2*benchH+200, 1)), benchW, benchH, RGBA)
 	})
+}
+
+// BenchmarkDecodeJPEG1080p is BenchmarkDecodePNG1080p for the JPEG shots
+// that capture takes by default: decoded to an output frame, or passed
+// through as they are (JPEG output), which only reads their header.
+func BenchmarkDecodeJPEG1080p(b *testing.B) {
+	img := encodeJPEG(b, slide(benchW, benchH, 1))
+	b.Logf("JPEG is %d KiB", len(img)/1024)
+	for _, format := range []Format{YUV420P, JPEG} {
+		b.Run("to "+string(format), func(b *testing.B) {
+			benchTransform(b, img, benchW, benchH, format)
+		})
+	}
 }
 
 func benchTransform(b *testing.B, img []byte, w, h int, format Format) {
@@ -68,23 +82,33 @@ type discardSink struct{}
 
 func (discardSink) WriteFrame([]byte, int) error { return nil }
 
-// BenchmarkRun pushes 60 distinct 1080p PNG shots through Run with the
-// default number of workers. They come out of order, but only within blocks
-// of 8, as from capture workers inside a window of 8 frames: a fully
-// shuffled deck would measure the reorder buffer growing to the whole deck,
-// which the window prevents in a real render.
+// BenchmarkRun pushes 60 distinct 1080p shots through Run with the
+// default number of workers: PNG shots to RGBA and YUV frames, JPEG shots
+// decoded to YUV or passed through. They come out of order, but only
+// within blocks of 8, as from capture workers inside a window of 8 frames:
+// a fully shuffled deck would measure the reorder buffer growing to the
+// whole deck, which the window prevents in a real render. allocs/frame
+// and B/frame say what each frame costs the garbage collector.
 func BenchmarkRun(b *testing.B) {
 	const n = 60
-	shots := make([]Shot, n)
-	for i := range shots {
-		shots[i] = Shot{Index: i, Count: 1, Image: encodePNG(b, slide(benchW, benchH, uint64(i)))}
-	}
-	for i := 0; i < n; i += 8 {
-		copy(shots[i:], shuffled(shots[i:min(i+8, n)], uint64(i)))
-	}
-	for _, format := range []Format{RGBA, YUV420P} {
-		b.Run(string(format), func(b *testing.B) {
-			b.ReportAllocs()
+	for _, c := range []struct {
+		shot   string
+		format Format
+	}{{"png", RGBA}, {"png", YUV420P}, {"jpeg", YUV420P}, {"jpeg", JPEG}} {
+		shots := make([]Shot, n)
+		for i := range shots {
+			img := slide(benchW, benchH, uint64(i))
+			shots[i] = Shot{Index: i, Count: 1, Image: encodePNG(b, img)}
+			if c.shot == "jpeg" {
+				shots[i].Image = encodeJPEG(b, img)
+			}
+		}
+		for i := 0; i < n; i += 8 {
+			copy(shots[i:], shuffled(shots[i:min(i+8, n)], uint64(i)))
+		}
+		b.Run(c.shot+" to "+string(c.format), func(b *testing.B) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
 			for b.Loop() {
 				in := make(chan Shot)
 				g, ctx := errgroup.WithContext(b.Context())
@@ -100,13 +124,17 @@ func BenchmarkRun(b *testing.B) {
 					return nil
 				})
 				g.Go(func() error {
-					return Run(ctx, Config{Width: benchW, Height: benchH, Format: format}, in, discardSink{})
+					return Run(ctx, Config{Width: benchW, Height: benchH, Format: c.format}, in, discardSink{})
 				})
 				if err := g.Wait(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "frames/s")
+			runtime.ReadMemStats(&after)
+			frames := float64(n * b.N)
+			b.ReportMetric(frames/b.Elapsed().Seconds(), "frames/s")
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/frames, "allocs/frame")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/frames, "B/frame")
 		})
 	}
 }

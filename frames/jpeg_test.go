@@ -106,3 +106,55 @@ func near3(a, b [3]uint8, tol int) bool {
 	}
 	return true
 }
+
+// TestJPEGSize reads the size as image/jpeg does, from files with and
+// without markers before the frame header, and refuses what is not one.
+func TestJPEGSize(t *testing.T) {
+	plain := encodeJPEG(t, solid(37, 21, idColor(1), false))
+	// An APP1 segment and fill bytes before the rest, as cameras write.
+	app := append([]byte{0xff, 0xd8, 0xff, 0xe1, 0x00, 0x06, 'E', 'x', 'i', 'f', 0xff}, plain[2:]...)
+	for _, tt := range []struct {
+		name string
+		b    []byte
+		ok   bool
+	}{
+		{"plain", plain, true},
+		{"app1 and fill", app, true},
+		{"png", encodePNG(t, solid(3, 2, idColor(1), false)), false},
+		{"empty", nil, false},
+		{"truncated", plain[:12], false},
+		{"scan first", []byte{0xff, 0xd8, 0xff, 0xda, 0x00, 0x02}, false},
+		{"bad length", []byte{0xff, 0xd8, 0xff, 0xe0, 0x00, 0x00, 0xff, 0xc0}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w, h, ok := jpegSize(tt.b)
+			if ok != tt.ok {
+				t.Fatalf("jpegSize ok = %v, want %v", ok, tt.ok)
+			}
+			if !ok {
+				return
+			}
+			c, err := jpeg.DecodeConfig(bytes.NewReader(tt.b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w != c.Width || h != c.Height {
+				t.Errorf("jpegSize = %dx%d, image/jpeg says %dx%d", w, h, c.Width, c.Height)
+			}
+		})
+	}
+}
+
+func FuzzJPEGSize(f *testing.F) {
+	f.Add(encodeJPEG(f, solid(5, 3, idColor(2), false)))
+	f.Add([]byte{0xff, 0xd8, 0xff})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		w, h, ok := jpegSize(b)
+		if !ok {
+			return
+		}
+		if c, err := jpeg.DecodeConfig(bytes.NewReader(b)); err == nil && (c.Width != w || c.Height != h) {
+			t.Errorf("jpegSize = %dx%d, image/jpeg says %dx%d", w, h, c.Width, c.Height)
+		}
+	})
+}
