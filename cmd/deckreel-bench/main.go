@@ -28,6 +28,7 @@ import (
 
 	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/internal/proc"
+	"github.com/deckreel/deckreel/internal/render"
 )
 
 type workload struct {
@@ -128,7 +129,7 @@ func run(ctx context.Context, o options) error {
 			med.wall.Seconds()/floorT.Seconds(), med.wall.Seconds()/capT.Seconds(), med.wall.Seconds()/encT.Seconds())
 	}
 	fmt.Println("floor s: every frame of the page stepped and drawn by beginFrame without a screenshot (layout, paint, raster) in one tab, the machine's raster floor; " +
-		"capture s: raw beginFrame capture of `shots` frames of the page, no pipeline; encode s: ffmpeg encoding `frames` frames of one still with deckreel's settings.")
+		"capture s: raw beginFrame capture (JPEG, the default) of `shots` frames of the page in one tab, no pipeline; encode s: ffmpeg encoding `frames` frames of one still with deckreel's settings.")
 	if o.only == "" || slices.Contains(strings.Split(o.only, ","), formatWorkload) {
 		pages := []string{filepath.Join(o.dir, "animated.html"), filepath.Join(o.dir, "deck.html")}
 		if err := benchFormats(ctx, o, pages, 30); err != nil {
@@ -220,7 +221,10 @@ func rawFrames(ctx context.Context, o options, page string, n int, shoot bool) (
 		return 0, err
 	}
 	defer b.Close()
-	tab, err := b.OpenTab(ctx, capture.TabOptions{URL: srv.URL(filepath.Base(abs)), Width: o.width, Height: o.height, FPS: o.fps, Epoch: time.Now(), ReadyTimeout: 30 * time.Second})
+	// Shots as a render takes them by default (JPEG at the default
+	// quality).
+	tab, err := b.OpenTab(ctx, capture.TabOptions{URL: srv.URL(filepath.Base(abs)), Width: o.width, Height: o.height, FPS: o.fps,
+		Format: capture.JPEG, Quality: render.DefaultJPEGQuality, Epoch: time.Now(), ReadyTimeout: 30 * time.Second})
 	if err != nil {
 		return 0, err
 	}
