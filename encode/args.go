@@ -15,12 +15,14 @@ import (
 const rgbToBT709 = "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
 
 // jpegToBT709 converts decoded JPEG frames, full-range BT.601 YCbCr, to
-// limited-range BT.709. fast=1 changes the matrix and the range and
-// nothing else, which is what the RGB path does too (the RGB is taken as
-// it is, with no change of primaries or transfer). It costs about 1 ms a
-// 1080p frame where swscale's matrix change costs 6; format=yuv420p then
-// only resamples the chroma of a JPEG that is not 4:2:0.
-const jpegToBT709 = "colorspace=all=bt709:iall=bt601-6-625:irange=pc:range=tv:fast=1,format=yuv420p"
+// limited-range BT.709 yuv420p. fast=1 changes the matrix and the range
+// and nothing else, which is what the RGB path does too (the RGB is taken
+// as it is, with no change of primaries or transfer). It costs about 1 ms
+// a 1080p frame where swscale's matrix change costs 6. Its own format
+// option gives yuv420p, resampling the chroma of a JPEG that is not 4:2:0,
+// without a scaler after it (the filter would otherwise keep the
+// decoder's yuvj420p).
+const jpegToBT709 = "colorspace=all=bt709:iall=bt601-6-625:irange=pc:range=tv:fast=1:format=yuv420p"
 
 // ffmpegArgs returns the arguments (without argv[0]) that make ffmpeg read
 // raw frames from stdin and encode them into path. o must have its

@@ -1,5 +1,6 @@
-// Package encode turns a stream of raw frames into a video file by piping
-// them into an ffmpeg child process.
+// Package encode turns a stream of frames (raw pixels, or JPEG files that
+// ffmpeg decodes itself) into a video file by piping them into an ffmpeg
+// child process.
 //
 // An Encoder writes to a hidden temporary file next to the requested output
 // and only renames it into place once ffmpeg has exited cleanly, so a

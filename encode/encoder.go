@@ -232,7 +232,10 @@ func (e *Encoder) WriteFrame(pix []byte, count int) error {
 	if e.failed != nil {
 		return e.failed
 	}
-	if e.frameBytes > 0 && len(pix) != e.frameBytes || len(pix) == 0 {
+	if len(pix) == 0 {
+		return fmt.Errorf("encode %s: write frame %d: empty frame", e.opts.Output, e.frames.Load())
+	}
+	if e.frameBytes > 0 && len(pix) != e.frameBytes {
 		return fmt.Errorf("encode %s: write frame %d: got %d bytes, want %d for %dx%d %s",
 			e.opts.Output, e.frames.Load(), len(pix), e.frameBytes, e.opts.Width, e.opts.Height, e.opts.PixFmt)
 	}

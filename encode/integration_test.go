@@ -53,7 +53,7 @@ func solid(pixFmt string, w, h int, c color.RGBA) []byte {
 		frame = append(frame, bytes.Repeat([]byte{byte(math.Round(cb))}, w*h/4)...)
 		return append(frame, bytes.Repeat([]byte{byte(math.Round(cr))}, w*h/4)...)
 	case JPEGPixFmt:
-		// A JFIF file as Chrome writes one: full-range BT.601 YCbCr 4:2:0.
+		// Full-range BT.601 YCbCr 4:2:0, as in Chrome's JPEG shots.
 		img := image.NewRGBA(image.Rect(0, 0, w, h))
 		draw.Draw(img, img.Rect, &image.Uniform{C: c}, image.Point{}, draw.Src)
 		var b bytes.Buffer
@@ -386,4 +386,97 @@ func TestStillVideoRealFFmpeg(t *testing.T) {
 	if info.Frames != 90 || info.FPS != 30 || (info.Duration-3*time.Second).Abs() > 5*time.Millisecond {
 		t.Errorf("probe = %+v, want 90 frames at 30 fps lasting 3s", info)
 	}
+}
+
+// TestJPEGFramesRealFFmpeg sends JPEG files down each path the encoder
+// builds: skip pictures (plain H.264 MP4 at a constant rate), ffmpegArgs
+// (variable frame rate) and formatArgs (WebM, a GIF). Every frame must come
+// back with its colour and its repeats, and a JPEG that ffmpeg cannot
+// decode must fail the encode, not vanish from the video.
+func TestJPEGFramesRealFFmpeg(t *testing.T) {
+	colours := []color.RGBA{{250, 30, 30, 255}, {30, 250, 30, 255}, {30, 30, 250, 255}, {200, 120, 40, 255}}
+	runs := []int{3, 1, 5, 2}
+	for _, c := range []struct {
+		name   string
+		output string
+		vfr    bool
+		tol    int
+	}{
+		{"mp4 skip pictures", "v.mp4", false, 8},
+		{"mp4 vfr", "v.mp4", true, 8},
+		{"webm", "v.webm", false, 8},
+		{"gif", "v.gif", false, 24},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := realOptions(t, 64, 48)
+			o.Output = filepath.Join(filepath.Dir(o.Output), c.output)
+			o.PixFmt, o.VFR, o.Frames = JPEGPixFmt, c.vfr, 11
+			ctx := testContext(t)
+			enc, err := Start(ctx, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer enc.Abort()
+			for i, r := range runs {
+				if err := enc.WriteFrame(solid(JPEGPixFmt, o.Width, o.Height, colours[i]), r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := enc.Close(); err != nil {
+				t.Fatal(err)
+			}
+			frames, err := mediatest.ExtractFrames(ctx, o.Output)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []color.RGBA
+			for i, r := range runs {
+				for range r {
+					want = append(want, colours[i])
+				}
+			}
+			if c.vfr {
+				// One frame per run, each as long as its run.
+				want = colours
+			}
+			if c.name == "gif" {
+				// A GIF has its own, lower, frame rate: look at the first
+				// and the last frame only.
+				checkColour(t, "first frame", frames[0], colours[0], c.tol)
+				checkColour(t, "last frame", frames[len(frames)-1], colours[len(colours)-1], c.tol)
+				return
+			}
+			if len(frames) != len(want) {
+				t.Fatalf("decoded %d frames, want %d", len(frames), len(want))
+			}
+			for i, f := range frames {
+				checkColour(t, fmt.Sprintf("frame %d", i), f, want[i], c.tol)
+			}
+		})
+	}
+	t.Run("undecodable", func(t *testing.T) {
+		o := realOptions(t, 64, 48)
+		o.PixFmt, o.Frames = JPEGPixFmt, 3
+		ctx := testContext(t)
+		enc, err := Start(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer enc.Abort()
+		good := solid(JPEGPixFmt, o.Width, o.Height, colours[0])
+		// The header is intact (the frames stage reads only that); the
+		// Huffman tables are not.
+		bad := bytes.Clone(good)
+		i := bytes.Index(bad, []byte{0xff, 0xc4})
+		for k := i + 5; k < i+40; k++ {
+			bad[k] = 0xff * byte(k%2)
+		}
+		werr := errors.Join(enc.WriteFrame(good, 1), enc.WriteFrame(bad, 1), enc.WriteFrame(good, 1))
+		if err := errors.Join(werr, enc.Close()); err == nil {
+			t.Fatal("an undecodable JPEG frame was encoded without an error")
+		}
+		if _, err := os.Stat(o.Output); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("output after a failed encode: %v", err)
+		}
+	})
 }

@@ -76,7 +76,10 @@ func encodeArgs(o Options) []string {
 	}
 	return ffmpeg.Input("pipe:0", ffmpeg.KwArgs{"f": "matroska"}).
 		Output("pipe:1", out).
-		GlobalArgs("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error").
+		// -xerror: a frame this ffmpeg cannot decode (a JPEG frame is
+		// only checked for its size before it is sent) ends it with an
+		// error instead of being left out. Its only input is ours.
+		GlobalArgs("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-xerror").
 		GetArgs()
 }
 
@@ -124,6 +127,12 @@ func (q *runQueue) push(n int) {
 	q.mu.Lock()
 	q.runs = append(q.runs, n)
 	q.mu.Unlock()
+}
+
+func (q *runQueue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.runs)
 }
 
 func (q *runQueue) pop() (int, bool) {
@@ -220,7 +229,15 @@ func (e *Encoder) pump(encOut io.Reader, muxIn io.Writer) error {
 		}
 		if errors.Is(rerr, io.EOF) {
 			if rest := split.rest(); len(rest) > 0 {
-				return emit(rest)
+				if err := emit(rest); err != nil {
+					return err
+				}
+			}
+			// Each picture missing would shift every repeat count after
+			// it onto the wrong picture, and the video would come out
+			// short: x264 must have had every frame written.
+			if left := e.runs.len(); left > 0 {
+				return fmt.Errorf("the encoder wrote %d pictures fewer than it was given frames", left)
 			}
 			return nil
 		}

@@ -91,21 +91,22 @@ func (discardSink) WriteFrame([]byte, int) error { return nil }
 // and B/frame say what each frame costs the garbage collector.
 func BenchmarkRun(b *testing.B) {
 	const n = 60
+	encoded := map[string][]Shot{"png": make([]Shot, n), "jpeg": make([]Shot, n)}
+	for i := range n {
+		img := slide(benchW, benchH, uint64(i))
+		encoded["png"][i] = Shot{Index: i, Count: 1, Image: encodePNG(b, img)}
+		encoded["jpeg"][i] = Shot{Index: i, Count: 1, Image: encodeJPEG(b, img)}
+	}
+	for _, shots := range encoded {
+		for i := 0; i < n; i += 8 {
+			copy(shots[i:], shuffled(shots[i:min(i+8, n)], uint64(i)))
+		}
+	}
 	for _, c := range []struct {
 		shot   string
 		format Format
 	}{{"png", RGBA}, {"png", YUV420P}, {"jpeg", YUV420P}, {"jpeg", JPEG}} {
-		shots := make([]Shot, n)
-		for i := range shots {
-			img := slide(benchW, benchH, uint64(i))
-			shots[i] = Shot{Index: i, Count: 1, Image: encodePNG(b, img)}
-			if c.shot == "jpeg" {
-				shots[i].Image = encodeJPEG(b, img)
-			}
-		}
-		for i := 0; i < n; i += 8 {
-			copy(shots[i:], shuffled(shots[i:min(i+8, n)], uint64(i)))
-		}
+		shots := encoded[c.shot]
 		b.Run(c.shot+" to "+string(c.format), func(b *testing.B) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)

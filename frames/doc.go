@@ -1,10 +1,12 @@
 // Package frames turns the encoded screenshots that the capture workers send,
-// out of order, into raw frames for the encoder, in order.
+// out of order, into frames for the encoder, in order: raw pixels, or, when
+// nothing needs the pixels, the JPEG shots themselves.
 //
 // [Run] decodes each PNG or JPEG [Shot] on a bounded set of worker
 // goroutines, fits it to the output size (letterboxed, never stretched),
 // converts it to the output pixel layout (RGBA, or YUV 4:2:0 so that ffmpeg
-// has nothing left to convert), and restores frame order in exactly one
+// has nothing left to convert; with JPEG output a JPEG shot of the output
+// size is not decoded at all), and restores frame order in exactly one
 // place: a reorder buffer keyed by frame index, drained by a single goroutine
 // that is the only caller of the [FrameSink]. Consecutive identical shots are
 // merged into one WriteFrame call with their counts summed, so a still slide

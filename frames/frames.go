@@ -45,7 +45,8 @@ type Range struct{ Start, End int }
 
 // FrameSink receives the frames, in order. Run calls WriteFrame from one
 // goroutine only, strictly in frame order; pix holds one frame in the
-// configured [Format] (Width*Height*4 bytes of RGBA, or a YUV 4:2:0 frame),
+// configured [Format] (Width*Height*4 bytes of RGBA, a YUV 4:2:0 frame, or
+// a JPEG file),
 // and the sink writes it count times. pix is reused as soon as WriteFrame
 // returns: the sink must not keep it. WriteFrame may block (that is how the
 // encoder slows capture down) but should return when the context given to
@@ -188,7 +189,8 @@ func (e *MissingFrameError) Error() string {
 // the run being written and the one that will be held next). Each shot
 // also costs a decode allocation (image/png and image/jpeg cannot decode
 // into a given buffer); for RGBA output of an exactly sized opaque PNG that
-// allocation is used as the frame itself, so nothing is copied.
+// allocation is used as the frame itself, so nothing is copied. A JPEG
+// shot passed through (JPEG output) costs nothing: the shot is the frame.
 func Run(ctx context.Context, cfg Config, in <-chan Shot, sink FrameSink) error {
 	cfg, err := cfg.withDefaults()
 	if err != nil {

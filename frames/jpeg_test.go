@@ -125,6 +125,14 @@ func TestJPEGSize(t *testing.T) {
 		{"truncated", plain[:12], false},
 		{"scan first", []byte{0xff, 0xd8, 0xff, 0xda, 0x00, 0x02}, false},
 		{"bad length", []byte{0xff, 0xd8, 0xff, 0xe0, 0x00, 0x00, 0xff, 0xc0}, false},
+		// image/jpeg skips FF 00 as stray data; read as a length, it
+		// would land on a frame header hidden in the APP0 after it.
+		{"stray ff00", append([]byte{0xff, 0xd8, 0xff, 0x00, 0x00, 0x06, 0xff, 0xe0, 0x00, 0x0c,
+			0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x07, 0x00, 0x09, 0x03}, plain[2:]...), false},
+		{"12-bit", sof(plain, 12, 3), false},
+		{"grey", sof(plain, 8, 1), false},
+		{"lossless", marker(plain, 0xc3), false},
+		{"arithmetic", marker(plain, 0xc9), false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			w, h, ok := jpegSize(tt.b)
@@ -145,9 +153,26 @@ func TestJPEGSize(t *testing.T) {
 	}
 }
 
+// sof returns a copy of the JPEG file b with its frame header's precision
+// and component count changed.
+func sof(b []byte, precision, components byte) []byte {
+	b = bytes.Clone(b)
+	i := bytes.Index(b, []byte{0xff, 0xc0})
+	b[i+4], b[i+9] = precision, components
+	return b
+}
+
+// marker returns a copy of the JPEG file b with its SOF0 marker changed.
+func marker(b []byte, m byte) []byte {
+	b = bytes.Clone(b)
+	b[bytes.Index(b, []byte{0xff, 0xc0})+1] = m
+	return b
+}
+
 func FuzzJPEGSize(f *testing.F) {
 	f.Add(encodeJPEG(f, solid(5, 3, idColor(2), false)))
 	f.Add([]byte{0xff, 0xd8, 0xff})
+	f.Add([]byte{0xff, 0xd8, 0xff, 0x00, 0x00, 0x06, 0xff, 0xe0, 0x00, 0x0c, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x07, 0x00, 0x09, 0x03})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		w, h, ok := jpegSize(b)
 		if !ok {

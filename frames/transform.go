@@ -121,7 +121,7 @@ func (t *transformer) transform(seed maphash.Seed, s Shot) (frame, error) {
 		return f, nil
 	}
 	if f.pix, err = t.pixels(img); err != nil {
-		return f, fmt.Errorf("encode shot of %s as JPEG: %w", span(s.Index, s.Count), err)
+		return f, fmt.Errorf("make frame of shot of %s: %w", span(s.Index, s.Count), err)
 	}
 	return f, nil
 }
@@ -162,8 +162,11 @@ func (t *transformer) sized(b []byte) bool {
 
 // jpegSize reads the size of the JPEG file b from its frame header, the
 // markers before it skipped by their lengths, without allocating (which
-// jpeg.DecodeConfig does, 13 KB a call). ok is false if b is not a JPEG
-// file or its header cannot be found.
+// jpeg.DecodeConfig does, 13 KB a call). ok is false unless b is a JPEG
+// file of the kind Chrome writes and the encoder's decoder takes: a
+// baseline, extended or progressive frame (SOF0-2) of 8-bit samples in
+// three components. Anything else (a stray byte, another frame type) is
+// not an error: the shot is then decoded in Go, which says what is wrong.
 func jpegSize(b []byte) (width, height int, ok bool) {
 	if !bytes.HasPrefix(b, []byte(jpegMagic)) {
 		return 0, 0, false
@@ -177,23 +180,22 @@ func jpegSize(b []byte) (width, height int, ok bool) {
 		case m == 0xff: // fill byte
 			i++
 			continue
-		case m == 0x01 || m >= 0xd0 && m <= 0xd7: // no length
-			i += 2
-			continue
-		case m == 0xd9 || m == 0xda: // end of image, start of scan: no frame header
+		case m >= 0xc0 && m <= 0xc2: // SOF0-2
+			// Length, precision, height, width, components.
+			if i+10 > len(b) || b[i+4] != 8 || b[i+9] != 3 {
+				return 0, 0, false
+			}
+			return int(b[i+7])<<8 | int(b[i+8]), int(b[i+5])<<8 | int(b[i+6]), true
+		case m != 0xc4 && m != 0xdb && m != 0xdd && m != 0xfe && (m < 0xe0 || m > 0xef):
+			// Only Huffman and quantization tables, a restart interval,
+			// APPn segments and comments are looked past; anything else
+			// (another frame type, or 0x00, which image/jpeg skips as
+			// stray data) ends the search.
 			return 0, 0, false
 		}
 		n := int(b[i+2])<<8 | int(b[i+3])
 		if n < 2 {
 			return 0, 0, false
-		}
-		// SOF0-SOF15 are frame headers, except DHT (c4), JPG (c8) and
-		// DAC (cc): precision, then height and width.
-		if m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc {
-			if n < 7 || i+9 > len(b) {
-				return 0, 0, false
-			}
-			return int(b[i+7])<<8 | int(b[i+8]), int(b[i+5])<<8 | int(b[i+6]), true
 		}
 		i += 2 + n
 	}
@@ -201,7 +203,8 @@ func jpegSize(b []byte) (width, height int, ok bool) {
 }
 
 // pixels fits img to the output size and returns it in the output format,
-// in a buffer that the reorder step hands back to the pool.
+// in a buffer that the reorder step hands back to the pool (JPEG: a new
+// file, which the pool does not keep).
 func (t *transformer) pixels(img image.Image) ([]byte, error) {
 	rgba, borrowed := t.fit(img)
 	switch t.format {
@@ -326,10 +329,12 @@ func isOpaque(img image.Image) bool {
 }
 
 // fallbackJPEGQuality is the quality of the JPEG files made from shots
-// that the sink of JPEG frames cannot take as they are: above Chrome's
-// default capture quality, so the second encoding loses less than the
-// first.
-const fallbackJPEGQuality = 95
+// that the sink of JPEG frames cannot take as they are: the PNG shots of a
+// browser that fell back to screenshots after the render chose JPEG
+// frames, a shot of another size. The highest, as the video's quality
+// should not depend on the path a frame took; it costs only on those rare
+// paths.
+const fallbackJPEGQuality = 100
 
 const (
 	pngMagic  = "\x89PNG\r\n\x1a\n"

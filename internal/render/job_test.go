@@ -12,6 +12,7 @@ import (
 
 	"github.com/deckreel/deckreel/capture"
 	"github.com/deckreel/deckreel/encode"
+	"github.com/deckreel/deckreel/frames"
 	"github.com/deckreel/deckreel/internal/deck"
 	"github.com/deckreel/deckreel/internal/job"
 	"github.com/deckreel/deckreel/internal/narrate"
@@ -151,6 +152,41 @@ func TestRunJobRefusesStrayChunks(t *testing.T) {
 	var ie *InputError
 	if !errors.As(err, &ie) || !errors.Is(err, job.ErrStrayChunks) {
 		t.Fatalf("RunJob over stray chunks = %v, want an *InputError wrapping ErrStrayChunks", err)
+	}
+}
+
+// TestPassJPEG: shots go to the encoder undecoded only when they are JPEG
+// (taken with beginFrame: the screenshot path takes PNG), the video is
+// opaque and no transition needs their pixels.
+func TestPassJPEG(t *testing.T) {
+	fade, err := frames.NewTimeline([]frames.Segment{{Frames: 10, TailFrames: 3}, {Frames: 10, TransitionFrames: 3, Blend: frames.Fade}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut, err := frames.NewTimeline([]frames.Segment{{Frames: 10}, {Frames: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name        string
+		shot        capture.ShotFormat
+		mode        capture.Mode
+		transparent bool
+		timeline    *frames.Timeline
+		want        bool
+	}{
+		{"one page", capture.JPEG, capture.ModeBeginFrame, false, nil, true},
+		{"pages cut", capture.JPEG, capture.ModeBeginFrame, false, cut, true},
+		{"a fade", capture.JPEG, capture.ModeBeginFrame, false, fade, false},
+		{"PNG shots", capture.PNG, capture.ModeBeginFrame, false, nil, false},
+		{"screenshots", capture.JPEG, capture.ModeScreenshot, false, nil, false},
+		{"transparent", capture.JPEG, capture.ModeBeginFrame, true, nil, false},
+	} {
+		p := &plan{shot: c.shot, browser: capture.BrowserOptions{Mode: c.mode}, pages: pages{timeline: c.timeline}}
+		p.req.Media.Transparent = c.transparent
+		if got := p.passJPEG(); got != c.want {
+			t.Errorf("%s: passJPEG = %t, want %t", c.name, got, c.want)
+		}
 	}
 }
 

@@ -236,6 +236,10 @@ func prepare(ctx context.Context, req Request, ranges []pool.Range) (_ *plan, er
 	}
 	if p.passJPEG() {
 		p.pixFmt, p.encoder.PixFmt = frames.JPEG, encode.JPEGPixFmt
+		// Checked again with the frames it will now be given.
+		if err := p.format.Check(p.encoder.FormatOptions()); err != nil {
+			return nil, &InputError{Err: err}
+		}
 		p.rep.Logf("frames: JPEG shots go to ffmpeg undecoded")
 	}
 	if req.Workers == 0 {
