@@ -82,10 +82,7 @@ func (l *loader) compileFramework(rel string, src []byte, kind Kind, o revealOpt
 	if out.title == "" {
 		out.title = slides[0].Title
 	}
-	out.schedule = l.newPage(".schedule.js")
-	driver := generatedDir + "/deck-driver.js"
-	l.files[driver] = []byte(assets.DeckDriver())
-	l.files[rel] = injectHead(src, fmt.Sprintf(`<script src="/%s"></script><script src="/%s"></script>`, out.schedule, driver))
+	out.schedule = l.serveWithDriver(rel, src, "deck-driver.js", assets.DeckDriver())
 	return out, nil
 }
 

@@ -60,6 +60,41 @@ var (
 // manifestDeck loads deck.yaml or deck.json.
 func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, error) {
 	file := l.display(name)
+	root, err := l.parseManifest(name, src, file)
+	if err != nil {
+		return nil, err
+	}
+	at := func(n *node) pos { return pos{file: file, line: n.line, col: n.col} }
+	d := &Deck{Kind: Manifest}
+	// The manifest's slides are keyed entry by entry; the rest of it is
+	// deck-wide.
+	l.keyed = append(l.keyed, name)
+	top, err := l.readManifest(d, root, at)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := slideEntries(top.slides, root, file, at)
+	if err != nil {
+		return nil, err
+	}
+	def := entryDefaults{fallback: l.entryFallback(top.duration), transition: top.transition, theme: top.theme, file: file, manifest: name}
+	d.Theme = cmp.Or(l.opts.Theme, top.theme)
+	for i, en := range entries {
+		if err := l.ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := l.addManifestEntry(d, i+1, en, def, base, at); err != nil {
+			return nil, err
+		}
+	}
+	retime(d.Steps)
+	return d, nil
+}
+
+// parseManifest parses the manifest named name (file in messages), JSON or
+// YAML by its extension, and checks that it is a mapping, the only shape
+// whose keys the rest of the load can read.
+func (l *loader) parseManifest(name string, src []byte, file string) (*node, error) {
 	var root *node
 	var err error
 	if strings.EqualFold(path.Ext(name), ".json") {
@@ -71,162 +106,219 @@ func (l *loader) manifestDeck(name string, src []byte, base *overlay) (*Deck, er
 		return nil, yamlError(err, file)
 	}
 	l.warnUTF8(src, file, 0)
-	at := func(n *node) pos { return pos{file: file, line: n.line, col: n.col} }
 	if root.kind != mapNode {
-		return nil, at(root).errorf("a deck manifest is a mapping with a \"slides\" list, not %s", root.kindName())
+		return nil, pos{file: file, line: root.line, col: root.col}.errorf("a deck manifest is a mapping with a \"slides\" list, not %s", root.kindName())
 	}
-	d := &Deck{Kind: Manifest}
-	var (
-		slidesNode *node
-		def        time.Duration
-		defTrans   = Transition{Kind: Cut}
-		theme      string
-	)
-	// The manifest's slides are keyed entry by entry; the rest of it is
-	// deck-wide.
-	l.keyed = append(l.keyed, name)
+	return root, nil
+}
+
+// manifestSettings are the top-level settings of a manifest that are not
+// the deck's own: its slides list, and the defaults its entries inherit.
+type manifestSettings struct {
+	slides     *node
+	duration   time.Duration
+	transition Transition
+	theme      string
+}
+
+// readManifest applies the top-level keys of root to d and returns the
+// rest. Every key but the slides and the narration's goes into the deck's
+// shared key: it may change the pixels of any slide.
+func (l *loader) readManifest(d *Deck, root *node, at func(*node) pos) (manifestSettings, error) {
+	m := manifestSettings{transition: Transition{Kind: Cut}}
 	for i, k := range root.keys {
 		v := root.vals[i]
 		if k.text != "slides" && v.kind != scalarNode {
-			return nil, at(v).errorf("%q must be a single value, not %s", k.text, v.kindName())
+			return m, at(v).errorf("%q must be a single value, not %s", k.text, v.kindName())
 		}
 		if k.text != "slides" && k.text != "lang" && k.text != "voice" {
 			// The narration's settings draw nothing.
 			l.settings.add(k.text, v.text)
 		}
-		var err error
-		switch k.text {
-		case "title":
-			d.Title = v.text
-		case "size":
-			d.Width, d.Height, err = parseSize(v.text)
-		case "fps":
-			d.FPS, err = parseFPS(v.text)
-		case "output":
-			switch {
-			case path.IsAbs(v.text) || strings.HasPrefix(v.text, `\`) || !filepath.IsLocal(filepath.FromSlash(v.text)):
-				// A deck comes from anyone; only the command line may
-				// write outside the deck's directory.
-				err = fmt.Errorf("output %q must be a path inside the deck's directory (-o can write anywhere)", v.text)
-			case !strings.EqualFold(path.Ext(v.text), ".mp4"):
-				err = fmt.Errorf("output %q must be an .mp4 file", v.text)
-			}
-			d.Output = v.text
-		case "crf":
-			d.CRF, err = strconv.Atoi(v.text)
-			if err != nil || d.CRF < 1 || d.CRF > 51 {
-				err = fmt.Errorf("crf %q must be a whole number from 1 to 51", v.text)
-			}
-		case "preset":
-			d.Preset = v.text
-			if !contains(presets, v.text) {
-				err = fmt.Errorf("unknown preset %q (known: %s)", v.text, strings.Join(presets, ", "))
-			}
-		case "theme":
-			theme = v.text
-		case "duration":
-			def, err = parseDuration(v.text)
-		case "transition":
-			defTrans, err = parseTransition(v.text)
-		case "lang":
-			d.Narration.Lang = v.text
-		case "voice":
-			d.Narration.Voice = v.text
-		case "slides":
-			slidesNode = v
-		default:
-			return nil, at(k).errorf("unknown key %q%s (known: %s)", k.text, didYouMean(k.text, manifestKeys), strings.Join(manifestKeys, ", "))
+		known, err := m.set(d, k.text, v)
+		if !known {
+			return m, at(k).errorf("unknown key %q%s (known: %s)", k.text, didYouMean(k.text, manifestKeys), strings.Join(manifestKeys, ", "))
 		}
 		if err != nil {
-			return nil, at(v).errorf("%s", keyed(k.text, err))
+			return m, at(v).errorf("%s", keyed(k.text, err))
 		}
 	}
-	if slidesNode == nil || slidesNode.kind == nullNode || (slidesNode.kind == seqNode && len(slidesNode.items) == 0) {
+	return m, nil
+}
+
+// set applies the top-level setting key, to d or to m, and reports whether
+// manifests have such a key; an error is about the value, for the caller
+// to place at it.
+func (m *manifestSettings) set(d *Deck, key string, v *node) (known bool, err error) {
+	switch key {
+	case "title":
+		d.Title = v.text
+	case "size":
+		d.Width, d.Height, err = parseSize(v.text)
+	case "fps":
+		d.FPS, err = parseFPS(v.text)
+	case "output":
+		d.Output, err = v.text, checkOutput(v.text)
+	case "crf":
+		d.CRF, err = parseCRF(v.text)
+	case "preset":
+		d.Preset = v.text
+		if !contains(presets, v.text) {
+			err = fmt.Errorf("unknown preset %q (known: %s)", v.text, strings.Join(presets, ", "))
+		}
+	case "theme":
+		m.theme = v.text
+	case "duration":
+		m.duration, err = parseDuration(v.text)
+	case "transition":
+		m.transition, err = parseTransition(v.text)
+	case "lang":
+		d.Narration.Lang = v.text
+	case "voice":
+		d.Narration.Voice = v.text
+	case "slides":
+		m.slides = v
+	default:
+		return false, nil
+	}
+	return true, err
+}
+
+// checkOutput checks the manifest's output path, so that a bad one fails
+// at its line rather than after the render.
+func checkOutput(p string) error {
+	switch {
+	case path.IsAbs(p) || strings.HasPrefix(p, `\`) || !filepath.IsLocal(filepath.FromSlash(p)):
+		// A deck comes from anyone; only the command line may write
+		// outside the deck's directory.
+		return fmt.Errorf("output %q must be a path inside the deck's directory (-o can write anywhere)", p)
+	case !strings.EqualFold(path.Ext(p), ".mp4"):
+		return fmt.Errorf("output %q must be an .mp4 file", p)
+	}
+	return nil
+}
+
+// parseCRF reads the manifest's crf, so that a value the encoder refuses
+// fails at its line rather than when ffmpeg starts.
+func parseCRF(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 51 {
+		return n, fmt.Errorf("crf %q must be a whole number from 1 to 51", s)
+	}
+	return n, nil
+}
+
+// slideEntries are the items of the manifest's slides list. Whether the
+// list is missing, null or empty, the deck is empty, and the error says so
+// in those words.
+func slideEntries(slides, root *node, file string, at func(*node) pos) ([]*node, error) {
+	if slides == nil || slides.kind == nullNode || (slides.kind == seqNode && len(slides.items) == 0) {
 		p := pos{file: file, line: root.line}
-		if slidesNode != nil {
-			p = at(slidesNode)
+		if slides != nil {
+			p = at(slides)
 		}
 		return nil, p.errorf("empty deck: the manifest lists no slides (add a \"slides\" list)")
 	}
-	if slidesNode.kind != seqNode {
-		return nil, at(slidesNode).errorf("\"slides\" must be a list, not %s", slidesNode.kindName())
+	if slides.kind != seqNode {
+		return nil, at(slides).errorf("\"slides\" must be a list, not %s", slides.kindName())
 	}
-	if len(slidesNode.items) > MaxSlides {
-		return nil, checkCount(len(slidesNode.items), 0, at(slidesNode.items[MaxSlides]))
+	if len(slides.items) > MaxSlides {
+		return nil, checkCount(len(slides.items), 0, at(slides.items[MaxSlides]))
 	}
-	// The deck-wide default: the command line beats the manifest.
+	return slides.items, nil
+}
+
+// entryFallback is the deck-wide hold of a slide that does not say, given
+// the manifest's duration: the command line beats the manifest.
+func (l *loader) entryFallback(manifest time.Duration) time.Duration {
 	fallback := DefaultSlideDuration
-	if def > 0 {
-		fallback = def
+	if manifest > 0 {
+		fallback = manifest
 	}
 	if l.opts.SlideDuration > 0 {
 		fallback = l.opts.SlideDuration
 	}
-	if l.opts.Theme != "" {
-		d.Theme = l.opts.Theme
-	} else {
-		d.Theme = theme
-	}
+	return fallback
+}
 
-	for e, en := range slidesNode.items {
-		if err := l.ctx.Err(); err != nil {
-			return nil, err
+// entryDefaults are what every entry of a manifest inherits.
+type entryDefaults struct {
+	fallback   time.Duration
+	transition Transition
+	theme      string
+	// file names the manifest in messages; manifest is its path in the
+	// deck tree, which the entries' files are relative to.
+	file, manifest string
+}
+
+// addManifestEntry compiles slide entry en, number num, and appends what
+// it shows to d.
+func (l *loader) addManifestEntry(d *Deck, num int, en *node, def entryDefaults, base *overlay, at func(*node) pos) error {
+	entry, nodes, err := parseEntry(en, num, at)
+	if err != nil {
+		return err
+	}
+	entry.fallback, entry.theme, entry.file, entry.manifest = def.fallback, def.theme, def.file, def.manifest
+	t, first := l.entryTransitions(def.transition, nodes, num == 1, at)
+	rs, err := l.compileEntry(entry, nodes, base)
+	if err != nil {
+		return err
+	}
+	ep, tp := at(en), at(en)
+	if nodes.transN != nil {
+		tp = at(nodes.transN)
+	}
+	key := entryDigest(en)
+	for j, r := range rs {
+		in, index := t, strconv.Itoa(num)
+		if j == 0 {
+			in = first
 		}
-		num := e + 1
-		ep := at(en)
-		ep.slide = 0
-		entry, nodes, err := parseEntry(en, num, at)
-		if err != nil {
-			return nil, err
+		if len(rs) > 1 {
+			index += ":" + r.index
 		}
-		entry.fallback, entry.theme, entry.file, entry.manifest = fallback, theme, file, name
-		t := defTrans
-		if nodes.trans != nil {
-			t = *nodes.trans
-		}
-		first := t
-		if e == 0 {
-			if nodes.trans != nil && nodes.trans.Kind != Cut {
-				l.warn(at(nodes.transN).warning("slide entry 1: a transition into the first slide is ignored"))
-			}
-			first = Transition{Kind: Cut}
-		}
-		var rs []*entryResult
-		switch {
-		case nodes.url != nil:
-			var r *entryResult
-			r, err = l.urlEntry(entry, nodes.url)
-			rs = []*entryResult{r}
-		case nodes.md != nil:
-			var r *entryResult
-			r, err = l.inlineEntry(entry, nodes.md, base)
-			rs = []*entryResult{r}
-		default:
-			rs, err = l.fileEntry(entry, nodes.file, base)
-		}
-		if err != nil {
-			return nil, err
-		}
-		tp := ep
-		if nodes.transN != nil {
-			tp = at(nodes.transN)
-		}
-		entryKey := entryDigest(en)
-		for j, r := range rs {
-			in, index := t, strconv.Itoa(num)
-			if j == 0 {
-				in = first
-			}
-			if len(rs) > 1 {
-				index += ":" + r.index
-			}
-			if err := d.addEntry(r, in, entryKey, index, ep, tp); err != nil {
-				return nil, err
-			}
+		if err := d.addEntry(r, in, key, index, ep, tp); err != nil {
+			return err
 		}
 	}
-	retime(d.Steps)
-	return d, nil
+	return nil
+}
+
+// entryTransitions are how an entry's results enter: t, its own transition
+// or the manifest's, but the first of them with first. Nothing comes
+// before the deck's first entry, so that one cuts in, and a transition its
+// author wrote for it draws a warning rather than vanishing.
+func (l *loader) entryTransitions(def Transition, n entryNodes, firstEntry bool, at func(*node) pos) (t, first Transition) {
+	t = def
+	if n.trans != nil {
+		t = *n.trans
+	}
+	if !firstEntry {
+		return t, t
+	}
+	if n.trans != nil && n.trans.Kind != Cut {
+		l.warn(at(n.transN).warning("slide entry 1: a transition into the first slide is ignored"))
+	}
+	return t, Transition{Kind: Cut}
+}
+
+// compileEntry compiles an entry by what it names. Only a file can make
+// several results: a document shows a slide per page.
+func (l *loader) compileEntry(e manifestEntry, n entryNodes, base *overlay) ([]*entryResult, error) {
+	var r *entryResult
+	var err error
+	switch {
+	case n.url != nil:
+		r, err = l.urlEntry(e, n.url)
+	case n.md != nil:
+		r, err = l.inlineEntry(e, n.md, base)
+	default:
+		return l.fileEntry(e, n.file, base)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return one(r), nil
 }
 
 // manifestEntry is one entry's settings.

@@ -293,37 +293,90 @@ var imageExt = regexp.MustCompile(`(?i)\.(png|jpe?g|gif|webp|svg|avif|bmp)$`)
 // compileMarkdown reads one Markdown file (or inline Markdown) at rel in the
 // deck tree and generates its page in l.files.
 func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) {
-	var front *rawSlide
-	var raws []rawSlide
-	var err error
-	if o.inline {
-		lines := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
-		var fence fenceState
-		cur := rawSlide{line: o.line}
-		for i, ln := range lines {
-			if !fence.in() && strings.TrimRight(ln, " \t") == "---" {
-				raws = append(raws, cur)
-				cur = rawSlide{line: o.line + i + 1}
-				continue
-			}
-			fence.feed(ln)
-			cur.lines = append(cur.lines, ln)
-		}
-		raws = append(raws, cur)
-		if len(raws) > MaxSlides {
-			return nil, checkCount(len(raws), 0, pos{file: o.file, line: raws[MaxSlides].line})
-		}
-	} else if front, raws, err = splitDeck(src, o.file); err != nil {
+	front, raws, err := splitMarkdown(src, o)
+	if err != nil {
 		return nil, err
 	}
 	fm, err := l.frontMatter(front, o.file)
 	if err != nil {
 		return nil, err
 	}
-	out := &mdPart{title: fm.title, width: fm.width, height: fm.height, fps: fm.fps, narration: fm.narration}
+	th, err := l.markdownTheme(rel, fm, o)
+	if err != nil {
+		return nil, err
+	}
+	code := l.codeCSS(th.highlight)
+	out := &mdPart{
+		title: fm.title, theme: th.name, width: fm.width, height: fm.height, fps: fm.fps, narration: fm.narration,
+		settings: markdownSettings(rel, th, code, front),
+	}
+	if !o.inline {
+		l.keyed = append(l.keyed, rel)
+	}
+	data := pageData{
+		Lang: "en", Base: baseHref(rel), Footer: fm.footer, Paginate: fm.paginate,
+		BaseCSS: template.CSS(assets.DeckBaseCSS()), CodeCSS: template.CSS(code),
+		ThemeCSS: template.CSS(th.css), Player: template.JS(assets.DeckPlayer()),
+	}
+	def := fm.slideDefaults(o)
+	for i, rs := range raws {
+		ms, err := l.markdownSlide(rel, i, rs, def, o.file)
+		if err != nil {
+			return nil, err
+		}
+		data.Slides = append(data.Slides, ms.page)
+		out.slides = append(out.slides, ms.slide)
+		out.steps = append(out.steps, markdownSteps(ms.slide, i, ms.steps)...)
+		if err := checkCount(0, len(out.steps), ms.at); err != nil {
+			return nil, err
+		}
+	}
+	if len(out.slides) == 0 {
+		return nil, &Error{File: o.file, Line: o.line, Msg: "empty deck: it has no slides"}
+	}
+	keyMarkdownSlides(out.slides, data.Slides, out.settings, fm.paginate)
+	if out.title == "" {
+		out.title = out.slides[0].Title
+	}
+	if err := l.writeMarkdownPage(out, data, o.file); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
 
-	// Theme: the command line, the file, where the file is used, light.
+// splitMarkdown cuts src into its front matter and slides. Markdown written
+// in a manifest has no front matter, and its lines are counted from where
+// the entry's text starts, so that messages point into the manifest.
+func splitMarkdown(src string, o mdOptions) (*rawSlide, []rawSlide, error) {
+	if !o.inline {
+		return splitDeck(src, o.file)
+	}
+	lines := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
+	var raws []rawSlide
+	var fence fenceState
+	cur := rawSlide{line: o.line}
+	for i, ln := range lines {
+		if !fence.in() && strings.TrimRight(ln, " \t") == "---" {
+			raws = append(raws, cur)
+			cur = rawSlide{line: o.line + i + 1}
+			continue
+		}
+		fence.feed(ln)
+		cur.lines = append(cur.lines, ln)
+	}
+	raws = append(raws, cur)
+	if len(raws) > MaxSlides {
+		return nil, nil, checkCount(len(raws), 0, pos{file: o.file, line: raws[MaxSlides].line})
+	}
+	return nil, raws, nil
+}
+
+// markdownTheme resolves the page's theme: the command line, the file,
+// where the file is used, light. The command line's theme is no file's
+// setting, so its error names the flag instead of a file and line.
+func (l *loader) markdownTheme(rel string, fm frontMatter, o mdOptions) (theme, error) {
 	var th theme
+	var err error
 	switch {
 	case l.opts.Theme != "":
 		th, err = l.resolveTheme(l.opts.Theme, rel, true, pos{})
@@ -336,171 +389,230 @@ func (l *loader) compileMarkdown(rel, src string, o mdOptions) (*mdPart, error) 
 		th, err = l.resolveTheme(o.theme, rel, false, pos{file: o.file})
 	}
 	if err != nil {
-		return nil, err
+		return theme{}, err
 	}
-	out.theme = th.name
 	if fm.highlight != "" {
 		th.highlight = fm.highlight
 	}
+	return th, nil
+}
 
-	defDur := o.fallback
-	if fm.duration > 0 {
-		defDur = fm.duration
-	}
-	if o.override > 0 {
-		defDur = o.override
-	}
-	defTrans := Transition{Kind: Cut}
-	if fm.transition != nil {
-		defTrans = *fm.transition
-	}
-	if l.md == nil {
-		l.md = newMarkdown()
-	}
-
-	// What every slide of the page shares. The front matter goes in as
-	// written; the theme as its CSS, wherever it came from.
-	code := l.codeCSS(th.highlight)
+// markdownSettings is the digest of what every slide of the page shares,
+// which goes into every slide's key. The front matter goes in as written;
+// the theme as its CSS, wherever it came from.
+func markdownSettings(rel string, th theme, code string, front *rawSlide) string {
 	shared := newDigest("markdown page").add(baseHref(rel), th.css, code)
 	if front != nil {
 		shared.add(strings.Join(drawnFront(front.lines), "\n"))
 	}
-	out.settings = shared.sum()
-	if !o.inline {
-		l.keyed = append(l.keyed, rel)
-	}
+	return shared.sum()
+}
 
-	data := pageData{
-		Lang: "en", Base: baseHref(rel), Footer: fm.footer, Paginate: fm.paginate,
-		BaseCSS: template.CSS(assets.DeckBaseCSS()), CodeCSS: template.CSS(code),
-		ThemeCSS: template.CSS(th.css), Player: template.JS(assets.DeckPlayer()),
+// slideDefaults are how long a slide of a page is shown and how it enters
+// when it does not say.
+type slideDefaults struct {
+	duration   time.Duration
+	transition Transition
+}
+
+// slideDefaults resolves the page's defaults once for all its slides: where
+// the file is used can override the front matter's duration, or fill in
+// for it.
+func (fm frontMatter) slideDefaults(o mdOptions) slideDefaults {
+	def := slideDefaults{duration: o.fallback, transition: Transition{Kind: Cut}}
+	if fm.duration > 0 {
+		def.duration = fm.duration
 	}
-	for i, rs := range raws {
-		n := i + 1
-		at := pos{file: o.file, line: rs.line, slide: n}
-		// A slide with highlighted code can take tens of milliseconds.
-		if err := l.ctx.Err(); err != nil {
-			return nil, err
-		}
-		sc, err := scanSlide(rs, at)
-		if err != nil {
-			return nil, err
-		}
-		set, err := applyDirectives(sc.directives, at)
-		if err != nil {
-			return nil, err
-		}
-		r, err := renderSlide(l.md, sc.content, rs.line, set.build)
-		if err != nil {
-			return nil, at.errorf("render Markdown: %v", err)
-		}
-		for _, line := range r.markers {
-			l.warn(pos{file: o.file, line: line, slide: n}.warning("<!-- fragment --> inside a list or quote is ignored (use <!-- build --> for lists)"))
-		}
-		if set.build && r.steps == 1 {
-			l.warn(at.warning("<!-- build --> but the slide has no list"))
-		}
-		for _, img := range r.images {
-			l.checkRef(rel, img.src, "image", pos{file: o.file, line: img.line, slide: n})
-		}
-		s := Slide{
-			Title: set.title, Notes: sc.notes, Background: set.background, Audio: set.audio, Voice: set.voice,
-			File: o.file, Line: rs.line, Duration: defDur, Transition: defTrans, text: r.text,
-		}
-		if s.Title == "" {
-			s.Title = r.title
-		}
-		if set.duration > 0 {
-			s.Duration = set.duration
-		}
-		if set.transition != nil {
-			s.Transition = *set.transition
-		}
-		if i == 0 {
-			// Nothing comes before the first slide of a page.
-			s.Transition = Transition{Kind: Cut}
-		}
-		if s.Transition.Kind != Cut && s.Transition.Duration > s.Duration/time.Duration(r.steps) {
-			return nil, at.errorf("transition %s is longer than the slide's first step (%s)", s.Transition, s.Duration/time.Duration(r.steps))
-		}
-		var bg template.CSS
-		if s.Background != "" {
-			if imageExt.MatchString(strings.SplitN(s.Background, "?", 2)[0]) {
-				l.checkRef(rel, s.Background, "background image", at)
-				bg = template.CSS(`background-image: url("` + s.Background + `")`)
-			} else {
-				bg = template.CSS("background: " + s.Background)
-			}
-		}
-		if s.Audio != "" {
-			l.checkRef(rel, s.Audio, "audio file", at)
-		}
-		class := strings.TrimSpace(r.layout + " " + set.class)
-		data.Slides = append(data.Slides, pageSlide{Number: n, Class: class, Background: bg, HTML: r.html})
-		out.slides = append(out.slides, s)
-		// The slide's steps share its duration, ending exactly at its end.
-		for k := 0; k < r.steps; k++ {
-			st := Step{
-				Index: strconv.Itoa(n), Title: s.Title, Notes: s.Notes, local: i, frag: k,
-				Duration:   s.Duration*time.Duration(k+1)/time.Duration(r.steps) - s.Duration*time.Duration(k)/time.Duration(r.steps),
-				Transition: s.Transition,
-			}
-			if k > 0 {
-				st.Index = fmt.Sprintf("%d fragment %d", n, k)
-				st.Transition = Transition{Kind: "fragment", Duration: FragmentDuration}
-				st.Notes = ""
-			}
-			out.steps = append(out.steps, st)
-		}
-		if err := checkCount(0, len(out.steps), at); err != nil {
-			return nil, err
-		}
+	if o.override > 0 {
+		def.duration = o.override
 	}
-	if len(out.slides) == 0 {
-		return nil, &Error{File: o.file, Line: o.line, Msg: "empty deck: it has no slides"}
+	if fm.transition != nil {
+		def.transition = *fm.transition
 	}
-	// Raw HTML that can restyle or script the whole page (a <style>,
-	// <script> or <link> in one slide: the slides share one page) decides
-	// every slide's pixels, so it goes into every slide's key.
-	pageWide := newDigest("markdown page-wide html")
-	for _, ps := range data.Slides {
+	return def
+}
+
+// mdSlide is one compiled slide of a Markdown page.
+type mdSlide struct {
+	slide Slide
+	page  pageSlide // the slide as the page template draws it
+	steps int       // 1 + its build steps
+	at    pos
+}
+
+// markdownSlide compiles rs, the slide at index i of the page at rel in the
+// deck tree, named file in messages.
+func (l *loader) markdownSlide(rel string, i int, rs rawSlide, def slideDefaults, file string) (mdSlide, error) {
+	at := pos{file: file, line: rs.line, slide: i + 1}
+	// A slide with highlighted code can take tens of milliseconds.
+	if err := l.ctx.Err(); err != nil {
+		return mdSlide{}, err
+	}
+	sc, err := scanSlide(rs, at)
+	if err != nil {
+		return mdSlide{}, err
+	}
+	set, err := applyDirectives(sc.directives, at)
+	if err != nil {
+		return mdSlide{}, err
+	}
+	if l.md == nil {
+		l.md = newMarkdown()
+	}
+	r, err := renderSlide(l.md, sc.content, rs.line, set.build)
+	if err != nil {
+		return mdSlide{}, at.errorf("render Markdown: %v", err)
+	}
+	l.warnRendered(rel, r, set.build, at)
+	s := def.slide(set, sc, r, i == 0)
+	s.File, s.Line = file, rs.line
+	if s.Transition.Kind != Cut && s.Transition.Duration > s.Duration/time.Duration(r.steps) {
+		return mdSlide{}, at.errorf("transition %s is longer than the slide's first step (%s)", s.Transition, s.Duration/time.Duration(r.steps))
+	}
+	bg := l.backgroundCSS(rel, s.Background, at)
+	if s.Audio != "" {
+		l.checkRef(rel, s.Audio, "audio file", at)
+	}
+	class := strings.TrimSpace(r.layout + " " + set.class)
+	return mdSlide{slide: s, page: pageSlide{Number: i + 1, Class: class, Background: bg, HTML: r.html}, steps: r.steps, at: at}, nil
+}
+
+// warnRendered warns about what a slide asks for that its rendering cannot
+// give: fragments goldmark would have to split a block for, builds with
+// nothing to build, images that will not load.
+func (l *loader) warnRendered(rel string, r renderedSlide, build bool, at pos) {
+	for _, line := range r.markers {
+		p := at
+		p.line = line
+		l.warn(p.warning("<!-- fragment --> inside a list or quote is ignored (use <!-- build --> for lists)"))
+	}
+	if build && r.steps == 1 {
+		l.warn(at.warning("<!-- build --> but the slide has no list"))
+	}
+	for _, img := range r.images {
+		p := at
+		p.line = img.line
+		l.checkRef(rel, img.src, "image", p)
+	}
+}
+
+// slide is the slide its directives set, scanned as sc and rendered as r,
+// with the page's defaults where they say nothing.
+func (def slideDefaults) slide(set slideSettings, sc scannedSlide, r renderedSlide, first bool) Slide {
+	s := Slide{
+		Title: set.title, Notes: sc.notes, Background: set.background, Audio: set.audio, Voice: set.voice,
+		Duration: def.duration, Transition: def.transition, text: r.text,
+	}
+	if s.Title == "" {
+		s.Title = r.title
+	}
+	if set.duration > 0 {
+		s.Duration = set.duration
+	}
+	if set.transition != nil {
+		s.Transition = *set.transition
+	}
+	if first {
+		// Nothing comes before the first slide of a page.
+		s.Transition = Transition{Kind: Cut}
+	}
+	return s
+}
+
+// backgroundCSS is the style of a slide's background: a directive names an
+// image or a CSS background, told apart by the file extension, and only an
+// image is a file that must be in the deck.
+func (l *loader) backgroundCSS(rel, bg string, at pos) template.CSS {
+	switch {
+	case bg == "":
+		return ""
+	case imageExt.MatchString(strings.SplitN(bg, "?", 2)[0]):
+		l.checkRef(rel, bg, "background image", at)
+		return template.CSS(`background-image: url("` + bg + `")`)
+	}
+	return template.CSS("background: " + bg)
+}
+
+// markdownSteps are the steps of s, the slide at index local of its page,
+// whose builds make steps in all. They share its duration, so that the
+// last ends exactly at its end; only the first shows its notes and enters
+// with its transition, the others bring in a build.
+func markdownSteps(s Slide, local, steps int) []Step {
+	n := local + 1
+	out := make([]Step, 0, steps)
+	for k := 0; k < steps; k++ {
+		st := Step{
+			Index: strconv.Itoa(n), Title: s.Title, Notes: s.Notes, local: local, frag: k,
+			Duration:   s.Duration*time.Duration(k+1)/time.Duration(steps) - s.Duration*time.Duration(k)/time.Duration(steps),
+			Transition: s.Transition,
+		}
+		if k > 0 {
+			st.Index = fmt.Sprintf("%d fragment %d", n, k)
+			st.Transition = Transition{Kind: "fragment", Duration: FragmentDuration}
+			st.Notes = ""
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// keyMarkdownSlides sets the content key of each slide from its drawn form
+// in page and the page's settings. A slide is keyed by what the page gets,
+// its rendered HTML, not its Markdown: blank lines around it change
+// nothing, and a newer goldmark that renders it differently changes its
+// key. Its number is drawn in data-slide (a theme can style by it) and,
+// with paginate, as "n / total". Notes are not on the page.
+func keyMarkdownSlides(slides []Slide, page []pageSlide, settings string, paginate bool) {
+	wide := pageWideKey(page)
+	for i, ps := range page {
+		k := newDigest("markdown slide").add(settings, wide, strconv.Itoa(ps.Number), ps.Class, string(ps.Background), string(ps.HTML))
+		if paginate {
+			k.add(strconv.Itoa(len(page)))
+		}
+		slides[i].content = k.sum()
+	}
+}
+
+// pageWideKey is the digest of the raw HTML in page that can restyle or
+// script the whole page (a <style>, <script> or <link> in one slide: the
+// slides share one page). It decides every slide's pixels, so it goes into
+// every slide's key.
+func pageWideKey(page []pageSlide) string {
+	wide := newDigest("markdown page-wide html")
+	for _, ps := range page {
 		if h := strings.ToLower(string(ps.HTML)); strings.Contains(h, "<style") || strings.Contains(h, "<script") || strings.Contains(h, "<link") {
-			pageWide.add(string(ps.HTML))
+			wide.add(string(ps.HTML))
 		}
 	}
-	wideKey := pageWide.sum()
-	for i, ps := range data.Slides {
-		// A slide is keyed by what the page gets, its rendered HTML, not
-		// its Markdown: blank lines around it change nothing, and a newer
-		// goldmark that renders it differently changes its key. Its number
-		// is drawn in data-slide (a theme can style by it) and, with
-		// paginate, as "n / total". Notes are not on the page.
-		k := newDigest("markdown slide").add(out.settings, wideKey, strconv.Itoa(ps.Number), ps.Class, string(ps.Background), string(ps.HTML))
-		if fm.paginate {
-			k.add(strconv.Itoa(len(data.Slides)))
-		}
-		out.slides[i].content = k.sum()
-	}
-	if out.title == "" {
-		out.title = out.slides[0].Title
-	}
+	return wide.sum()
+}
+
+// writeMarkdownPage generates the page of out in l.files from data, with
+// the name of the schedule the render writes next to it; file names the
+// source in messages.
+func (l *loader) writeMarkdownPage(out *mdPart, data pageData, file string) error {
 	data.Title = out.title
 	out.entry = l.newPage(".html")
 	out.schedule = strings.TrimSuffix(out.entry, ".html") + ".schedule.js"
 	data.Schedule = "/" + out.schedule
 	var page bytes.Buffer
-	// The page is mostly its CSS and player; sized up front, it is not
-	// grown (and kept) at up to twice its length.
-	size := len(data.BaseCSS) + len(data.CodeCSS) + len(data.ThemeCSS) + len(data.Player) + 4096
-	for _, ps := range data.Slides {
-		size += len(ps.HTML) + 128
-	}
-	page.Grow(size)
+	page.Grow(data.size())
 	if err := deckTemplate().Execute(&page, data); err != nil {
-		return nil, fmt.Errorf("generate the page of %s: %w", o.file, err)
+		return fmt.Errorf("generate the page of %s: %w", file, err)
 	}
 	l.files[out.entry] = page.Bytes()
-	return out, nil
+	return nil
+}
+
+// size is about how long the page is. The page is mostly its CSS and
+// player; sized up front, it is not grown (and kept) at up to twice its
+// length.
+func (d pageData) size() int {
+	n := len(d.BaseCSS) + len(d.CodeCSS) + len(d.ThemeCSS) + len(d.Player) + 4096
+	for _, ps := range d.Slides {
+		n += len(ps.HTML) + 128
+	}
+	return n
 }
 
 var deckTemplate = sync.OnceValue(func() *template.Template {

@@ -2,6 +2,7 @@ package deck
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -138,15 +139,63 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 		// the recursive walks below.
 		return nil, &Error{File: o.file, Msg: fmt.Sprintf("parse HTML: %v", err)}
 	}
-	cfg := readRevealConfig(src)
+	pres, err := presentedSlides(doc, src, o.file)
+	if err != nil {
+		return nil, err
+	}
+	// Sections are not read statically enough to tell what each one
+	// shows: every slide is keyed by the whole page.
+	content := pageContent(Reveal, rel, src)
+	out, guesses, err := l.countReveal(pres, readRevealConfig(src), o, content)
+	if err != nil {
+		return nil, err
+	}
+	if len(out.slides) == 0 {
+		return nil, &Error{File: o.file, Msg: "empty deck: the reveal.js deck has no slides"}
+	}
+	out.title = cmp.Or(htmlTitle(src), out.slides[0].Title)
+	out.present = &presentable{kind: Reveal, opts: o, lines: map[[2]int]int{}, content: content, record: recordSchedule(Reveal), guesses: guesses}
+	for _, rs := range pres {
+		out.present.lines[[2]int{rs.h, rs.v}] = rs.line
+	}
+	out.schedule = l.serveWithDriver(rel, src, "reveal-driver.js", assets.RevealDriver())
+	return out, nil
+}
+
+// presentedSlides are the sections of doc that reveal.js presents, in the
+// order it presents them: each horizontal slide, or each slide of its
+// vertical stack. file names src in messages.
+func presentedSlides(doc *html.Node, src []byte, file string) ([]revealSlide, error) {
 	root := findElement(doc, func(n *html.Node) bool { return hasClass(n, "reveal") })
 	var slidesEl *html.Node
 	if root != nil {
 		slidesEl = findElement(root, func(n *html.Node) bool { return n != root && hasClass(n, "slides") })
 	}
 	if slidesEl == nil {
-		return nil, &Error{File: o.file, Msg: `not a reveal.js deck: no <div class="reveal"><div class="slides"> element`}
+		return nil, &Error{File: file, Msg: `not a reveal.js deck: no <div class="reveal"><div class="slides"> element`}
 	}
+	lineOf := sectionLineOf(doc, src)
+	var pres []revealSlide
+	for h, sec := range childSections(slidesEl) {
+		vs := childSections(sec)
+		if len(vs) == 0 {
+			pres = append(pres, revealSlide{el: sec, parent: slidesEl, h: h, line: lineOf(sec)})
+		}
+		for v, vsec := range vs {
+			pres = append(pres, revealSlide{el: vsec, parent: sec, h: h, v: v, stacked: true, line: lineOf(vsec)})
+		}
+	}
+	if len(pres) > MaxSlides {
+		return nil, checkCount(len(pres), 0, pos{file: file, line: pres[MaxSlides].line, slide: MaxSlides + 1})
+	}
+	return pres, nil
+}
+
+// sectionLineOf returns the source line of a <section> of doc, parsed from
+// src. The parsed tree keeps no positions, so the tokenizer's lines are
+// matched to the sections in document order; where the parser repaired
+// the markup and the counts differ, no line (0) beats a wrong one.
+func sectionLineOf(doc *html.Node, src []byte) func(*html.Node) int {
 	lines := sectionLines(src)
 	order := map[*html.Node]int{}
 	i := 0
@@ -156,146 +205,167 @@ func (l *loader) compileReveal(rel string, src []byte, o revealOptions) (*reveal
 			i++
 		}
 	})
-	lineOf := func(n *html.Node) int {
+	return func(n *html.Node) int {
 		if k, ok := order[n]; ok && len(lines) == len(order) {
 			return lines[k]
 		}
 		return 0
 	}
+}
 
-	var pres []revealSlide
-	h := 0
-	for _, sec := range childSections(slidesEl) {
-		vs := childSections(sec)
-		if len(vs) == 0 {
-			pres = append(pres, revealSlide{el: sec, parent: slidesEl, h: h, line: lineOf(sec)})
-		}
-		for v, vsec := range vs {
-			pres = append(pres, revealSlide{el: vsec, parent: sec, h: h, v: v, stacked: true, line: lineOf(vsec)})
-		}
-		h++
-	}
-	if len(pres) > MaxSlides {
-		return nil, checkCount(len(pres), 0, pos{file: o.file, line: pres[MaxSlides].line, slide: MaxSlides + 1})
-	}
-	out := &revealPart{title: htmlTitle(src)}
+// countReveal counts the slides and steps of pres as reveal.js presents
+// them with the deck's configuration cfg, each slide's content being
+// content. It also returns the warnings about what cannot be counted
+// statically, which Present makes moot.
+func (l *loader) countReveal(pres []revealSlide, cfg revealConfig, o revealOptions, content string) (*revealPart, []Warning, error) {
+	out := &revealPart{}
 	def := o.hold(cfg.autoSlide)
-	autoslide := func(n *html.Node, at pos) (time.Duration, bool) {
-		v, ok := attr(n, "data-autoslide")
-		if !ok {
-			return 0, false
-		}
-		ms, ok := jsParseInt(v)
-		if !ok || ms <= 0 {
-			l.warn(at.warning("data-autoslide=%q does not advance in reveal.js; holding the step for %s", v, def))
-			return def, true
-		}
-		return time.Duration(ms) * time.Millisecond, true
-	}
-	// Sections are not read statically enough to tell what each one
-	// shows: every slide is keyed by the whole page.
-	content := pageContent(Reveal, rel, src)
 	prevAutoAnimate := false
-	var guesses []Warning // what Present makes moot
+	var guesses []Warning
 	for k, rs := range pres {
-		n := k + 1
-		at := pos{file: o.file, line: rs.line, slide: n}
+		at := pos{file: o.file, line: rs.line, slide: k + 1}
 		if err := l.ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if _, ok := attr(rs.el, "data-markdown"); ok {
 			w := at.warning("section uses reveal.js's Markdown plugin: its slides and fragments cannot be counted before it runs, so it counts as one slide until the deck is stepped in a browser")
 			l.warn(w)
 			guesses = append(guesses, w)
 		}
-		idx := strconv.Itoa(rs.h + 1)
-		if rs.stacked {
-			idx += "." + strconv.Itoa(rs.v+1)
-		}
-		s := Slide{Title: sectionTitle(rs.el), Notes: sectionNotes(rs.el), File: o.file, Line: rs.line, text: textOf(rs.el), content: content}
-		for _, a := range []string{"data-background-color", "data-background-image", "data-background", "data-background-gradient"} {
-			if v, ok := attr(rs.el, a); ok && s.Background == "" {
-				s.Background = v
-			}
-		}
-		// How the slide enters.
-		_, autoAnimate := attr(rs.el, "data-auto-animate")
-		switch {
-		case k == 0:
-			s.Transition = Transition{Kind: Cut}
-		case autoAnimate && prevAutoAnimate:
-			d := cfg.autoAnimateTime
-			if v, ok := attr(rs.el, "data-auto-animate-duration"); ok {
-				if f, err := strconv.ParseFloat(v, 64); err == nil && f > 0 {
-					d = time.Duration(f * float64(time.Second))
-				}
-			}
-			s.Transition = Transition{Kind: "auto-animate", Duration: d}
-		default:
-			name := cfg.transition
-			if v, ok := attr(rs.el, "data-transition"); ok && strings.TrimSpace(v) != "" {
-				name = strings.Fields(v)[0]
-			}
-			speed := cfg.speed
-			if v, ok := attr(rs.el, "data-transition-speed"); ok {
-				speed = revealSpeed(v, speed)
-			}
-			if name == "none" {
-				s.Transition = Transition{Kind: Cut}
-			} else {
-				s.Transition = Transition{Kind: TransitionKind(name), Duration: speed}
-			}
-		}
+		s := rs.slide(o.file, content)
+		var autoAnimate bool
+		s.Transition, autoAnimate = cfg.entrance(rs.el, k == 0, prevAutoAnimate)
 		prevAutoAnimate = autoAnimate
-
-		// The slide's own hold: its data-autoslide, then its stack's.
-		hold, ok := autoslide(rs.el, at)
-		if !ok {
-			if hold, ok = autoslide(rs.parent, at); !ok {
-				hold = def
-			}
-		}
-		groups := fragmentGroups(rs.el)
-		steps := []Step{{Index: idx, Title: s.Title, Notes: s.Notes, Duration: hold, Transition: s.Transition, local: k}}
-		for g, members := range groups {
-			d := hold
-			for _, m := range members {
-				if v, ok := autoslide(m, at); ok {
-					d = v
-					break
-				}
-			}
-			steps = append(steps, Step{
-				Index: fmt.Sprintf("%s fragment %d", idx, g+1), Title: s.Title, Duration: d,
-				Transition: Transition{Kind: "fragment", Duration: revealFragment}, local: k, frag: g + 1,
-			})
-		}
+		steps := l.revealSteps(rs, k, s, def, at)
 		for _, st := range steps {
 			s.Duration += st.Duration
 		}
 		out.slides = append(out.slides, s)
 		out.steps = append(out.steps, steps...)
 		if err := checkCount(0, len(out.steps), at); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	if len(out.slides) == 0 {
-		return nil, &Error{File: o.file, Msg: "empty deck: the reveal.js deck has no slides"}
+	return out, guesses, nil
+}
+
+// slide is what rs shows, as far as its markup says: how it enters and how
+// long it is shown are the steps' to say. file names the deck in messages.
+func (rs revealSlide) slide(file, content string) Slide {
+	s := Slide{Title: sectionTitle(rs.el), Notes: sectionNotes(rs.el), File: file, Line: rs.line, text: textOf(rs.el), content: content}
+	for _, a := range []string{"data-background-color", "data-background-image", "data-background", "data-background-gradient"} {
+		if v, ok := attr(rs.el, a); ok && s.Background == "" {
+			s.Background = v
+		}
 	}
-	if out.title == "" {
-		out.title = out.slides[0].Title
+	return s
+}
+
+// index is the slide's number as reveal.js's URLs write it: "h", or "h.v"
+// in a vertical stack, counted from 1.
+func (rs revealSlide) index() string {
+	idx := strconv.Itoa(rs.h + 1)
+	if rs.stacked {
+		idx += "." + strconv.Itoa(rs.v+1)
 	}
-	out.present = &presentable{kind: Reveal, opts: o, lines: map[[2]int]int{}, content: content, record: recordSchedule(Reveal), guesses: guesses}
-	for _, rs := range pres {
-		out.present.lines[[2]int{rs.h, rs.v}] = rs.line
+	return idx
+}
+
+// entrance is how the slide el enters, as reveal.js picks it: the first
+// slide cuts in; a slide that auto-animates after one that does too
+// morphs from it; any other slide takes its own or the deck's transition.
+// It also reports whether el auto-animates, which decides how the next
+// slide enters.
+func (c revealConfig) entrance(el *html.Node, first, prevAutoAnimate bool) (Transition, bool) {
+	_, autoAnimate := attr(el, "data-auto-animate")
+	switch {
+	case first:
+		return Transition{Kind: Cut}, autoAnimate
+	case autoAnimate && prevAutoAnimate:
+		d := c.autoAnimateTime
+		if v, ok := attr(el, "data-auto-animate-duration"); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && f > 0 {
+				d = time.Duration(f * float64(time.Second))
+			}
+		}
+		return Transition{Kind: "auto-animate", Duration: d}, autoAnimate
 	}
-	// Serve the deck with the driver.
-	out.schedule = l.newPage(".schedule.js")
-	driver := generatedDir + "/reveal-driver.js"
-	l.files[driver] = []byte(assets.RevealDriver())
-	inject := fmt.Sprintf(`<script src="/%s"></script><script src="/%s"></script>`, out.schedule, driver)
-	l.files[rel] = injectHead(src, inject)
-	return out, nil
+	return c.slideTransition(el), autoAnimate
+}
+
+// slideTransition is the slide el's own transition, or the deck's, at its
+// own speed or the deck's; reveal.js's "none" is a cut.
+func (c revealConfig) slideTransition(el *html.Node) Transition {
+	name := c.transition
+	if v, ok := attr(el, "data-transition"); ok && strings.TrimSpace(v) != "" {
+		name = strings.Fields(v)[0]
+	}
+	speed := c.speed
+	if v, ok := attr(el, "data-transition-speed"); ok {
+		speed = revealSpeed(v, speed)
+	}
+	if name == "none" {
+		return Transition{Kind: Cut}
+	}
+	return Transition{Kind: TransitionKind(name), Duration: speed}
+}
+
+// revealSteps are the steps of rs, the slide at index k showing s: the
+// slide itself, held for its data-autoslide, then its stack's, then def;
+// then a step per fragment group, held for the first data-autoslide among
+// its fragments or as long as the slide.
+func (l *loader) revealSteps(rs revealSlide, k int, s Slide, def time.Duration, at pos) []Step {
+	idx := rs.index()
+	hold, ok := l.autoslide(rs.el, def, at)
+	if !ok {
+		if hold, ok = l.autoslide(rs.parent, def, at); !ok {
+			hold = def
+		}
+	}
+	steps := []Step{{Index: idx, Title: s.Title, Notes: s.Notes, Duration: hold, Transition: s.Transition, local: k}}
+	for g, members := range fragmentGroups(rs.el) {
+		d := hold
+		for _, m := range members {
+			if v, ok := l.autoslide(m, def, at); ok {
+				d = v
+				break
+			}
+		}
+		steps = append(steps, Step{
+			Index: fmt.Sprintf("%s fragment %d", idx, g+1), Title: s.Title, Duration: d,
+			Transition: Transition{Kind: "fragment", Duration: revealFragment}, local: k, frag: g + 1,
+		})
+	}
+	return steps
+}
+
+// autoslide is n's data-autoslide, and whether it has one. A value on which
+// reveal.js never advances cannot be waited out in a video, so the step is
+// held for def instead, with a warning.
+func (l *loader) autoslide(n *html.Node, def time.Duration, at pos) (time.Duration, bool) {
+	v, ok := attr(n, "data-autoslide")
+	if !ok {
+		return 0, false
+	}
+	ms, ok := jsParseInt(v)
+	if !ok || ms <= 0 {
+		l.warn(at.warning("data-autoslide=%q does not advance in reveal.js; holding the step for %s", v, def))
+		return def, true
+	}
+	return time.Duration(ms) * time.Millisecond, true
+}
+
+// serveWithDriver shadows the page at rel in l.files with a copy whose head
+// loads a new schedule and then the driver js, named driver under the
+// generated directory, before any of the page's own scripts, so that the
+// driver is there when the framework starts. It returns the schedule's
+// path, for the render to write.
+func (l *loader) serveWithDriver(rel string, src []byte, driver, js string) string {
+	schedule := l.newPage(".schedule.js")
+	driver = generatedDir + "/" + driver
+	l.files[driver] = []byte(js)
+	l.files[rel] = injectHead(src, fmt.Sprintf(`<script src="/%s"></script><script src="/%s"></script>`, schedule, driver))
+	return schedule
 }
 
 // revealDeck loads a reveal.js deck file.
