@@ -171,24 +171,7 @@ func TestPixelFormatsRealFFmpeg(t *testing.T) {
 			o := realOptions(t, 128, 96)
 			o.PixFmt = pixFmt
 			o.Frames = 2 * len(colours)
-			ctx := testContext(t)
-			enc, err := Start(ctx, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer enc.Abort()
-			for _, c := range colours {
-				if err := enc.WriteFrame(solid(pixFmt, o.Width, o.Height, c), 2); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := enc.Close(); err != nil {
-				t.Fatal(err)
-			}
-			frames, err := mediatest.ExtractFrames(ctx, o.Output)
-			if err != nil {
-				t.Fatal(err)
-			}
+			frames := encodeRuns(t, o, colours, []int{2, 2, 2, 2})
 			if len(frames) != 2*len(colours) {
 				t.Fatalf("decoded %d frames, want %d", len(frames), 2*len(colours))
 			}
@@ -388,6 +371,31 @@ func TestStillVideoRealFFmpeg(t *testing.T) {
 	}
 }
 
+// encodeRuns encodes runs[i] frames of colour colours[i] in o.PixFmt, in
+// order, and returns the frames of the video, decoded.
+func encodeRuns(t *testing.T, o Options, colours []color.RGBA, runs []int) []*image.RGBA {
+	t.Helper()
+	ctx := testContext(t)
+	enc, err := Start(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Abort()
+	for i, r := range runs {
+		if err := enc.WriteFrame(solid(o.PixFmt, o.Width, o.Height, colours[i]), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	frames, err := mediatest.ExtractFrames(ctx, o.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return frames
+}
+
 // TestJPEGFramesRealFFmpeg sends JPEG files down each path the encoder
 // builds: skip pictures (plain H.264 MP4 at a constant rate), ffmpegArgs
 // (variable frame rate) and formatArgs (WebM, a GIF). Every frame must come
@@ -411,24 +419,7 @@ func TestJPEGFramesRealFFmpeg(t *testing.T) {
 			o := realOptions(t, 64, 48)
 			o.Output = filepath.Join(filepath.Dir(o.Output), c.output)
 			o.PixFmt, o.VFR, o.Frames = JPEGPixFmt, c.vfr, 11
-			ctx := testContext(t)
-			enc, err := Start(ctx, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer enc.Abort()
-			for i, r := range runs {
-				if err := enc.WriteFrame(solid(JPEGPixFmt, o.Width, o.Height, colours[i]), r); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := enc.Close(); err != nil {
-				t.Fatal(err)
-			}
-			frames, err := mediatest.ExtractFrames(ctx, o.Output)
-			if err != nil {
-				t.Fatal(err)
-			}
+			frames := encodeRuns(t, o, colours, runs)
 			var want []color.RGBA
 			for i, r := range runs {
 				for range r {
