@@ -46,10 +46,17 @@ func benchAnimations(ctx context.Context, o options, tmp string) error {
 	small := o
 	small.width, small.height = 320, 180
 	small.extra = strings.TrimSpace(o.extra + " --no-dedup")
+	// The pages have a directory of their own: with the video beside
+	// them, a render would see a media file in the page's tree and scan
+	// the page for sound.
+	pages := filepath.Join(tmp, "pages")
+	if err := os.MkdirAll(pages, 0o755); err != nil {
+		return err
+	}
 	for _, n := range []int{1000, 10000} {
 		var times [2][]time.Duration
 		for k, still := range []bool{true, false} {
-			page := filepath.Join(tmp, fmt.Sprintf("anim-%d-%v.html", n, still))
+			page := filepath.Join(pages, fmt.Sprintf("anim-%d-%v.html", n, still))
 			if err := os.WriteFile(page, []byte(animationPage(n, still)), 0o644); err != nil {
 				return err
 			}
