@@ -201,9 +201,19 @@ func TestNarratedRender(t *testing.T) {
 		t.Errorf("%d captions, want one per sentence at least", len(cues))
 	}
 
-	res = runCLI(t, args...)
+	// The second render also asks for a poster of the last slide, a frame
+	// past the end of the deck unnarrated (3 slides of 1 s).
+	poster := filepath.Join(dir, "poster.png")
+	frame := int(slides[2]*10) + 2
+	if frame < 40 {
+		t.Fatalf("the last slide starts at frame %d: the narrated deck is no longer than the plain one", frame)
+	}
+	res = runCLI(t, append(args, "--poster", poster, "--poster-frame", strconv.Itoa(frame))...)
 	if res.code != 0 || !strings.Contains(res.stderr, "narration: 0 sentence(s) synthesized, 6 from the cache") {
 		t.Errorf("second render: exit %d, stderr %q: want every sentence from the cache", res.code, res.stderr)
+	}
+	if _, err := os.Stat(poster); err != nil {
+		t.Errorf("poster of frame %d: %v", frame, err)
 	}
 }
 

@@ -301,7 +301,7 @@ func RunJob(ctx context.Context, req Request, o JobOptions) (Result, error) {
 	if check.Output == "" && sharded {
 		check.Output = filepath.Join(os.TempDir(), "shard.mp4")
 	}
-	if err := check.Validate(); err != nil {
+	if err := check.validateEarly(); err != nil {
 		return Result{}, err
 	}
 	if err := checkJobRequest(check); err != nil {
@@ -723,6 +723,11 @@ func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, dir, so
 		_ = d.Close()
 		return Request{}, err
 	}
+	// Now timed for good: the checks before could not see its length.
+	if err := out.validatePoster(); err != nil {
+		_ = d.Close()
+		return Request{}, err
+	}
 	return out, nil
 }
 
@@ -989,7 +994,7 @@ func MergeJob(ctx context.Context, dir string, o MergeOptions) (string, error) {
 	if req.Output == "" {
 		return "", inputErrorf("job %s has no output file: pass -o out.mp4", dir)
 	}
-	if err := req.Validate(); err != nil {
+	if err := req.validateEarly(); err != nil {
 		return "", err
 	}
 	if err := checkOutsideJob(req.Output, dir); err != nil {

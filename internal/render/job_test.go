@@ -155,6 +155,29 @@ func TestRunJobRefusesStrayChunks(t *testing.T) {
 	}
 }
 
+// TestPosterFrameOfNarratedDeck: narration lengthens a deck, so the check
+// before it leaves a poster frame past the unnarrated end to the check
+// after it, which still refuses one past the end.
+func TestPosterFrameOfNarratedDeck(t *testing.T) {
+	dir := t.TempDir()
+	req := Request{Input: "p.html", Duration: time.Second, FPS: 10, Width: 320, Height: 180, Output: filepath.Join(dir, "v.mp4")}
+	req.Media.Poster, req.Media.PosterFrame = filepath.Join(dir, "p.png"), 25
+	if err := req.validateEarly(); err == nil || !strings.Contains(err.Error(), "--poster-frame 25") {
+		t.Errorf("without narration: %v, want the poster frame refused", err)
+	}
+	req.Narrate = &narrate.Settings{}
+	if err := req.validateEarly(); err != nil {
+		t.Errorf("before narration: %v, want nothing said of the poster frame yet", err)
+	}
+	if err := req.Validate(); err == nil || !strings.Contains(err.Error(), "--poster-frame 25") {
+		t.Errorf("once timed: %v, want the poster frame refused", err)
+	}
+	req.Media.PosterFrame = -1
+	if err := req.validateEarly(); err == nil || !strings.Contains(err.Error(), "must not be negative") {
+		t.Errorf("negative: %v, want it refused at once", err)
+	}
+}
+
 // TestPassJPEG: shots go to the encoder undecoded only when they are JPEG
 // (taken with beginFrame: the screenshot path takes PNG), the video is
 // opaque and no transition needs their pixels.

@@ -58,7 +58,7 @@ type Result struct {
 // bad input, the context's error when cancelled, and otherwise the first
 // stage error.
 func Run(ctx context.Context, req Request) (Result, error) {
-	if err := req.Validate(); err != nil {
+	if err := req.validateEarly(); err != nil {
 		return Result{}, err
 	}
 	start := time.Now()

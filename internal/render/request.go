@@ -130,7 +130,27 @@ var ErrDeckDuration = errors.New("decks time themselves; remove --duration or us
 // Validate checks the request and returns an *InputError describing the
 // first problem. It checks everything that can be known without starting
 // Chrome or ffmpeg, so that a mistake costs nothing.
-func (r Request) Validate() error {
+func (r Request) Validate() error { return r.validate(true) }
+
+// validateEarly is Validate for a request whose deck may still be timed
+// again before it renders (a framework's recorded steps, the speech of
+// narration), which can only make it longer: what depends on its last
+// frame is checked by the Validate after that.
+func (r Request) validateEarly() error {
+	timed := r.narration != nil || r.Narrate == nil && (r.Deck == nil || !r.Deck.Presentable())
+	return r.validate(timed)
+}
+
+// validatePoster checks that the poster frame is a frame of the video.
+func (r Request) validatePoster() error {
+	if r.Media.Poster != "" && r.Media.PosterFrame >= r.Frames() {
+		return inputErrorf("--poster-frame %d is not a frame of the video (it has frames 0-%d)", r.Media.PosterFrame, r.Frames()-1)
+	}
+	return nil
+}
+
+// validate is Validate; the length of the video is final unless not timed.
+func (r Request) validate(timed bool) error {
 	if r.Deck != nil {
 		if r.Duration != 0 && r.Duration != r.Deck.Duration() {
 			return &InputError{Err: ErrDeckDuration}
@@ -162,8 +182,10 @@ func (r Request) Validate() error {
 		return inputErrorf("--batch-timeout must be between 0 (the default) and %s, got %s", MaxTimeout, r.BatchTimeout)
 	case r.CRF != 0 && (r.CRF < 1 || r.CRF > encode.MaxCRF):
 		return inputErrorf("--crf must be between 1 and %d, got %d", encode.MaxCRF, r.CRF)
-	case r.Media.Poster != "" && (r.Media.PosterFrame < 0 || r.Media.PosterFrame >= r.Frames()):
-		return inputErrorf("--poster-frame %d is not a frame of the video (it has frames 0-%d)", r.Media.PosterFrame, r.Frames()-1)
+	case r.Media.Poster != "" && r.Media.PosterFrame < 0:
+		return inputErrorf("--poster-frame must not be negative, got %d", r.Media.PosterFrame)
+	case timed && r.validatePoster() != nil:
+		return r.validatePoster()
 	case r.Capture.Format != "" && r.Capture.Format != "png" && r.Capture.Format != "jpeg":
 		return inputErrorf("--capture-format %q: want auto, jpeg or png", r.Capture.Format)
 	case r.Capture.Quality < 0 || r.Capture.Quality > 100:
