@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -270,8 +271,22 @@ func checkJobRequest(req Request) error {
 		return inputErrorf("--job joins constant frame rate chunks; --vfr is not supported with --job")
 	case req.Media.Transparent:
 		return inputErrorf("--job writes MP4, which has no alpha; --transparent is not supported with --job")
+	case req.Narrate != nil && urlHasPassword(req.Narrate.URL):
+		// The job records its settings, the engine's URL among them, in
+		// job.json, for every shard and resume to read.
+		return inputErrorf("--tts-url has a password, which --job would write into job.json: give the server's key in the environment variable that --tts-key-env names")
 	}
 	return nil
+}
+
+// urlHasPassword reports whether raw is a URL with a password in it.
+func urlHasPassword(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	_, ok := u.User.Password()
+	return ok
 }
 
 // RunJob renders req into the job directory o.Dir: it snapshots the input

@@ -106,6 +106,9 @@ func TestRunJobRefusesBadOptions(t *testing.T) {
 		{"webm", func(r *Request, _ *JobOptions) { r.Output = filepath.Join(dir, "out.webm") }, "not supported with --job"},
 		{"vfr", func(r *Request, _ *JobOptions) { r.Media.VFR = true }, "--vfr"},
 		{"poster frame", func(r *Request, _ *JobOptions) { r.Media.Poster, r.Media.PosterFrame = filepath.Join(dir, "p.png"), 10 }, "--poster-frame 10"},
+		{"tts password", func(r *Request, _ *JobOptions) {
+			r.Narrate = &narrate.Settings{URL: "http://me:pa55word@localhost:8000"}
+		}, "--tts-url has a password"},
 		{"output is a directory", func(r *Request, _ *JobOptions) { r.Output = dir }, "is a directory"},
 		{"output inside the job", func(r *Request, _ *JobOptions) { r.Output = filepath.Join(jobDir, "out.mp4") }, "inside the job directory"},
 		{"crf", func(r *Request, _ *JobOptions) { r.CRF = 60 }, "--crf"},
