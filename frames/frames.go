@@ -46,11 +46,10 @@ type Range struct{ Start, End int }
 // FrameSink receives the frames, in order. Run calls WriteFrame from one
 // goroutine only, strictly in frame order; pix holds one frame in the
 // configured [Format] (Width*Height*4 bytes of RGBA, a YUV 4:2:0 frame, or
-// a JPEG file),
-// and the sink writes it count times. pix is reused as soon as WriteFrame
-// returns: the sink must not keep it. WriteFrame may block (that is how the
-// encoder slows capture down) but should return when the context given to
-// Run ends, since Run cannot interrupt it.
+// a JPEG file), and the sink writes it count times. pix is reused as soon
+// as WriteFrame returns: the sink must not keep it. WriteFrame may block
+// (that is how the encoder slows capture down) but should return when the
+// context given to Run ends, since Run cannot interrupt it.
 type FrameSink interface {
 	WriteFrame(pix []byte, count int) error
 }

@@ -739,7 +739,7 @@ func snapshotRequestAt(ctx context.Context, req Request, s job.Settings, dir, so
 		return Request{}, err
 	}
 	// Now timed for good: the checks before could not see its length.
-	if err := out.validatePoster(); err != nil {
+	if err := out.validatePoster(true); err != nil {
 		_ = d.Close()
 		return Request{}, err
 	}

@@ -176,7 +176,7 @@ func TestPosterFrameOfNarratedDeck(t *testing.T) {
 		t.Errorf("once timed: %v, want the poster frame refused", err)
 	}
 	req.Media.PosterFrame = -1
-	if err := req.validateEarly(); err == nil || !strings.Contains(err.Error(), "must not be negative") {
+	if err := req.validateEarly(); err == nil || !strings.Contains(err.Error(), "--poster-frame -1 is not a frame") {
 		t.Errorf("negative: %v, want it refused at once", err)
 	}
 }

@@ -141,9 +141,11 @@ func (r Request) validateEarly() error {
 	return r.validate(timed)
 }
 
-// validatePoster checks that the poster frame is a frame of the video.
-func (r Request) validatePoster() error {
-	if r.Media.Poster != "" && r.Media.PosterFrame >= r.Frames() {
+// validatePoster checks that the poster frame is a frame of the video;
+// unless timed, only that it is not before the first, as the video may
+// still get longer.
+func (r Request) validatePoster(timed bool) error {
+	if r.Media.Poster != "" && (r.Media.PosterFrame < 0 || timed && r.Media.PosterFrame >= r.Frames()) {
 		return inputErrorf("--poster-frame %d is not a frame of the video (it has frames 0-%d)", r.Media.PosterFrame, r.Frames()-1)
 	}
 	return nil
@@ -182,10 +184,8 @@ func (r Request) validate(timed bool) error {
 		return inputErrorf("--batch-timeout must be between 0 (the default) and %s, got %s", MaxTimeout, r.BatchTimeout)
 	case r.CRF != 0 && (r.CRF < 1 || r.CRF > encode.MaxCRF):
 		return inputErrorf("--crf must be between 1 and %d, got %d", encode.MaxCRF, r.CRF)
-	case r.Media.Poster != "" && r.Media.PosterFrame < 0:
-		return inputErrorf("--poster-frame must not be negative, got %d", r.Media.PosterFrame)
-	case timed && r.validatePoster() != nil:
-		return r.validatePoster()
+	case r.validatePoster(timed) != nil:
+		return r.validatePoster(timed)
 	case r.Capture.Format != "" && r.Capture.Format != "png" && r.Capture.Format != "jpeg":
 		return inputErrorf("--capture-format %q: want auto, jpeg or png", r.Capture.Format)
 	case r.Capture.Quality < 0 || r.Capture.Quality > 100:
