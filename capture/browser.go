@@ -221,6 +221,15 @@ func launch(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 	}
 	if opts.Mode == ModeBeginFrame {
 		flags = append(flags, chromedp.Flag("deterministic-mode", true))
+	} else {
+		// Full Chromium's Page.captureScreenshot waits for the compositor's
+		// next frame, which a still page may never make: now and then a
+		// screenshot of a static page never came, in three browsers in a
+		// row (TestHostilePageReachesOnlyItsServer under CI). With
+		// CDPScreenshotNewSurface it draws one for the capture, as
+		// Playwright has Chromium do. The list replaces chromedp's
+		// default enable-features, so it repeats those.
+		flags = append(flags, chromedp.Flag("enable-features", "NetworkService,NetworkServiceInProcess,CDPScreenshotNewSurface"))
 	}
 	if opts.Proxy != "" {
 		flags = append(flags, chromedp.ProxyServer("http://"+opts.Proxy),
