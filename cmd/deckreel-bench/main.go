@@ -57,7 +57,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.deckreel, "deckreel", "bin/deckreel", "deckreel binary to measure")
 	flag.StringVar(&o.dir, "workloads", "../shared/bench", "directory with the benchmark pages")
-	flag.StringVar(&o.only, "only", "", "comma-separated workloads to run (default all): the files, "+formatWorkload+" (PNG and JPEG captures compared), "+animWorkload+" (1000 and 10,000 CSS animations) and "+editWorkload+" (a job re-rendered after an edit)")
+	flag.StringVar(&o.only, "only", "", "comma-separated workloads to run (default all): the files, "+formatWorkload+" (PNG and JPEG captures compared), "+animWorkload+" (1000 and 10,000 CSS animations), "+clockWorkload+" (three ways of moving 1000 CSS animations compared) and "+editWorkload+" (a job re-rendered after an edit)")
 	flag.IntVar(&o.runs, "runs", 1, "runs per measurement; the median is reported")
 	flag.IntVar(&o.fps, "fps", 30, "frames per second")
 	flag.IntVar(&o.width, "width", 1920, "width")
@@ -138,6 +138,11 @@ func run(ctx context.Context, o options) error {
 	}
 	if o.only == "" || slices.Contains(strings.Split(o.only, ","), animWorkload) {
 		if err := benchAnimations(ctx, o, tmp); err != nil {
+			return err
+		}
+	}
+	if o.only == "" || slices.Contains(strings.Split(o.only, ","), clockWorkload) {
+		if err := benchClocks(ctx, o, tmp); err != nil {
 			return err
 		}
 	}
