@@ -83,29 +83,29 @@ func benchClocks(ctx context.Context, o options, tmp string) error {
 		clockWorkload, frames, o.runs)
 	fmt.Printf("%-11s %9s %12s %7s %s\n", "clock", "still ms", "animated ms", "ratio", "bar moves 100 px/s")
 	for _, c := range clocks {
-		var ms [2][]time.Duration
+		var times [2][]time.Duration
 		for k, p := range []string{"still", "animated"} {
 			for range o.runs {
 				d, _, err := runClock(ctx, path, c, url(p), frames)
 				if err != nil {
 					return fmt.Errorf("%s, %s clock, %s page: %w", clockWorkload, c.name, p, err)
 				}
-				ms[k] = append(ms[k], d/frames)
+				times[k] = append(times[k], d/frames)
 			}
 		}
-		_, xs, err := runClock(ctx, path, c, url("bar"), 31)
+		_, shots, err := runClock(ctx, path, c, url("bar"), 31)
 		if err != nil {
 			return fmt.Errorf("%s, %s clock, bar: %w", clockWorkload, c.name, err)
 		}
 		// 30 frames at 30 fps are 1 s: 100 px, give or take the
 		// antialiased edge.
-		moved := xs[30] - xs[0]
+		moved := barX(shots[30]) - barX(shots[0])
 		ok := "yes"
 		if moved < 99 || moved > 101 {
 			ok = "no"
 		}
-		still, animated := median(ms[0]), median(ms[1])
-		fmt.Printf("%-11s %9.1f %12.1f %6.2fx %s (%d px)\n", c.name, ms2(still), ms2(animated), ms2(animated)/ms2(still), ok, moved)
+		still, animated := median(times[0]), median(times[1])
+		fmt.Printf("%-11s %9.1f %12.1f %6.2fx %s (%d px)\n", c.name, ms(still), ms(animated), ms(animated)/ms(still), ok, moved)
 	}
 	for _, c := range clocks {
 		fmt.Printf("%s: %s.\n", c.name, c.doc)
@@ -113,12 +113,9 @@ func benchClocks(ctx context.Context, o options, tmp string) error {
 	return nil
 }
 
-func ms2(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
 // runClock loads url in a new browser, moves it by c for n frames, and
-// returns the time the frames took and, for each frame, the left edge of
-// the first bright pixel in row 90 (-1 if none).
-func runClock(ctx context.Context, path string, c clock, url string, n int) (time.Duration, []int, error) {
+// returns the time the frames took and their shots.
+func runClock(ctx context.Context, path string, c clock, url string, n int) (time.Duration, [][]byte, error) {
 	profile, err := os.MkdirTemp("", "deckreel-bench-profile-")
 	if err != nil {
 		return 0, nil, err
@@ -244,12 +241,7 @@ func runClock(ctx context.Context, path string, c clock, url string, n int) (tim
 		}
 		shots = append(shots, shot)
 	}
-	took := time.Since(start)
-	xs := make([]int, len(shots))
-	for i, s := range shots {
-		xs[i] = barX(s)
-	}
-	return took, xs, nil
+	return time.Since(start), shots, nil
 }
 
 // barX is the first column of row 90 of a JPEG shot brighter than mid
